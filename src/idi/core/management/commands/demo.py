@@ -1,0 +1,36 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+DEMO_PASSWORD = "demo-idi-2026"  # noqa: S105 - a published demo log-in, not a secret
+
+# Each app's demo data, in dependency order; each returns the log-ins it created.
+DEMO_LOADERS = [
+    "idi.core.demo.load",
+]
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo data set (idempotent) and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="load the data and stop")
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args, **options):
+        call_command("migrate", verbosity=0, interactive=False)
+        logins = self.load()
+        self.stdout.write(f"\nIDI 平台演示 / IDI platform demo: http://{options['addr']}/")
+        self.stdout.write(f"演示账号 / demo log-ins (密码 / password: {DEMO_PASSWORD}):")
+        for username, what in logins:
+            self.stdout.write(f"  {username:<18} {what}")
+        if not options["no_serve"]:
+            call_command("serve", addr=options["addr"])
+
+    @transaction.atomic
+    def load(self) -> list[tuple[str, str]]:
+        logins: list[tuple[str, str]] = []
+        for loader in DEMO_LOADERS:
+            logins.extend(import_string(loader)(password=DEMO_PASSWORD))
+        return logins
