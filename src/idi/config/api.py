@@ -8,7 +8,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from idi.core.errors import Forbidden, NotFound, RuleViolation
+from idi.parties.api import router as parties_router
+from idi.projects.api import router as projects_router
 from idi.public.api import router as rules_router
+from idi.underwriting.api import router as underwriting_router
 
 api = NinjaAPI(
     title="IDI platform API / 住宅工程质量潜在缺陷保险信息平台接口",
@@ -60,3 +63,6 @@ def on_http_error(request, exc: HttpError):
 
 
 api.add_router("/rules/", rules_router, tags=["rules"])
+api.add_router("/", parties_router, tags=["parties"])
+api.add_router("/", projects_router, tags=["projects"])
+api.add_router("/", underwriting_router, tags=["underwriting"])

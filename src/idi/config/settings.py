@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "ninja",
     "idi.core",
     "idi.public",
+    "idi.parties",
+    "idi.projects",
+    "idi.underwriting",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +110,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 WHITENOISE_USE_FINDERS = True
+
+IDI_ACTOR_RESOLVER = "idi.parties.selectors.actor_for_user"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,0 +1,145 @@
+"""Who is who: organisations, their qualifications and relationships, users and their roles."""
+
+from django.conf import settings
+from django.db import models
+
+from idi.core.fields import MoneyField
+from idi.parties.validators import validate_uscc
+
+
+class OrgType(models.TextChoices):
+    DEVELOPER = "developer", "建设单位"
+    INSURER = "insurer", "保险公司"
+    RMA = "rma", "风险管理机构"
+    CONTRACTOR = "contractor", "施工单位"
+    SUPERVISOR = "supervisor", "监理单位"
+    DESIGNER = "designer", "设计单位"
+    SURVEYOR = "surveyor", "勘察单位"
+    MATERIAL_SUPPLIER = "material_supplier", "材料供应单位"
+    APPRAISER = "appraiser", "第三方鉴定机构"
+    GUARANTEE_INSTITUTION = "guarantee_institution", "保障机构"
+    REGULATOR = "regulator", "建设行政主管部门"
+
+
+class District(models.TextChoices):
+    CITY = "city", "杭州市（市级）"
+    SHANGCHENG = "shangcheng", "上城区"
+    GONGSHU = "gongshu", "拱墅区"
+    XIHU = "xihu", "西湖区"
+    BINJIANG = "binjiang", "滨江区"
+    XIAOSHAN = "xiaoshan", "萧山区"
+    YUHANG = "yuhang", "余杭区"
+    LINPING = "linping", "临平区"
+    QIANTANG = "qiantang", "钱塘区"
+    FUYANG = "fuyang", "富阳区"
+    LINAN = "linan", "临安区"
+    TONGLU = "tonglu", "桐庐县"
+    CHUNAN = "chunan", "淳安县"
+    JIANDE = "jiande", "建德市"
+
+
+class Organisation(models.Model):
+    name = models.CharField("名称", max_length=200)
+    org_type = models.CharField("类型", max_length=32, choices=OrgType.choices)
+    uscc = models.CharField(
+        "统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc]
+    )
+    # A regulator's jurisdiction (a district or the whole city); for others, where registered.
+    district = models.CharField("所属区县", max_length=16, choices=District.choices, blank=True)
+    contact_name = models.CharField("联系人", max_length=100, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+    address = models.CharField("地址", max_length=300, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "单位 / organisation"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(org_type="regulator") | ~models.Q(district=""),
+                name="regulator_has_district",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InsurerQualification(models.Model):
+    """A year's figures behind the lead-insurer conditions of G 2.1 (RULES.md R-U6)."""
+
+    insurer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="qualifications"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    registered_capital = MoneyField("注册资本金（元）")
+    solvency_ratio = models.DecimalField("偿付能力充足率", max_digits=7, decimal_places=4)
+    has_quality_department = models.BooleanField("配备工程质量管理部门", default=False)
+    has_idi_lead_experience = models.BooleanField("具有主承保经验", default=False)
+
+    class Meta:
+        ordering = ["insurer", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["insurer", "year"], name="one_qualification_per_year"),
+            models.CheckConstraint(condition=models.Q(solvency_ratio__gte=0), name="solvency_ge_0"),
+        ]
+
+
+class RelationshipKind(models.TextChoices):
+    SUBSIDIARY = "subsidiary", "隶属（母子公司）"
+    AFFILIATE = "affiliate", "关联关系"
+    SHAREHOLDER = "shareholder", "持股"
+    OTHER_INTEREST = "other_interest", "其他利害关系"
+
+
+class OrganisationRelationship(models.Model):
+    """A declared relationship between two organisations, checked for RMA independence (R-R2)."""
+
+    from_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("关系", max_length=32, choices=RelationshipKind.choices)
+    note = models.CharField("说明", max_length=300, blank=True)
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_org", "to_org", "kind"], name="one_declaration"),
+            models.CheckConstraint(
+                condition=~models.Q(from_org=models.F("to_org")), name="relationship_not_self"
+            ),
+        ]
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", "单位管理员"
+    STAFF = "staff", "经办人"
+    UNDERWRITER = "underwriter", "承保人员"
+    CLAIMS_HANDLER = "claims_handler", "理赔人员"
+    INSPECTOR = "inspector", "检查人员"
+    FUND_MANAGER = "fund_manager", "基金管理人员"
+    REGULATOR = "regulator", "监管人员"
+    OWNER = "owner", "业主"
+
+
+class Profile(models.Model):
+    """What the platform knows of a user beyond the log-in: organisation, roles, identity.
+
+    A user belongs to at most one organisation; an owner (业主) belongs to none.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    roles = models.JSONField("角色", default=list)
+    real_name = models.CharField("姓名", max_length=100, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["id_number"], name="profile_id_number_idx")]
+
+    def __str__(self) -> str:
+        return self.real_name or self.user.get_username()

@@ -1,0 +1,158 @@
+"""The built world: projects, permits, buildings, units, participants and sales."""
+
+from django.conf import settings
+from django.db import models
+
+from idi.parties.models import District, Organisation
+
+
+class HousingType(models.TextChoices):
+    AFFORDABLE = "affordable", "保障房"
+    COMMERCIAL = "commercial", "商品房"
+
+
+class ProjectHousingType(models.TextChoices):
+    AFFORDABLE = "affordable", "保障房"
+    COMMERCIAL = "commercial", "商品房"
+    MIXED = "mixed", "混合"
+
+
+class Project(models.Model):
+    name = models.CharField("项目名称", max_length=200)
+    developer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="projects", verbose_name="建设单位"
+    )
+    district = models.CharField("所属区县", max_length=16, choices=District.choices)
+    housing_type = models.CharField("住房类型", max_length=16, choices=ProjectHousingType.choices)
+    address = models.CharField("项目地址", max_length=300, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "项目 / project"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(district="city"), name="project_in_a_district"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanningPermit(models.Model):
+    """工程规划许可证: every construction permit under it has the same lead insurer (R-U2)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="planning_permits")
+    number = models.CharField("工程规划许可证号", max_length=64, unique=True)
+    issued_on = models.DateField("发证日期", null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ConstructionPermit(models.Model):
+    """施工许可证: one permit is one insured subject and one policy (R-U2).
+
+    The date it was first applied for picks the rule pack (R-U1).
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="construction_permits"
+    )
+    planning_permit = models.ForeignKey(
+        PlanningPermit, on_delete=models.PROTECT, related_name="construction_permits"
+    )
+    number = models.CharField("施工许可证号", max_length=64, unique=True)
+    applied_on = models.DateField("申领日期")
+    issued_on = models.DateField("发证日期", null=True, blank=True)
+    construction_started_on = models.DateField("开工日期", null=True, blank=True)
+    completion_accepted_on = models.DateField("竣工验收合格日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(issued_on__isnull=True)
+                | models.Q(issued_on__gte=models.F("applied_on")),
+                name="permit_issued_after_applied",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Building(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="buildings")
+    permit = models.ForeignKey(
+        ConstructionPermit, on_delete=models.PROTECT, related_name="buildings"
+    )
+    name = models.CharField("楼栋", max_length=64)
+    housing_type = models.CharField("住房类型", max_length=16, choices=HousingType.choices)
+    fully_decorated = models.BooleanField("全装修", default=False)
+    floors_above = models.PositiveSmallIntegerField("地上层数")
+    floors_below = models.PositiveSmallIntegerField("地下层数", default=0)
+    delivered_on = models.DateField("交付日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="building_name_per_project"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    # The project is repeated here so that a project's units list pages on one index.
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="units")
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="units")
+    room_number = models.CharField("房号", max_length=32)
+    floor = models.SmallIntegerField("楼层")
+    area = models.DecimalField("建筑面积（㎡）", max_digits=9, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "room_number"], name="room_per_building"),
+            models.CheckConstraint(condition=models.Q(area__gt=0), name="unit_area_positive"),
+        ]
+        indexes = [models.Index(fields=["project", "id"], name="unit_project_page_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.building.name} {self.room_number}"
+
+
+class ParticipantRole(models.TextChoices):
+    CONTRACTOR = "contractor", "施工单位"
+    SUPERVISOR = "supervisor", "监理单位"
+    DESIGNER = "designer", "设计单位"
+    SURVEYOR = "surveyor", "勘察单位"
+    MATERIAL_SUPPLIER = "material_supplier", "材料供应单位"
+
+
+class Participant(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="participants")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("参建角色", max_length=32, choices=ParticipantRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation", "role"], name="one_participation"
+            ),
+        ]
+
+
+class Sale(models.Model):
+    """A unit sold to its buyer(s); the buyers are the owners (业主) of RULES.md."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="sale")
+    sold_on = models.DateField("销售日期")
+    contract_number = models.CharField("合同编号", max_length=64, blank=True)
+    buyers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="purchases")
+
+    class Meta:
+        indexes = [models.Index(fields=["sold_on"], name="sale_sold_on_idx")]

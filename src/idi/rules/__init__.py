@@ -1,0 +1,77 @@
+"""The Hangzhou IDI rulebook as pure Python (no Django): rule packs are data, this is the engine.
+
+Load once with `load_rulebook(...)`, then ask it: `window`, `assess`, `deadline`,
+`premium_quote`, `check_shares`... or, with JSON-shaped input, `run_query(book, op, params)`.
+"""
+
+from .book import Rulebook, load_rulebook
+from .calendar import WorkCalendar, load_calendar, read_holiday_file, seed_calendar
+from .coinsurance import LeadQualifications, check_lead_qualifications, check_shares
+from .coverage import assess, window
+from .dates import add_days, add_months, add_years
+from .deadlines import deadline
+from .errors import PackError, RuleViolation
+from .money import (
+    check_risk_management_fee,
+    fen,
+    fund_contribution,
+    fund_repair_cap,
+    min_risk_management_fee,
+    premium_quote,
+    split_by_shares,
+)
+from .packs import BUILTIN_PACK_DIR, load_pack_file, load_packs, pack_for
+from .queries import OPS, eval_line, eval_lines, run_query
+from .results import (
+    Assessment,
+    Deadline,
+    PremiumQuote,
+    Share,
+    ShareCheck,
+    Violation,
+    Window,
+)
+from .schema import RulePack
+
+__all__ = [
+    "BUILTIN_PACK_DIR",
+    "OPS",
+    "Assessment",
+    "Deadline",
+    "LeadQualifications",
+    "PackError",
+    "PremiumQuote",
+    "RulePack",
+    "RuleViolation",
+    "Rulebook",
+    "Share",
+    "ShareCheck",
+    "Violation",
+    "Window",
+    "WorkCalendar",
+    "add_days",
+    "add_months",
+    "add_years",
+    "assess",
+    "check_lead_qualifications",
+    "check_risk_management_fee",
+    "check_shares",
+    "deadline",
+    "eval_line",
+    "eval_lines",
+    "fen",
+    "fund_contribution",
+    "fund_repair_cap",
+    "load_calendar",
+    "load_pack_file",
+    "load_packs",
+    "load_rulebook",
+    "min_risk_management_fee",
+    "pack_for",
+    "premium_quote",
+    "read_holiday_file",
+    "run_query",
+    "seed_calendar",
+    "split_by_shares",
+    "window",
+]
