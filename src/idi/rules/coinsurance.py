@@ -58,7 +58,9 @@ def check_shares(pack: RulePack, shares: Sequence[Share]) -> ShareCheck:
     total = sum((s.fraction for s in shares if s.fraction.is_finite()), Decimal(0))
     if total != 1:
         out.append(
-            _error(f"份额合计为 {total}，应恰好为 1（100%）", f"shares sum to {total}, not 1 (100%)")
+            _error(
+                f"份额合计为 {total}，应恰好为 1（100%）", f"shares sum to {total}, not 1 (100%)"
+            )
         )
 
     leads = [s for s in shares if s.role == "lead"]

@@ -72,10 +72,11 @@ def premium_quote(
             message_en=f"rate must be a fraction (0.015 means 1.5%), got: {rate}",
         )
     if rate < floor:
+        label = pack.underwriting.housing_labels.get(housing, housing)
         raise RuleViolation(
             rule="R-U5",
             field="rate",
-            message=f"费率 {rate} 低于{housing}住宅的最低费率 {floor}",
+            message=f"费率 {rate} 低于{label}（{housing}）的最低费率 {floor}",
             message_en=f"rate {rate} is below the floor {floor} for {housing} housing",
         )
     premium = fen(contract_price * rate)

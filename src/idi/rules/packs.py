@@ -67,7 +67,9 @@ def load_packs(dirs: Iterable[str | os.PathLike[str]] = ()) -> tuple[RulePack, .
         for path in sorted(directory.glob("*.toml")):
             pack = load_pack_file(path)
             if pack.id in origin:
-                raise PackError(str(path), "id", f"duplicate pack id {pack.id!r} (also in {origin[pack.id]})")
+                raise PackError(
+                    str(path), "id", f"duplicate pack id {pack.id!r} (also in {origin[pack.id]})"
+                )
             for other in packs:
                 if (
                     other.jurisdiction == pack.jurisdiction
@@ -93,9 +95,10 @@ def pack_for(packs: Iterable[RulePack], jurisdiction: str, permit_date: date) ->
     for pack in known:
         if pack.jurisdiction == jurisdiction and pack.covers_permit(permit_date):
             return pack
-    listing = "; ".join(
-        f"{p.id} ({p.jurisdiction} {p.permits_from}..{p.permits_to})" for p in known
-    ) or "无 / none"
+    listing = (
+        "; ".join(f"{p.id} ({p.jurisdiction} {p.permits_from}..{p.permits_to})" for p in known)
+        or "无 / none"
+    )
     raise RuleViolation(
         rule="R-U1",
         field="permit_date",

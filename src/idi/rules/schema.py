@@ -123,6 +123,7 @@ class LeadQualificationSpec(_Model):
 
 class UnderwritingSpec(_Model):
     rate_floors: dict[Key, Fraction]  # R-U5, keyed by housing type
+    housing_labels: dict[Key, str] = {}  # Chinese name of each housing type, for messages
     min_risk_management_fee_ratio: Fraction  # R-U7
     coinsurance: CoinsuranceSpec
     lead_qualification: LeadQualificationSpec
