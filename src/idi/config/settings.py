@@ -47,7 +47,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "idi.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,7 +129,10 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # Extra rule-pack directories (os.pathsep-separated) and the operator's calendar directory.
 IDI_RULE_PACK_DIRS = [p for p in os.environ.get("IDI_RULE_PACK_DIRS", "").split(os.pathsep) if p]
-IDI_CALENDAR_DIR = os.environ.get("IDI_CALENDAR_DIR", str(VAR_DIR / "calendar"))
+# The operator's calendar files (one TOML file per announced year, see docs/rule-packs.md).
+IDI_CALENDAR_DIR = os.environ.get("IDI_CALENDAR_DIR") or (
+    str(VAR_DIR / "calendar") if (VAR_DIR / "calendar").is_dir() else None
+)
 
 LOGGING = {
     "version": 1,

@@ -42,6 +42,9 @@ class AuditChainHead(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single")]
 
+    def __str__(self) -> str:
+        return f"audit head ({self.count} events)"
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
@@ -54,3 +57,6 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = "接口令牌 / API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"

@@ -138,9 +138,7 @@ def assess(request, query: Query[AssessIn]):
     return run_query(get_rulebook(), "assess", _params(query))
 
 
-@router.get(
-    "/deadline", response=DeadlineOut, by_alias=True, summary="法定期限 / legal deadline"
-)
+@router.get("/deadline", response=DeadlineOut, by_alias=True, summary="法定期限 / legal deadline")
 def deadline(
     request,
     kind: DeadlineKind,

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from idi.core.errors import RuleViolation
 from idi.public.forms import CoverageCheckForm
-from idi.public.selectors import coverage_assessment
+from idi.public.selectors import coverage_assessment, owner_time_limits
 
 # What each status of RULES.md R-C5 means for the owner, and whom to contact.
 STATUS_TEXT = {
@@ -19,7 +19,7 @@ STATUS_TEXT = {
         _("在保险期间内"),
         _(
             "请向主承保保险公司报案索赔（联系方式见《保险告知书》）。保险公司应在收到索赔后"
-            " 10 日内核定，情形复杂的 30 日内核定。"
+            " %(determination_days)s 日内核定，情形复杂的 %(complex_days)s 日内核定。"
         ),
     ),
     "fund_structural": (
@@ -36,8 +36,9 @@ STATUS_TEXT = {
     ),
 }
 INSURER_CHANNEL_TEXT = _(
-    "房屋交付已满 3 个月：也可向主承保保险公司提出维修主张，保险公司当日告知建设单位，"
-    "建设单位应在 3 日内派员现场查看；2 个月内未商定维修方案并启动维修的，可书面申请保障基金先行维修。"
+    "房屋交付已满 %(channel_months)s 个月：也可向主承保保险公司提出维修主张，保险公司当日告知"
+    "建设单位，建设单位应在 %(site_visit_days)s 日内派员现场查看；%(fund_months)s 个月内未商定"
+    "维修方案并启动维修的，可书面申请保障基金先行维修。"
 )
 
 
@@ -56,6 +57,9 @@ def coverage_check(request):
             form.add_error(exc.field if exc.field in form.fields else None, exc.text)
     context = {"form": form, "answer": answer}
     if answer:
-        context["status_label"], context["status_advice"] = STATUS_TEXT[answer["status"]]
-        context["insurer_channel_text"] = INSURER_CHANNEL_TEXT
+        limits = owner_time_limits()
+        label, advice = STATUS_TEXT[answer["status"]]
+        context["status_label"] = label
+        context["status_advice"] = str(advice) % limits
+        context["insurer_channel_text"] = str(INSURER_CHANNEL_TEXT) % limits
     return render(request, "public/coverage_check.html", context)
