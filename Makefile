@@ -7,9 +7,9 @@ INSTALLED := $(VENV)/.installed
 VENDOR := src/idi/static/vendor
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup system vendor messages demo test test-db lint format bench clean
+.PHONY: setup system vendor messages static demo test test-db lint format bench clean
 
-setup: system $(INSTALLED) vendor messages
+setup: system $(INSTALLED) vendor messages static
 
 system:
 	@bash scripts/setup-system.sh
@@ -31,6 +31,9 @@ $(VENDOR)/.done: package.json package-lock.json
 
 messages: $(INSTALLED)
 	cd src/idi && ../../$(IDI) compilemessages --verbosity 0
+
+static: $(INSTALLED) vendor
+	$(IDI) collectstatic --noinput --verbosity 0
 
 demo: setup
 	$(IDI) demo
