@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from .dates import ONE_DAY
 from .errors import PackError
-from .schema import HolidayFile
+from .schema import HolidayFile, describe_validation_error
 
 __all__ = ["WorkCalendar", "load_calendar", "read_holiday_file", "seed_calendar"]
 
@@ -97,13 +97,6 @@ def seed_calendar() -> WorkCalendar:
     )
 
 
-def _location(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
 def read_holiday_file(path: Path) -> HolidayFile:
     """Parse and check one operator holiday file; every problem names the file and the key."""
     name = str(path)
@@ -116,8 +109,8 @@ def read_holiday_file(path: Path) -> HolidayFile:
     try:
         f = HolidayFile.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise PackError(name, _location(tuple(err["loc"])), err["msg"]) from exc
+        key, detail = describe_validation_error(exc)
+        raise PackError(name, key, detail) from exc
 
     if path.stem.isdigit() and int(path.stem) != f.year:
         raise PackError(name, "year", f"year {f.year} does not match the file name {path.name}")

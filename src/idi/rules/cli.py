@@ -51,8 +51,9 @@ def _usage_field(message: str) -> str | None:
     if match:
         option = match.group(1)
         return _OPTION_FIELDS.get(option, option.replace("-", "_"))
-    match = re.search(r"argument (\w+)", message)
-    return match.group(1) if match else None
+    # positionals are named by their metavar: "argument COMMAND: ..." / "required: COMMAND"
+    match = re.search(r"(?:argument|required:) ([A-Za-z_]+)", message)
+    return match.group(1).lower() if match else None
 
 
 def _build_parser() -> _Parser:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,18 +12,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import PackError, RuleViolation
-from .schema import RulePack
+from .schema import RulePack, describe_validation_error
 
 __all__ = ["BUILTIN_PACK_DIR", "load_pack_file", "load_packs", "pack_for"]
 
 BUILTIN_PACK_DIR = Path(__file__).resolve().parent / "packs"
-
-
-def _location(loc: Sequence[int | str]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(pack)"
 
 
 def load_pack_file(path: Path) -> RulePack:
@@ -41,10 +34,8 @@ def load_pack_file(path: Path) -> RulePack:
     try:
         return RulePack.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{_location(e['loc'])}: {e['msg']}" for e in exc.errors()]
-        first = exc.errors()[0]
-        detail = first["msg"] if len(problems) == 1 else "; ".join(problems)
-        raise PackError(name, _location(first["loc"]), detail) from exc
+        key, detail = describe_validation_error(exc)
+        raise PackError(name, key, detail) from exc
 
 
 def load_packs(dirs: Iterable[str | os.PathLike[str]] = ()) -> tuple[RulePack, ...]:

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = [
     "REQUIRED_DEADLINE_KINDS",
@@ -25,6 +25,7 @@ __all__ = [
     "LeadQualificationSpec",
     "RulePack",
     "UnderwritingSpec",
+    "describe_validation_error",
 ]
 
 # The kinds the platform's services ask for; a pack may add more but may not drop these.
@@ -42,6 +43,25 @@ REQUIRED_DEADLINE_KINDS = (
 
 Fraction = Annotated[Decimal, Field(gt=0, le=1)]
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def describe_validation_error(exc: ValidationError) -> tuple[str, str]:
+    """The key path to blame and a description of every problem.
+
+    An unknown key is blamed first: a misspelt key also makes the intended key "missing", and
+    the misspelling is what the operator has to fix.
+    """
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    problems = [f"{_location(tuple(e['loc']))}: {e['msg']}" for e in errors]
+    detail = errors[0]["msg"] if len(problems) == 1 else "; ".join(problems)
+    return _location(tuple(errors[0]["loc"])), detail
 
 
 class _Model(BaseModel):
