@@ -82,7 +82,13 @@ class InsurerQualification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["insurer", "year"], name="one_qualification_per_year"),
             models.CheckConstraint(condition=models.Q(solvency_ratio__gte=0), name="solvency_ge_0"),
+            models.CheckConstraint(
+                condition=models.Q(registered_capital__gte=0), name="registered_capital_ge_0"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.insurer} {self.year}"
 
 
 class RelationshipKind(models.TextChoices):
@@ -108,6 +114,9 @@ class OrganisationRelationship(models.Model):
                 condition=~models.Q(from_org=models.F("to_org")), name="relationship_not_self"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.from_org} → {self.to_org} ({self.get_kind_display()})"
 
 
 class Role(models.TextChoices):
@@ -140,6 +149,14 @@ class Profile(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["id_number"], name="profile_id_number_idx")]
+        constraints = [
+            # One person, one owner account: imports and sales find owners by ID number.
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~models.Q(id_number=""),
+                name="one_profile_per_id_number",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.real_name or self.user.get_username()

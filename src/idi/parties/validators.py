@@ -1,4 +1,8 @@
-"""统一社会信用代码 (unified social credit code, GB 32100-2015) with its check digit."""
+"""Identity numbers with their check characters: 统一社会信用代码 (GB 32100-2015) of an
+organisation, 居民身份证号码 (GB 11643-1999) of a person, and mainland mobile numbers."""
+
+import re
+from datetime import date
 
 from django.core.exceptions import ValidationError
 
@@ -27,3 +31,44 @@ def validate_uscc(code: str) -> None:
     problem = uscc_problem(code)
     if problem:
         raise ValidationError(f"统一社会信用代码{problem}", code="uscc")
+
+
+# 居民身份证号码 (GB 11643-1999): 17 digits then an ISO 7064 MOD 11-2 check character.
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+
+
+def id_number_check_char(first17: str) -> str:
+    return ID_CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+
+
+def id_number_problem(number: str) -> str | None:
+    """Why a number is not a valid 18-digit ID card number, or None when it is."""
+    if len(number) != 18:
+        return "应为 18 位 / must be 18 characters"
+    if not number[:17].isascii() or not number[:17].isdigit():
+        return "前 17 位应为数字 / the first 17 characters must be digits"
+    if number[17] not in "0123456789X":
+        return "末位应为数字或 X / the last character must be a digit or X"
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return "出生日期无效 / invalid date of birth"
+    if id_number_check_char(number[:17]) != number[17]:
+        return "校验码错误 / wrong check character"
+    return None
+
+
+def normalise_id_number(number: str) -> str:
+    """The stored form: no surrounding blanks, upper-case X."""
+    return number.strip().upper()
+
+
+# 中国大陆手机号: 11 digits starting with 1 and a second digit 3-9.
+MOBILE_RE = re.compile(r"1[3-9]\d{9}")
+
+
+def mobile_problem(phone: str) -> str | None:
+    if not MOBILE_RE.fullmatch(phone):
+        return "应为 11 位手机号 / must be an 11-digit mobile number"
+    return None

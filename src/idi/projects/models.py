@@ -34,6 +34,9 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(district="city"), name="project_in_a_district"
             ),
+            models.UniqueConstraint(
+                fields=["developer", "name"], name="project_name_per_developer"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -77,6 +80,17 @@ class ConstructionPermit(models.Model):
                 | models.Q(issued_on__gte=models.F("applied_on")),
                 name="permit_issued_after_applied",
             ),
+            # Construction starts under an issued permit, and completes after it starts.
+            models.CheckConstraint(
+                condition=models.Q(construction_started_on__isnull=True)
+                | models.Q(construction_started_on__gte=models.F("issued_on")),
+                name="permit_started_after_issued",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(completion_accepted_on__isnull=True)
+                | models.Q(completion_accepted_on__gte=models.F("construction_started_on")),
+                name="permit_completed_after_started",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -99,6 +113,9 @@ class Building(models.Model):
         ordering = ["project", "name"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="building_name_per_project"),
+            models.CheckConstraint(
+                condition=models.Q(floors_above__gte=1), name="building_has_floors"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,6 +162,9 @@ class Participant(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
 
 class Sale(models.Model):
     """A unit sold to its buyer(s); the buyers are the owners (业主) of RULES.md."""
@@ -156,3 +176,6 @@ class Sale(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["sold_on"], name="sale_sold_on_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.sold_on}"
