@@ -322,6 +322,8 @@ def test_R_T3_cli_eval_in_process(capsys: pytest.CaptureFixture[str], tmp_path: 
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert lines[0]["due"] == "2025-10-09"
     assert lines[1]["end"] == "2031-06-29"
+    assert main(["eval", str(f), "--line-buffered"]) == 0
+    assert [json.loads(x) for x in capsys.readouterr().out.splitlines()] == lines
     out = _json(capsys, ["eval", str(tmp_path / "missing.jsonl")], 2)
     assert out["error"]["field"] == "file"
 
@@ -367,3 +369,17 @@ def test_R_T3_R_U5_eval_subprocess_mixed_lines() -> None:
     assert (out[5]["error"]["rule"], out[5]["error"]["field"]) == ("R-U5", "rate")
     assert "error" in out[6]
     assert out[7] == {"valid": True, "violations": []}
+
+
+def test_R_U1_rulebook_and_cli_never_import_django() -> None:
+    """R-U1: the rulebook is pure Python; `idi rules` starts without Django."""
+    code = (
+        "import sys, idi.rules, idi.rules.cli\n"
+        "from idi.rules.cli import main\n"
+        "assert main(['packs', '--json']) == 0\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr

@@ -8,6 +8,7 @@ the field, so every front end reports the same error the same way.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -101,13 +102,16 @@ def _decimal(params: Params, name: str, value: Any = None) -> Decimal:
     return result
 
 
+_INT = re.compile(r"-?[0-9]{1,9}")
+
+
 def _int(params: Params, name: str) -> int | None:
     value = params.get(name)
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and _INT.fullmatch(value.strip()):
         return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
