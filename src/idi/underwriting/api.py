@@ -1,3 +1,788 @@
-from ninja import Router
+"""Policies over HTTP (/api/v1/policies...). Handlers find the object through a selector (404
+for what the actor may not see), call one service and answer with the schemas below; refusals
+become `{"error": {"rule", "field", "message"}}` (config/api.py)."""
 
-router = Router()
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.urls import reverse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from idi.core.api_auth import API_AUTH
+from idi.core.errors import NotFound
+from idi.core.permissions import actor_from_request
+from idi.parties.models import OrgType
+from idi.projects.models import Unit
+from idi.underwriting import selectors, services
+from idi.underwriting.models import (
+    ChangeRequest,
+    ParticipantNotice,
+    Policy,
+    PolicyAttachment,
+    PolicyShare,
+)
+
+router = Router(auth=API_AUTH)
+
+SubItem = Literal["decoration", "mep_installation", "hvac"]
+Role = Literal["lead", "follower"]
+
+
+# --- schemas -----------------------------------------------------------------------------------
+
+
+class ShareOut(Schema):
+    insurer: int
+    insurer_name: str
+    role: str
+    fraction: Decimal
+
+
+class WarningOut(Schema):
+    rule: str
+    message: str
+
+
+class ContributionPartOut(Schema):
+    insurer: int
+    role: str
+    fraction: Decimal
+    amount: Decimal
+
+
+class FundDueOut(Schema):
+    insurer: int
+    amount: Decimal
+    due_since: date
+
+
+class AdditionalOut(Schema):
+    sub_item: str
+    years: int
+
+
+class ClaimsStandardOut(Schema):
+    days_to_accept: int
+    days_to_survey: int
+    days_to_determine: int
+    days_to_repair: int
+
+
+class PaymentOut(Schema):
+    amount: Decimal
+    paid_on: date
+    reference: str
+
+
+class CoverageLineOut(Schema):
+    category: str
+    sub_item: str
+    label: str
+    years: int
+    covered: bool
+    start: date | None
+    end: date | None
+    note: str | None
+
+
+class PolicySummaryOut(Schema):
+    id: int
+    number: str
+    state: str
+    project: int
+    project_name: str
+    permit: int
+    permit_number: str
+    premium: Decimal | None
+    my_share: ShareOut | None
+
+
+class PolicyOut(PolicySummaryOut):
+    pack: str
+    developer: int
+    developer_name: str
+    district: str
+    housing_type: str
+    contract_price: Decimal | None
+    rate: Decimal | None
+    sum_insured: Decimal | None
+    deductible: Decimal
+    risk_management_fee: Decimal | None
+    min_risk_management_fee: Decimal | None
+    fund_contribution: Decimal | None
+    additional: list[AdditionalOut]
+    shares: list[ShareOut]
+    warnings: list[WarningOut]
+    issued_on: date | None
+    period_start: date | None
+    period_end: date | None
+    fund_contribution_due: FundDueOut | None
+    contribution_split: list[ContributionPartOut]
+    claims_standard: ClaimsStandardOut | None
+    payment: PaymentOut | None
+    missing_attachments: list[str]
+    participants_not_notified: list[int]
+    coverage: list[CoverageLineOut]
+
+
+class CreateIn(Schema):
+    permit: int
+
+
+class TermsIn(Schema):
+    contract_price: Decimal
+    rate: Decimal
+    sum_insured: Decimal
+    risk_management_fee: Decimal
+    deductible: Decimal = Decimal(0)
+    additional: dict[SubItem, int]
+
+    def to_terms(self) -> services.Terms:
+        return services.Terms(
+            contract_price=self.contract_price,
+            rate=self.rate,
+            sum_insured=self.sum_insured,
+            risk_management_fee=self.risk_management_fee,
+            deductible=self.deductible,
+            additional=dict(self.additional),
+        )
+
+
+class ShareIn(Schema):
+    insurer: int
+    role: Role
+    fraction: Decimal
+
+
+class SharesIn(Schema):
+    shares: list[ShareIn]
+
+    def to_shares(self) -> list[services.ShareInput]:
+        return [services.ShareInput(s.insurer, s.role, s.fraction) for s in self.shares]
+
+
+class PaymentIn(Schema):
+    amount: Decimal
+    paid_on: date
+    reference: str = ""
+
+
+class IssueIn(Schema):
+    issued_on: date | None = None
+
+
+class ClaimsStandardIn(ClaimsStandardOut):
+    pass
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    confirmed_at: datetime | None
+    current: bool
+    download_url: str
+
+
+class NoticeOut(Schema):
+    id: int
+    policy: int
+    participant: int
+    organisation: int
+    organisation_name: str
+    role: str
+    notified_at: datetime
+    acknowledged_at: datetime | None
+
+
+class CancelIn(Schema):
+    reason: str = ""
+    change_request: int | None = None
+
+
+class ChangeIn(Schema):
+    kind: Literal["cancel", "change_terms", "change_insurer"]
+    reason: str
+    terms: TermsIn | None = None
+    shares: list[ShareIn] | None = None
+
+
+class ConsentDueOut(Schema):
+    unit: int
+    unit_name: str
+    buyer: int
+    buyer_name: str
+    given: bool
+
+
+class RegulatorReportOut(Schema):
+    district: str
+    regulator: int | None
+    reported_on: date
+    reference: str
+
+
+class ChangeOut(Schema):
+    id: int
+    policy: int
+    kind: str
+    state: str
+    reason: str
+    proposed: dict
+    requested_at: datetime
+    decided_at: datetime | None
+    consents_required: bool
+    consents: list[ConsentDueOut]
+    regulator_report: RegulatorReportOut | None
+
+
+class ConsentIn(Schema):
+    unit: int
+    buyer: int
+    consented_on: date
+
+
+class ReportIn(Schema):
+    reported_on: date
+    reference: str = ""
+
+
+class AmendIn(Schema):
+    change_request: int
+
+
+class DepositIn(Schema):
+    amount: Decimal
+    paid_on: date
+    reference: str = ""
+
+
+class DepositOut(Schema):
+    amount: Decimal
+    paid_on: date
+    reference: str
+
+
+class HomeOut(Schema):
+    unit: int
+    unit_name: str
+    project_name: str
+    policy: PolicySummaryOut | None
+    lead_insurer: str | None
+    lead_insurer_phone: str | None
+    coverage: list[CoverageLineOut]
+
+
+# --- shaping -----------------------------------------------------------------------------------
+
+
+def _share(share: PolicyShare | None) -> dict | None:
+    if share is None:
+        return None
+    return {
+        "insurer": share.insurer_id,
+        "insurer_name": share.insurer.name,
+        "role": share.role,
+        "fraction": share.fraction,
+    }
+
+
+def _summary(actor, policy: Policy) -> dict:
+    return {
+        "id": policy.pk,
+        "number": policy.number,
+        "state": policy.state,
+        "project": policy.permit.project_id,
+        "project_name": policy.permit.project.name,
+        "permit": policy.permit_id,
+        "permit_number": policy.permit.number,
+        # The commercial figures of the contract are for its parties and the regulators.
+        "premium": policy.premium if _sees_contract(actor, policy) else None,
+        "my_share": _share(selectors.share_of(actor, policy)),
+    }
+
+
+def _coverage(lines) -> list[dict]:
+    return [
+        {
+            "category": line.category,
+            "sub_item": line.sub_item,
+            "label": line.label,
+            "years": line.years,
+            "covered": line.covered,
+            "start": line.start,
+            "end": line.end,
+            "note": "竣工验收后确定 / set once completion is accepted" if line.pending else None,
+        }
+        for line in lines
+    ]
+
+
+def _sees_contract(actor, policy: Policy) -> bool:
+    return (
+        selectors.is_developer_of(actor, policy)
+        or selectors.share_of(actor, policy) is not None
+        or selectors.sees_everything(actor)
+        or actor.organisation_type == OrgType.REGULATOR
+    )
+
+
+def _policy_out(actor, policy: Policy) -> dict:
+    policy = Policy.objects.select_related("permit__project__developer").get(pk=policy.pk)
+    contract = _sees_contract(actor, policy)
+    period = selectors.policy_period(policy)
+    due = getattr(policy, "fund_contribution_due", None)
+    standard = getattr(policy, "claims_standard", None)
+    payment = getattr(policy, "payment", None)
+    decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
+    out = {
+        **_summary(actor, policy),
+        "pack": policy.pack_id,
+        "developer": policy.permit.project.developer_id,
+        "developer_name": policy.permit.project.developer.name,
+        "district": policy.permit.project.district,
+        "housing_type": policy.housing_type,
+        "sum_insured": policy.sum_insured,
+        "deductible": policy.deductible,
+        "additional": [
+            {"sub_item": c.sub_item, "years": c.years} for c in policy.additional_covers.all()
+        ],
+        "shares": [_share(s) for s in selectors.shares_of(policy)],
+        "issued_on": policy.issued_on,
+        "period_start": period[0] if period else None,
+        "period_end": period[1] if period else None,
+        "claims_standard": standard,
+        "missing_attachments": selectors.missing_attachments(policy),
+        "coverage": _coverage(selectors.coverage_lines(policy, fully_decorated=decorated)),
+        "contract_price": policy.contract_price if contract else None,
+        "rate": policy.rate if contract else None,
+        "risk_management_fee": policy.risk_management_fee if contract else None,
+        "min_risk_management_fee": selectors.min_fee_for(policy) if contract else None,
+        "fund_contribution": policy.fund_contribution if contract else None,
+        "warnings": [{"rule": w.rule, "message": w.text} for w in selectors.lead_warnings(policy)]
+        if contract
+        else [],
+        "fund_contribution_due": (
+            {"insurer": due.insurer_id, "amount": due.amount, "due_since": due.due_since}
+            if due and contract
+            else None
+        ),
+        "contribution_split": [
+            {
+                "insurer": p.insurer.pk,
+                "role": p.role,
+                "fraction": p.fraction,
+                "amount": p.amount,
+            }
+            for p in selectors.contribution_split(policy)
+        ]
+        if contract
+        else [],
+        "payment": payment if contract else None,
+        "participants_not_notified": [p.pk for p in selectors.participants_not_notified(policy)]
+        if contract
+        else [],
+    }
+    return out
+
+
+def _attachment_out(attachment: PolicyAttachment, current_ids: set[int]) -> dict:
+    return {
+        "id": attachment.pk,
+        "kind": attachment.kind,
+        "original_name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "uploaded_at": attachment.uploaded_at,
+        "confirmed_at": attachment.confirmed_at,
+        "current": attachment.pk in current_ids,
+        "download_url": reverse(
+            "underwriting:attachment_download", args=[attachment.policy_id, attachment.pk]
+        ),
+    }
+
+
+def _notice_out(notice: ParticipantNotice) -> dict:
+    return {
+        "id": notice.pk,
+        "policy": notice.policy_id,
+        "participant": notice.participant_id,
+        "organisation": notice.participant.organisation_id,
+        "organisation_name": notice.participant.organisation.name,
+        "role": notice.participant.role,
+        "notified_at": notice.notified_at,
+        "acknowledged_at": notice.acknowledged_at,
+    }
+
+
+def _change_out(change: ChangeRequest) -> dict:
+    change = ChangeRequest.objects.select_related("policy__permit").get(pk=change.pk)
+    report = getattr(change, "regulator_report", None)
+    return {
+        "id": change.pk,
+        "policy": change.policy_id,
+        "kind": change.kind,
+        "state": change.state,
+        "reason": change.reason,
+        "proposed": change.proposed,
+        "requested_at": change.requested_at,
+        "decided_at": change.decided_at,
+        "consents_required": selectors.project_has_sales(change.policy),
+        "consents": [
+            {
+                "unit": due.unit.pk,
+                "unit_name": str(due.unit),
+                "buyer": due.buyer_id,
+                "buyer_name": due.buyer_name,
+                "given": due.given,
+            }
+            for due in selectors.consents_due(change)
+        ],
+        "regulator_report": {
+            "district": report.district,
+            "regulator": report.regulator_id,
+            "reported_on": report.reported_on,
+            "reference": report.reference,
+        }
+        if report
+        else None,
+    }
+
+
+class _Shaped:
+    """A queryset the paginator slices lazily, each row shaped by `shape` once sliced."""
+
+    def __init__(self, queryset, shape):
+        self.queryset = queryset
+        self.shape = shape
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        return [self.shape(row) for row in self.queryset[window]]
+
+
+def _get(request, pk: int):
+    actor = actor_from_request(request)
+    return actor, selectors.get_policy(actor=actor, pk=pk)
+
+
+# --- policies ----------------------------------------------------------------------------------
+
+
+@router.get("/policies", response=list[PolicySummaryOut], summary="保单列表 / policies I may see")
+@paginate(PageNumberPagination, page_size=50)
+def list_policies(request, q: str = "", state: str = ""):
+    actor = actor_from_request(request)
+    policies = selectors.search_policies(actor=actor, q=q, state=state)
+    return _Shaped(policies, lambda policy: _summary(actor, policy))
+
+
+@router.post("/policies", response={201: PolicyOut}, summary="新建投保草稿 / create a draft")
+def create_policy(request, body: CreateIn):
+    actor = actor_from_request(request)
+    permit = selectors.get_permit_for_policy(actor=actor, pk=body.permit)
+    policy = services.create_draft(actor=actor, permit=permit)
+    return Status(201, _policy_out(actor, policy))
+
+
+@router.get("/policies/{pk}", response=PolicyOut, summary="保单 / policy")
+def get_policy(request, pk: int):
+    actor, policy = _get(request, pk)
+    return _policy_out(actor, policy)
+
+
+@router.put("/policies/{pk}/terms", response=PolicyOut, summary="保险条款 / set the terms")
+def set_terms(request, pk: int, body: TermsIn):
+    actor, policy = _get(request, pk)
+    policy = services.set_terms(actor=actor, policy=policy, terms=body.to_terms())
+    return _policy_out(actor, policy)
+
+
+@router.get("/policies/{pk}/shares", response=list[ShareOut], summary="承保份额 / shares")
+def get_shares(request, pk: int):
+    _, policy = _get(request, pk)
+    return [_share(s) for s in selectors.shares_of(policy)]
+
+
+@router.put("/policies/{pk}/shares", response=PolicyOut, summary="设定承保份额 / set shares")
+def set_shares(request, pk: int, body: SharesIn):
+    actor, policy = _get(request, pk)
+    policy = services.set_shares(actor=actor, policy=policy, shares=body.to_shares())
+    return _policy_out(actor, policy)
+
+
+@router.post("/policies/{pk}/quote", response=PolicyOut, summary="报价 / quote")
+def quote(request, pk: int):
+    actor, policy = _get(request, pk)
+    return _policy_out(actor, services.quote(actor=actor, policy=policy))
+
+
+@router.post(
+    "/policies/{pk}/payment", response={201: PaymentOut}, summary="登记保费缴纳 / record payment"
+)
+def record_payment(request, pk: int, body: PaymentIn):
+    actor, policy = _get(request, pk)
+    payment = services.record_payment(
+        actor=actor,
+        policy=policy,
+        amount=body.amount,
+        paid_on=body.paid_on,
+        reference=body.reference,
+    )
+    return Status(201, payment)
+
+
+@router.post("/policies/{pk}/issue", response=PolicyOut, summary="签发 / issue")
+def issue(request, pk: int, body: IssueIn | None = None):
+    actor, policy = _get(request, pk)
+    issued_on = body.issued_on if body else None
+    return _policy_out(
+        actor, services.issue_policy(actor=actor, policy=policy, issued_on=issued_on)
+    )
+
+
+@router.post("/policies/{pk}/cancel", response=PolicyOut, summary="解除 / cancel")
+def cancel(request, pk: int, body: CancelIn):
+    actor, policy = _get(request, pk)
+    change = (
+        selectors.get_change_request(policy=policy, pk=body.change_request)
+        if body.change_request
+        else None
+    )
+    policy = services.cancel_policy(actor=actor, policy=policy, reason=body.reason, change=change)
+    return _policy_out(actor, policy)
+
+
+@router.post("/policies/{pk}/amend", response=PolicyOut, summary="执行变更 / amend")
+def amend(request, pk: int, body: AmendIn):
+    actor, policy = _get(request, pk)
+    change = selectors.get_change_request(policy=policy, pk=body.change_request)
+    return _policy_out(actor, services.amend_policy(actor=actor, change=change))
+
+
+# --- attachments, standards, notices -----------------------------------------------------------
+
+
+@router.get(
+    "/policies/{pk}/attachments", response=list[AttachmentOut], summary="附件 / attachments"
+)
+def list_attachments(request, pk: int):
+    _, policy = _get(request, pk)
+    current = {a.pk for a in selectors.current_attachments(policy).values()}
+    return [_attachment_out(a, current) for a in policy.attachments.order_by("-id")]
+
+
+@router.post(
+    "/policies/{pk}/attachments",
+    response={201: AttachmentOut},
+    summary="上传附件 / upload an attachment (multipart: kind, file)",
+)
+def upload_attachment(request, pk: int, kind: Form[str], file: File[UploadedFile]):
+    actor, policy = _get(request, pk)
+    attachment = services.upload_attachment(actor=actor, policy=policy, kind=kind, upload=file)
+    return Status(201, _attachment_out(attachment, {attachment.pk}))
+
+
+@router.post(
+    "/policies/{pk}/attachments/{attachment_pk}/confirm",
+    response=AttachmentOut,
+    summary="确认附件 / confirm an attachment",
+)
+def confirm_attachment(request, pk: int, attachment_pk: int):
+    actor, policy = _get(request, pk)
+    attachment = selectors.get_attachment(policy=policy, pk=attachment_pk)
+    attachment = services.confirm_attachment(actor=actor, attachment=attachment)
+    return _attachment_out(attachment, {attachment.pk})
+
+
+@router.put(
+    "/policies/{pk}/claims-standards",
+    response=ClaimsStandardOut,
+    summary="理赔服务标准 / claims service standards",
+)
+def set_claims_standards(request, pk: int, body: ClaimsStandardIn):
+    actor, policy = _get(request, pk)
+    return services.set_claims_standards(
+        actor=actor, policy=policy, standard=services.ClaimsStandardInput(**body.dict())
+    )
+
+
+@router.get(
+    "/policies/{pk}/participant-notices",
+    response=list[NoticeOut],
+    summary="参建单位告知 / participant notices",
+)
+def list_notices(request, pk: int):
+    _, policy = _get(request, pk)
+    notices = policy.participant_notices.select_related("participant__organisation")
+    return [_notice_out(n) for n in notices]
+
+
+@router.post(
+    "/policies/{pk}/participant-notices",
+    response={201: list[NoticeOut]},
+    summary="书面告知参建单位 / notify the participants",
+)
+def notify(request, pk: int):
+    actor, policy = _get(request, pk)
+    notices = services.notify_participants(actor=actor, policy=policy)
+    return Status(201, [_notice_out(n) for n in notices])
+
+
+@router.get(
+    "/participant-notices", response=list[NoticeOut], summary="本单位收到的告知 / my notices"
+)
+@paginate(PageNumberPagination, page_size=50)
+def my_notices(request):
+    actor = actor_from_request(request)
+    return _Shaped(selectors.participant_notices_visible_to(actor), _notice_out)
+
+
+@router.post(
+    "/participant-notices/{notice_pk}/acknowledge",
+    response=NoticeOut,
+    summary="确认收到告知 / acknowledge a notice",
+)
+def acknowledge(request, notice_pk: int):
+    actor = actor_from_request(request)
+    notice = selectors.get_participant_notice(actor=actor, pk=notice_pk)
+    return _notice_out(services.acknowledge_notice(actor=actor, notice=notice))
+
+
+# --- changes after issue -----------------------------------------------------------------------
+
+
+@router.get("/policies/{pk}/changes", response=list[ChangeOut], summary="变更申请 / changes")
+def list_changes(request, pk: int):
+    _, policy = _get(request, pk)
+    return [_change_out(c) for c in policy.change_requests.all()]
+
+
+@router.post(
+    "/policies/{pk}/changes",
+    response={201: ChangeOut},
+    summary="申请变更或退保 / request a change or a cancellation",
+)
+def open_change(request, pk: int, body: ChangeIn):
+    actor, policy = _get(request, pk)
+    change = services.open_change_request(
+        actor=actor,
+        policy=policy,
+        kind=body.kind,
+        reason=body.reason,
+        terms=body.terms.to_terms() if body.terms else None,
+        shares=[services.ShareInput(s.insurer, s.role, s.fraction) for s in body.shares]
+        if body.shares
+        else None,
+    )
+    return Status(201, _change_out(change))
+
+
+@router.get("/policies/{pk}/changes/{change_pk}", response=ChangeOut, summary="变更 / change")
+def get_change(request, pk: int, change_pk: int):
+    _, policy = _get(request, pk)
+    return _change_out(selectors.get_change_request(policy=policy, pk=change_pk))
+
+
+@router.post(
+    "/policies/{pk}/changes/{change_pk}/consents",
+    response={201: ChangeOut},
+    summary="购房人书面同意 / a buyer's consent",
+)
+def record_consent(request, pk: int, change_pk: int, body: ConsentIn):
+    actor, policy = _get(request, pk)
+    change = selectors.get_change_request(policy=policy, pk=change_pk)
+    unit = Unit.objects.filter(pk=body.unit, project_id=policy.permit.project_id).first()
+    if unit is None:
+        raise NotFound("unit")
+    services.record_buyer_consent(
+        actor=actor, change=change, unit=unit, buyer_id=body.buyer, consented_on=body.consented_on
+    )
+    return Status(201, _change_out(change))
+
+
+@router.post(
+    "/policies/{pk}/changes/{change_pk}/regulator-report",
+    response={201: ChangeOut},
+    summary="向主管部门报告 / report to the regulator",
+)
+def record_report(request, pk: int, change_pk: int, body: ReportIn):
+    actor, policy = _get(request, pk)
+    change = selectors.get_change_request(policy=policy, pk=change_pk)
+    services.record_regulator_report(
+        actor=actor, change=change, reported_on=body.reported_on, reference=body.reference
+    )
+    return Status(201, _change_out(change))
+
+
+@router.post(
+    "/policies/{pk}/changes/{change_pk}/withdraw", response=ChangeOut, summary="撤回 / withdraw"
+)
+def withdraw_change(request, pk: int, change_pk: int):
+    actor, policy = _get(request, pk)
+    change = selectors.get_change_request(policy=policy, pk=change_pk)
+    return _change_out(services.withdraw_change_request(actor=actor, change=change))
+
+
+@router.post(
+    "/policies/{pk}/maintenance-deposit",
+    response={201: DepositOut},
+    summary="物业保修金 / maintenance deposit",
+)
+def record_deposit(request, pk: int, body: DepositIn):
+    actor, policy = _get(request, pk)
+    deposit = services.record_maintenance_deposit(
+        actor=actor,
+        policy=policy,
+        amount=body.amount,
+        paid_on=body.paid_on,
+        reference=body.reference,
+    )
+    return Status(201, deposit)
+
+
+# --- owners ------------------------------------------------------------------------------------
+
+
+@router.get("/my-homes", response=list[HomeOut], summary="我的房屋 / my homes and their cover")
+def my_homes(request):
+    actor = actor_from_request(request)
+    homes = []
+    for unit in selectors.units_owned_by(actor):
+        policy = selectors.policy_for_unit(actor, unit)
+        lead = selectors.lead_share(policy) if policy else None
+        homes.append(
+            {
+                "unit": unit.pk,
+                "unit_name": str(unit),
+                "project_name": unit.project.name,
+                "policy": _summary(actor, policy) if policy else None,
+                "lead_insurer": lead.insurer.name if lead else None,
+                "lead_insurer_phone": lead.insurer.contact_phone if lead else None,
+                "coverage": _coverage(selectors.coverage_windows_for_unit(actor, unit)),
+            }
+        )
+    return homes
+
+
+@router.get(
+    "/units/{unit_pk}/coverage",
+    response=list[CoverageLineOut],
+    summary="房屋保险期间 / a unit's coverage windows",
+)
+def unit_coverage(request, unit_pk: int):
+    actor = actor_from_request(request)
+    unit = Unit.objects.select_related("building").filter(pk=unit_pk).first()
+    if unit is None:
+        raise NotFound("unit")
+    return _coverage(selectors.coverage_windows_for_unit(actor, unit))

@@ -1,0 +1,248 @@
+"""Forms of the underwriting pages. They only parse input; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from idi.core.errors import RuleViolation
+from idi.parties.models import Organisation, OrgType
+from idi.underwriting.models import AdditionalSubItem, AttachmentKind, ChangeKind, ShareRole
+from idi.underwriting.services import ClaimsStandardInput, ShareInput, Terms
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SHARE_ROWS = 5
+
+
+def refusal_text(exc: RuleViolation) -> str:
+    """A refusal as the UI shows it: the rule first, then Chinese / English."""
+    return f"{exc.rule}：{exc.text}" if exc.rule else exc.text
+
+
+def add_refusal(form: forms.Form, exc: RuleViolation) -> None:
+    """Put a service's refusal on the field it names (or on the form when it names none)."""
+    field = exc.field
+    mapped = getattr(form, "refusal_fields", {}).get(field, field)
+    if mapped not in form.fields:
+        # "additional.hvac" -> "hvac_years"; "shares.2.insurer" -> "insurer_2".
+        parts = (field or "").split(".")
+        if parts[0] == "additional" and len(parts) == 2:
+            mapped = f"{parts[1]}_years"
+        elif parts[0] == "shares" and len(parts) == 3:
+            mapped = f"{parts[2]}_{parts[1]}"
+    form.add_error(mapped if mapped in form.fields else None, refusal_text(exc))
+
+
+class ActionForm(forms.Form):
+    """A button with no input: holds the refusal of the action it triggers."""
+
+
+class CreatePolicyForm(forms.Form):
+    permit = forms.ModelChoiceField(label=_("施工许可证"), queryset=None)
+
+    def __init__(self, *args, permits, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["permit"].queryset = permits
+        self.fields["permit"].label_from_instance = lambda p: f"{p.project.name} — {p.number}"
+
+
+class TermsForm(forms.Form):
+    contract_price = forms.DecimalField(
+        label=_("承揽工程签约合同价（元）"), max_digits=18, decimal_places=2
+    )
+    rate = forms.DecimalField(
+        label=_("费率"),
+        max_digits=7,
+        decimal_places=6,
+        help_text=_("以小数填写，如 0.015 即 1.5%"),
+    )
+    sum_insured = forms.DecimalField(label=_("保险金额（元）"), max_digits=18, decimal_places=2)
+    risk_management_fee = forms.DecimalField(
+        label=_("风险管理费（元）"),
+        max_digits=18,
+        decimal_places=2,
+        help_text=_("不低于保费的 15%"),
+    )
+    decoration_years = forms.IntegerField(
+        label=_("附加险：装饰装修工程（年）"), required=False, min_value=0
+    )
+    mep_installation_years = forms.IntegerField(
+        label=_("附加险：电气管线、给排水管道、设备安装工程（年）"), required=False, min_value=0
+    )
+    hvac_years = forms.IntegerField(
+        label=_("附加险：供热与供冷系统工程（年）"), required=False, min_value=0
+    )
+
+    refusal_fields = {"additional": "decoration_years"}
+
+    def to_terms(self) -> Terms:
+        data = self.cleaned_data
+        additional = {
+            sub_item: data[f"{sub_item}_years"]
+            for sub_item in AdditionalSubItem.values
+            if data.get(f"{sub_item}_years") is not None
+        }
+        return Terms(
+            contract_price=data["contract_price"],
+            rate=data["rate"],
+            sum_insured=data["sum_insured"],
+            risk_management_fee=data["risk_management_fee"],
+            additional=additional,
+        )
+
+    @staticmethod
+    def initial_for(policy) -> dict:
+        initial = {
+            "contract_price": policy.contract_price,
+            "rate": policy.rate,
+            "sum_insured": policy.sum_insured,
+            "risk_management_fee": policy.risk_management_fee,
+        }
+        for cover in policy.additional_covers.all():
+            initial[f"{cover.sub_item}_years"] = cover.years
+        return initial
+
+
+class SharesForm(forms.Form):
+    """Up to SHARE_ROWS insurers; empty rows are ignored."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        insurers = Organisation.objects.filter(org_type=OrgType.INSURER).order_by("name")
+        for i in range(SHARE_ROWS):
+            self.fields[f"insurer_{i}"] = forms.ModelChoiceField(
+                label=_("保险公司"), queryset=insurers, required=False
+            )
+            self.fields[f"role_{i}"] = forms.ChoiceField(
+                label=_("角色"), choices=ShareRole.choices, required=False
+            )
+            self.fields[f"fraction_{i}"] = forms.DecimalField(
+                label=_("份额"), max_digits=5, decimal_places=4, required=False
+            )
+
+    def rows(self):
+        return [
+            (self[f"insurer_{i}"], self[f"role_{i}"], self[f"fraction_{i}"])
+            for i in range(SHARE_ROWS)
+        ]
+
+    def to_shares(self) -> list[ShareInput]:
+        data = self.cleaned_data
+        return [
+            ShareInput(
+                insurer_id=data[f"insurer_{i}"].pk,
+                role=data[f"role_{i}"] or ShareRole.FOLLOWER,
+                fraction=data[f"fraction_{i}"] if data[f"fraction_{i}"] is not None else 0,
+            )
+            for i in range(SHARE_ROWS)
+            if data.get(f"insurer_{i}") is not None
+        ]
+
+    @staticmethod
+    def initial_for(shares) -> dict:
+        initial = {}
+        for i, share in enumerate(shares[:SHARE_ROWS]):
+            initial[f"insurer_{i}"] = share.insurer_id
+            initial[f"role_{i}"] = share.role
+            initial[f"fraction_{i}"] = share.fraction
+        return initial
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("缴费金额（元）"), max_digits=18, decimal_places=2)
+    paid_on = forms.DateField(label=_("缴费日期"), widget=DATE_WIDGET)
+    reference = forms.CharField(label=_("缴费凭证号"), max_length=100, required=False)
+    refusal_fields = {"payment": "amount"}
+
+
+class IssueForm(forms.Form):
+    issued_on = forms.DateField(
+        label=_("签发日期"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("留空即今天；补录线下已签发的保单时填写实际签发日期"),
+    )
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("附件类型"), choices=AttachmentKind.choices)
+    file = forms.FileField(label=_("文件"), help_text=_("PDF、DOCX、PNG 或 JPEG，不超过 20 MB"))
+
+
+class ClaimsStandardForm(forms.Form):
+    days_to_accept = forms.IntegerField(label=_("受理时限（日）"))
+    days_to_survey = forms.IntegerField(label=_("查勘时限（日）"))
+    days_to_determine = forms.IntegerField(
+        label=_("核定时限（日）"), help_text=_("不得长于法定的 10 日")
+    )
+    days_to_repair = forms.IntegerField(
+        label=_("维修或赔付时限（日）"), help_text=_("不得长于法定的 7 日")
+    )
+
+    def to_standard(self) -> ClaimsStandardInput:
+        return ClaimsStandardInput(**self.cleaned_data)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("解除原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ChangeRequestForm(TermsForm, SharesForm):
+    """A change of an issued policy: a cancellation, new terms, or new insurers."""
+
+    kind = forms.ChoiceField(label=_("变更类型"), choices=ChangeKind.choices)
+    reason = forms.CharField(label=_("变更原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The terms are only needed for a change of terms: the service says what is missing.
+        for name in ("contract_price", "rate", "sum_insured", "risk_management_fee"):
+            self.fields[name].required = False
+        self.order_fields(["kind", "reason"])
+
+    refusal_fields = {"additional": "decoration_years", "terms": "contract_price"}
+
+    def terms_fields(self):
+        return [self[name] for name in TermsForm.base_fields]
+
+    def to_terms(self) -> Terms | None:
+        if self.cleaned_data.get("kind") != ChangeKind.CHANGE_TERMS:
+            return None
+        if any(
+            self.cleaned_data.get(name) is None
+            for name in ("contract_price", "rate", "sum_insured", "risk_management_fee")
+        ):
+            return None
+        return super().to_terms()
+
+    def to_shares(self) -> list[ShareInput] | None:
+        if self.cleaned_data.get("kind") != ChangeKind.CHANGE_INSURER:
+            return None
+        return SharesForm.to_shares(self)
+
+
+class ConsentForm(forms.Form):
+    unit_buyer = forms.ChoiceField(label=_("购房人"))
+    consented_on = forms.DateField(label=_("书面同意日期"), widget=DATE_WIDGET)
+    refusal_fields = {"unit": "unit_buyer", "buyer": "unit_buyer"}
+
+    def __init__(self, *args, consents_due, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_buyer"].choices = [
+            (f"{due.unit.pk}:{due.buyer_id}", f"{due.unit} — {due.buyer_name}")
+            for due in consents_due
+            if not due.given
+        ]
+
+    def unit_and_buyer(self) -> tuple[int, int]:
+        unit_id, buyer_id = self.cleaned_data["unit_buyer"].split(":")
+        return int(unit_id), int(buyer_id)
+
+
+class RegulatorReportForm(forms.Form):
+    reported_on = forms.DateField(label=_("报告日期"), widget=DATE_WIDGET)
+    reference = forms.CharField(label=_("报告文号"), max_length=100, required=False)
+
+
+class DepositForm(forms.Form):
+    amount = forms.DecimalField(label=_("物业保修金（元）"), max_digits=18, decimal_places=2)
+    paid_on = forms.DateField(label=_("缴存日期"), widget=DATE_WIDGET)
+    reference = forms.CharField(label=_("缴存凭证号"), max_length=100, required=False)

@@ -1,0 +1,434 @@
+"""Policies: one per construction permit, with shares, cover, attachments, commitments and changes.
+
+The database refuses what must never exist (a second policy for a permit, a deductible other
+than 0, a share of 0, two leads, a second premium payment); the services refuse the rest with
+the rule that forbids it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from idi.core.fields import MoneyField
+from idi.parties.models import Organisation
+from idi.projects.models import ConstructionPermit, HousingType, Participant, Unit
+
+
+class PolicyState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    QUOTED = "quoted", "已报价"
+    ISSUED = "issued", "已签发"
+    IN_FORCE = "in_force", "保险期间内"
+    EXPIRED = "expired", "保险期间届满"
+    CANCELLED = "cancelled", "已解除"
+
+
+# States in which the terms are fixed and the policy is a contract.
+# Plain strings: the CHECK constraints below use them and migrations must not import enums.
+CONTRACT_STATES = ("issued", "in_force", "expired")
+QUOTED_OR_LATER = ("quoted", *CONTRACT_STATES)
+
+
+class AdditionalSubItem(models.TextChoices):
+    """The sub-items of the additional cover (R-C1, Art. 5(五)); the pack lists the valid keys."""
+
+    DECORATION = "decoration", "装饰装修工程"
+    MEP_INSTALLATION = "mep_installation", "电气管线、给排水管道、设备安装工程"
+    HVAC = "hvac", "供热与供冷系统工程"
+
+
+class Policy(models.Model):
+    """The insurance of one construction permit (R-U2) under the pack chosen at creation (R-U1)."""
+
+    permit = models.OneToOneField(
+        ConstructionPermit,
+        on_delete=models.PROTECT,
+        related_name="policy",
+        verbose_name="施工许可证",
+    )
+    # R-U1: chosen once from the permit's application date and never re-chosen.
+    pack_id = models.CharField("规则包", max_length=64)
+    state = models.CharField(
+        "状态", max_length=16, choices=PolicyState.choices, default=PolicyState.DRAFT
+    )
+    # The housing type whose rate floor the premium was checked against (R-U5).
+    housing_type = models.CharField(
+        "费率适用住房类型", max_length=16, choices=HousingType.choices, blank=True
+    )
+    contract_price = MoneyField("承揽工程签约合同价（元）", null=True, blank=True)
+    rate = models.DecimalField("费率", max_digits=7, decimal_places=6, null=True, blank=True)
+    premium = MoneyField("保费（元）", null=True, blank=True)
+    sum_insured = MoneyField("保险金额（元）", null=True, blank=True)
+    deductible = MoneyField("免赔额（元）", default=0)
+    risk_management_fee = MoneyField("风险管理费（元）", null=True, blank=True)
+    fund_contribution = MoneyField("保障基金计提（元）", null=True, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    quoted_at = models.DateTimeField(null=True, blank=True)
+    issued_on = models.DateField("签发日期", null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField("解除原因", blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "保单 / policy"
+        constraints = [
+            # R-U3: no deductible, ever.
+            models.CheckConstraint(condition=Q(deductible=0), name="policy_deductible_zero"),
+            models.CheckConstraint(
+                condition=Q(sum_insured__isnull=True) | Q(sum_insured__gt=0),
+                name="policy_sum_insured_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_price__isnull=True) | Q(contract_price__gt=0),
+                name="policy_contract_price_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | (Q(rate__gt=0) & Q(rate__lt=1)),
+                name="policy_rate_fraction",
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_management_fee__isnull=True) | Q(risk_management_fee__gte=0),
+                name="policy_rm_fee_not_negative",
+            ),
+            # From the quote on, every figure is there.
+            models.CheckConstraint(
+                condition=~Q(state__in=QUOTED_OR_LATER)
+                | Q(
+                    contract_price__isnull=False,
+                    rate__isnull=False,
+                    premium__isnull=False,
+                    sum_insured__isnull=False,
+                    risk_management_fee__isnull=False,
+                    fund_contribution__isnull=False,
+                ),
+                name="policy_quoted_has_terms",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=CONTRACT_STATES) | Q(issued_on__isnull=False),
+                name="policy_issued_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"IDI-{self.permit.number}"
+
+    @property
+    def number(self) -> str:
+        """The policy number shown to people: one policy per permit, so the permit's number."""
+        return f"IDI-{self.permit.number}"
+
+
+class AdditionalCover(models.Model):
+    """One chosen sub-item of the additional cover with its period (R-C1: at least the pack's
+    minimum, checked by the service)."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="additional_covers")
+    sub_item = models.CharField("附加险分项", max_length=32, choices=AdditionalSubItem.choices)
+    years = models.PositiveSmallIntegerField("保险期限（年）")
+
+    class Meta:
+        ordering = ["policy", "sub_item"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "sub_item"], name="one_cover_per_sub_item"),
+            models.CheckConstraint(condition=Q(years__gt=0), name="additional_years_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_sub_item_display()} {self.years}年"
+
+
+class ShareRole(models.TextChoices):
+    LEAD = "lead", "主承保"
+    FOLLOWER = "follower", "从保"
+
+
+class PolicyShare(models.Model):
+    """One insurer's part of a policy (R-U4); a single insurer holds one lead share of 1."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="shares")
+    insurer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="policy_shares"
+    )
+    role = models.CharField("角色", max_length=16, choices=ShareRole.choices)
+    fraction = models.DecimalField("份额", max_digits=5, decimal_places=4)
+
+    class Meta:
+        ordering = ["policy", "role", "-fraction", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fraction__gt=0) & Q(fraction__lte=1), name="share_positive"
+            ),
+            models.UniqueConstraint(fields=["policy", "insurer"], name="one_share_per_insurer"),
+            models.UniqueConstraint(
+                fields=["policy"], condition=Q(role="lead"), name="one_lead_per_policy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.insurer} {self.get_role_display()} {self.fraction}"
+
+
+class PremiumPayment(models.Model):
+    """R-U3: the premium, paid in full in one payment before issue (one row per policy)."""
+
+    policy = models.OneToOneField(Policy, on_delete=models.PROTECT, related_name="payment")
+    amount = MoneyField("缴费金额（元）")
+    paid_on = models.DateField("缴费日期")
+    reference = models.CharField("缴费凭证号", max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} @ {self.paid_on}"
+
+
+class AttachmentKind(models.TextChoices):
+    """R-U11 (Art. 10, 17): what the insurer attaches before issue."""
+
+    RISK_ASSESSMENT_PLAN = "risk_assessment_plan", "风险评估实施方案"
+    NOTICE_TEMPLATE = "notice_template", "保险告知书模板"
+    CLAIMS_PLAN = "claims_plan", "理赔服务方案"
+    EMERGENCY_PLAN = "emergency_plan", "理赔应急预案"
+
+
+def attachment_path(instance: "PolicyAttachment", filename: str) -> str:
+    # The stored name never comes from the uploader; the service names the file.
+    return f"underwriting/policy-{instance.policy_id}/{filename}"
+
+
+class PolicyAttachment(models.Model):
+    """One uploaded version of an attachment; the newest of each kind is the current one."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField("附件类型", max_length=32, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["policy", "kind", "-id"]
+        indexes = [models.Index(fields=["policy", "kind", "-id"], name="attachment_current_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class ClaimsServiceStandard(models.Model):
+    """R-U13: the times the insurer commits to in the policy, in days, never looser than the
+    pack's legal times (checked by the service)."""
+
+    policy = models.OneToOneField(Policy, on_delete=models.PROTECT, related_name="claims_standard")
+    days_to_accept = models.PositiveSmallIntegerField("受理时限（日）")
+    days_to_survey = models.PositiveSmallIntegerField("查勘时限（日）")
+    days_to_determine = models.PositiveSmallIntegerField("核定时限（日）")
+    days_to_repair = models.PositiveSmallIntegerField("维修或赔付时限（日）")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days_to_accept__gt=0)
+                & Q(days_to_survey__gt=0)
+                & Q(days_to_determine__gt=0)
+                & Q(days_to_repair__gt=0),
+                name="claims_standard_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"理赔服务标准 #{self.policy_id}"
+
+
+class ParticipantNotice(models.Model):
+    """R-U12: the developer's written notice to one participant, and its acknowledgement."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="participant_notices")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    notified_at = models.DateTimeField()
+    notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["policy", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "participant"], name="one_notice_each"),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
+                | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
+                name="acknowledgement_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"参建单位告知 #{self.pk}"
+
+
+class FundContributionDue(models.Model):
+    """R-F1: what the lead insurer owes the guarantee fund for this policy, recorded at issue.
+
+    The hand-off to the fund ledger: the ledger books it; this row is never edited by it.
+    """
+
+    policy = models.OneToOneField(
+        Policy, on_delete=models.PROTECT, related_name="fund_contribution_due"
+    )
+    insurer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    amount = MoneyField("应计提金额（元）")
+    due_since = models.DateField("应计提日期")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contribution_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.insurer} {self.amount}"
+
+
+class MaintenanceDeposit(models.Model):
+    """R-U9: the property maintenance deposit, paid before a policy in force may be cancelled."""
+
+    policy = models.OneToOneField(
+        Policy, on_delete=models.PROTECT, related_name="maintenance_deposit"
+    )
+    amount = MoneyField("物业保修金（元）")
+    paid_on = models.DateField("缴存日期")
+    reference = models.CharField("缴存凭证号", max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="deposit_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} @ {self.paid_on}"
+
+
+class ChangeKind(models.TextChoices):
+    CANCEL = "cancel", "解除保险合同（退保）"
+    CHANGE_TERMS = "change_terms", "变更保险条款"
+    CHANGE_INSURER = "change_insurer", "变更保险公司"
+
+
+class ChangeState(models.TextChoices):
+    OPEN = "open", "办理中"
+    APPLIED = "applied", "已执行"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class ChangeRequest(models.Model):
+    """A change to an issued policy (R-U8): what is proposed, and the consents it gathers."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="change_requests")
+    kind = models.CharField("变更类型", max_length=16, choices=ChangeKind.choices)
+    state = models.CharField(
+        "状态", max_length=16, choices=ChangeState.choices, default=ChangeState.OPEN
+    )
+    reason = models.TextField("变更原因")
+    # The proposed terms or shares, as validated when the request was opened (decimal strings).
+    proposed = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by_org = models.ForeignKey(
+        Organisation, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            # One change at a time: consents are given to one precise proposal.
+            models.UniqueConstraint(
+                fields=["policy"], condition=Q(state="open"), name="one_open_change_per_policy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class BuyerConsent(models.Model):
+    """R-U8: one buyer's written consent to one change, for one sold unit."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.PROTECT, related_name="consents"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    consented_on = models.DateField("书面同意日期")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["change_request", "unit", "buyer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change_request", "unit", "buyer"], name="one_consent_per_buyer_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.buyer}"
+
+
+class RegulatorReport(models.Model):
+    """R-U8: the report of a change to the district regulator."""
+
+    change_request = models.OneToOneField(
+        ChangeRequest, on_delete=models.PROTECT, related_name="regulator_report"
+    )
+    district = models.CharField("报告区县", max_length=16)
+    regulator = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_on = models.DateField("报告日期")
+    reference = models.CharField("报告文号", max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.reported_on}"

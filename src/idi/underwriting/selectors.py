@@ -1,0 +1,475 @@
+"""Reads of policies that depend on who asks, and the figures derived from a policy.
+
+Visibility (issue 3): an insurer sees the policies where it holds a share; a developer its own
+projects' policies; an owner the issued policy covering a unit it bought; a district regulator
+its district; the city regulator, the operator and the guarantee institution everything.
+Everyone else sees nothing, and an object the actor may not see is answered as "not found".
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from idi.core.errors import NotFound
+from idi.core.permissions import Actor
+from idi.core.rulebook import get_rulebook
+from idi.parties.models import District, Organisation, OrgType
+from idi.parties.selectors import last_complete_year, lead_qualifications_for
+from idi.projects.models import ConstructionPermit, Participant, Sale, Unit
+from idi.rules import (
+    RulePack,
+    Share,
+    Violation,
+    check_lead_qualifications,
+    min_risk_management_fee,
+    split_by_shares,
+    window,
+)
+from idi.underwriting.models import (
+    AttachmentKind,
+    ChangeRequest,
+    ChangeState,
+    ParticipantNotice,
+    Policy,
+    PolicyAttachment,
+    PolicyShare,
+    PolicyState,
+    ShareRole,
+)
+
+# The states in which a policy covers its units: what an owner may see.
+COVERING_STATES = (PolicyState.ISSUED, PolicyState.IN_FORCE, PolicyState.EXPIRED)
+OWNER_VISIBLE_STATES = (*COVERING_STATES, PolicyState.CANCELLED)
+# R-C1 basic categories, in the order of Art. 5; `additional` is per sub-item.
+BASIC_CATEGORIES = ("foundation_structure", "insulation", "waterproofing", "concealed_works")
+SUB_ITEM_LABELS_EN = {
+    "decoration": "decoration and finishing works",
+    "mep_installation": "electrical, plumbing and equipment installation",
+    "hvac": "heating and cooling",
+}
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+
+def sees_everything(actor: Actor) -> bool:
+    """The operator, the city regulator, and the guarantee institution (which RULES.md §1 names
+    the platform operator, and which books every policy's fund contribution)."""
+    return (
+        actor.is_operator
+        or (actor.organisation_type == OrgType.REGULATOR and actor.district == District.CITY)
+        or actor.organisation_type == OrgType.GUARANTEE_INSTITUTION
+    )
+
+
+def policies_visible_to(actor: Actor) -> QuerySet[Policy]:
+    qs = Policy.objects.select_related("permit__project__developer", "permit__planning_permit")
+    if actor.user_id is None:
+        return qs.none()
+    if sees_everything(actor):
+        return qs
+    # Owners: the policies covering a unit they bought, once issued.
+    owned = Policy.objects.filter(
+        state__in=OWNER_VISIBLE_STATES, permit__buildings__units__sale__buyers=actor.user_id
+    ).values("pk")
+    visible = Q(pk__in=owned)
+    org = actor.organisation_id
+    if org is not None:
+        if actor.organisation_type == OrgType.REGULATOR:
+            visible |= Q(permit__project__district=actor.district)
+        elif actor.organisation_type == OrgType.DEVELOPER:
+            visible |= Q(permit__project__developer_id=org)
+        elif actor.organisation_type == OrgType.INSURER:
+            visible |= Q(pk__in=PolicyShare.objects.filter(insurer_id=org).values("policy_id"))
+    return qs.filter(visible)
+
+
+def get_policy(*, actor: Actor, pk: int) -> Policy:
+    policy = policies_visible_to(actor).filter(pk=pk).first()
+    if policy is None:
+        raise NotFound("policy")
+    return policy
+
+
+def search_policies(*, actor: Actor, q: str = "", state: str = "") -> QuerySet[Policy]:
+    """The list page and the API list: by permit number or project name, and by state."""
+    qs = policies_visible_to(actor)
+    if q:
+        qs = qs.filter(Q(permit__number__icontains=q) | Q(permit__project__name__icontains=q))
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-id")
+
+
+def insured_project_ids_for_insurer(organisation_id: int) -> QuerySet:
+    """The projects in which the insurer holds a share of a policy (any state): the projects
+    selectors use it so that an insurer sees the projects it insures. A lazy subquery."""
+    return (
+        PolicyShare.objects.filter(insurer_id=organisation_id)
+        .values_list("policy__permit__project_id", flat=True)
+        .distinct()
+    )
+
+
+def is_developer_of(actor: Actor, policy: Policy) -> bool:
+    return (
+        actor.organisation_type == OrgType.DEVELOPER
+        and actor.organisation_id == policy.permit.project.developer_id
+    )
+
+
+def share_of(actor: Actor, policy: Policy) -> PolicyShare | None:
+    """The actor's own share of the policy, when the actor is one of its insurers."""
+    if actor.organisation_type != OrgType.INSURER or actor.organisation_id is None:
+        return None
+    return policy.shares.filter(insurer_id=actor.organisation_id).first()
+
+
+def lead_share(policy: Policy) -> PolicyShare | None:
+    return policy.shares.select_related("insurer").filter(role=ShareRole.LEAD).first()
+
+
+def shares_of(policy: Policy) -> list[PolicyShare]:
+    return list(policy.shares.select_related("insurer").order_by("-role", "-fraction", "id"))
+
+
+def permits_open_for_policy(actor: Actor) -> QuerySet[ConstructionPermit]:
+    """The developer's construction permits that have no policy yet (R-U2: one each).
+
+    Written here because the projects app has no such selector; it reads projects' tables only.
+    """
+    if actor.organisation_type != OrgType.DEVELOPER or actor.organisation_id is None:
+        return ConstructionPermit.objects.none()
+    return (
+        ConstructionPermit.objects.filter(
+            project__developer_id=actor.organisation_id, policy__isnull=True
+        )
+        .select_related("project")
+        .order_by("project__name", "number")
+    )
+
+
+def get_permit_for_policy(*, actor: Actor, pk: int) -> ConstructionPermit:
+    """A permit of the developer's own projects (with or without a policy), else not found."""
+    if actor.organisation_type != OrgType.DEVELOPER or actor.organisation_id is None:
+        raise NotFound("permit")
+    permit = (
+        ConstructionPermit.objects.filter(pk=pk, project__developer_id=actor.organisation_id)
+        .select_related("project", "planning_permit")
+        .first()
+    )
+    if permit is None:
+        raise NotFound("permit")
+    return permit
+
+
+# --- the pack and the figures of a policy ------------------------------------------------------
+
+
+def pack_of(policy: Policy) -> RulePack:
+    """R-U1: the pack stored on the policy at creation, never re-chosen."""
+    return get_rulebook().pack(policy.pack_id)
+
+
+def rate_housing_type(pack: RulePack, permit: ConstructionPermit) -> str:
+    """The housing type whose rate floor applies to the permit (R-U5).
+
+    The buildings under the permit decide; when they mix housing types, the stricter (higher)
+    floor applies, so that no building is insured below its own floor. A permit without
+    buildings yet falls back on the project's housing type ("mixed": the highest floor).
+    """
+    floors = pack.underwriting.rate_floors
+    types = set(permit.buildings.values_list("housing_type", flat=True))
+    if not types:
+        project_type = permit.project.housing_type
+        types = set(floors) if project_type == "mixed" else {project_type}
+    return max(sorted(types), key=lambda t: floors.get(t, Decimal(0)))
+
+
+def min_fee_for(policy: Policy) -> Decimal | None:
+    """R-U7: the smallest risk-management fee the premium allows."""
+    if policy.premium is None:
+        return None
+    return min_risk_management_fee(pack_of(policy), policy.premium)
+
+
+def lead_warnings(policy: Policy) -> tuple[Violation, ...]:
+    """R-U6: the lead insurer's unmet qualifications over the last three complete years.
+
+    Warnings only ("宜"): shown with the quote, never blocking.
+    """
+    lead = lead_share(policy)
+    if lead is None:
+        return ()
+    pack = pack_of(policy)
+    year = last_complete_year()
+    spec = pack.underwriting.lead_qualification
+    qualifications = lead_qualifications_for(lead.insurer_id, year=year, years=spec.solvency_years)
+    return check_lead_qualifications(pack, qualifications, year)
+
+
+@dataclass(frozen=True)
+class ContributionPart:
+    insurer: Organisation
+    role: str
+    fraction: Decimal
+    amount: Decimal
+
+
+def contribution_split(policy: Policy) -> list[ContributionPart]:
+    """R-U10 for R-F1: the fund contribution split by share to the fen, the remainder on the lead.
+
+    For reporting: the whole is owed by the lead insurer (FundContributionDue).
+    """
+    if policy.fund_contribution is None:
+        return []
+    shares = shares_of(policy)
+    if not shares:
+        return []
+    parts = split_by_shares(
+        policy.fund_contribution,
+        [Share(role=s.role, insurer=str(s.insurer_id), fraction=s.fraction) for s in shares],
+    )
+    return [
+        ContributionPart(s.insurer, s.role, s.fraction, parts[str(s.insurer_id)]) for s in shares
+    ]
+
+
+def current_attachments(policy: Policy) -> dict[str, PolicyAttachment]:
+    """The newest upload of each kind (R-U11)."""
+    current: dict[str, PolicyAttachment] = {}
+    for attachment in policy.attachments.select_related("uploaded_by_org").order_by("-id"):
+        current.setdefault(attachment.kind, attachment)
+    return current
+
+
+def get_attachment(*, policy: Policy, pk: int) -> PolicyAttachment:
+    """An attachment of a policy the caller already may see (get_policy)."""
+    attachment = policy.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise NotFound("attachment")
+    return attachment
+
+
+def missing_attachments(policy: Policy) -> list[str]:
+    """R-U11: the kinds not yet uploaded, or whose current version the developer has not
+    confirmed."""
+    current = current_attachments(policy)
+    return [
+        kind
+        for kind in AttachmentKind.values
+        if kind not in current or current[kind].confirmed_at is None
+    ]
+
+
+def participants_not_notified(policy: Policy) -> QuerySet[Participant]:
+    """R-U12: the project's participants without the developer's notice."""
+    notified = policy.participant_notices.values("participant_id")
+    return (
+        Participant.objects.filter(project_id=policy.permit.project_id)
+        .exclude(pk__in=notified)
+        .select_related("organisation")
+    )
+
+
+def effective_claim_days(policy: Policy, kind: str) -> int | None:
+    """R-U13: the time the claims process applies for `kind` (accept, survey, determine,
+    repair): the stricter of the insurer's commitment and the pack's legal time.
+
+    Accepting and surveying have no legal time: the commitment, or None when none was made.
+    """
+    legal_kinds = {"determine": "claim_determination", "repair": "claim_performance"}
+    if kind not in ("accept", "survey", *legal_kinds):
+        raise ValueError(f"unknown claim step {kind!r}")
+    standard = getattr(policy, "claims_standard", None)
+    committed = getattr(standard, f"days_to_{kind}") if standard else None
+    if kind not in legal_kinds:
+        return committed
+    legal = pack_of(policy).deadlines[legal_kinds[kind]].count
+    return legal if committed is None else min(committed, legal)
+
+
+# --- coverage ----------------------------------------------------------------------------------
+
+
+def _category_label(pack: RulePack, category: str) -> tuple[str, str]:
+    spec = pack.coverage.categories[category]
+    return spec.label_zh, spec.label_en
+
+
+@dataclass(frozen=True)
+class CoverageLine:
+    """One row of a unit's cover: a category (or additional sub-item) and its window."""
+
+    category: str
+    sub_item: str
+    label: str
+    label_en: str
+    years: int
+    covered: bool  # False: concealed works of a building that is not fully decorated (R-C4)
+    start: date | None  # None until completion acceptance is known
+    end: date | None
+
+    @property
+    def pending(self) -> bool:
+        return self.covered and self.start is None
+
+
+def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLine]:
+    """Every category of the policy with its window (R-C1..R-C4), for one building's kind."""
+    pack = pack_of(policy)
+    completion = policy.permit.completion_accepted_on
+    lines: list[CoverageLine] = []
+    for category in BASIC_CATEGORIES:
+        spec = pack.coverage.categories[category]
+        covered = fully_decorated or not spec.fully_decorated_only
+        span = window(pack, category, completion) if completion and covered else None
+        label, label_en = _category_label(pack, category)
+        lines.append(
+            CoverageLine(
+                category,
+                "",
+                label,
+                label_en,
+                spec.years or 0,
+                covered,
+                span.start if span else None,
+                span.end if span else None,
+            )
+        )
+    for cover in policy.additional_covers.order_by("sub_item"):
+        span = window(pack, "additional", completion, cover.years) if completion else None
+        lines.append(
+            CoverageLine(
+                "additional",
+                cover.sub_item,
+                cover.get_sub_item_display(),
+                SUB_ITEM_LABELS_EN.get(cover.sub_item, cover.sub_item),
+                cover.years,
+                True,
+                span.start if span else None,
+                span.end if span else None,
+            )
+        )
+    return lines
+
+
+def policy_period(policy: Policy) -> tuple[date, date] | None:
+    """The insurance period: the first window's start to the last window's end (both
+    inclusive), over the categories the permit's buildings have; None before completion."""
+    if policy.permit.completion_accepted_on is None:
+        return None
+    any_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
+    spans = [
+        (line.start, line.end)
+        for line in coverage_lines(policy, fully_decorated=any_decorated)
+        if line.covered and line.start is not None
+    ]
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def units_owned_by(actor: Actor) -> QuerySet[Unit]:
+    """The units the actor bought (我的房屋). Written here because the projects app has no
+    such selector yet; it reads projects' tables only."""
+    if actor.user_id is None:
+        return Unit.objects.none()
+    return (
+        Unit.objects.filter(sale__buyers=actor.user_id)
+        .select_related("building__permit", "project")
+        .order_by("project__name", "building__name", "room_number")
+        .distinct()
+    )
+
+
+def _unit_visible(actor: Actor, unit: Unit) -> bool:
+    if sees_everything(actor):
+        return True
+    if Sale.objects.filter(unit=unit, buyers=actor.user_id).exists():
+        return True
+    return policies_visible_to(actor).filter(permit_id=unit.building.permit_id).exists()
+
+
+def policy_for_unit(actor: Actor, unit: Unit) -> Policy | None:
+    """The issued policy covering the unit (building → permit → policy), or None while there
+    is none. An actor who may not see the unit gets NotFound."""
+    if not _unit_visible(actor, unit):
+        raise NotFound("unit")
+    return (
+        Policy.objects.filter(permit_id=unit.building.permit_id, state__in=COVERING_STATES)
+        .select_related("permit__project")
+        .first()
+    )
+
+
+def coverage_windows_for_unit(actor: Actor, unit: Unit) -> list[CoverageLine]:
+    """The unit's cover per category; categories without a completion date have no window yet
+    (shown as "竣工验收后确定")."""
+    policy = policy_for_unit(actor, unit)
+    if policy is None:
+        return []
+    return coverage_lines(policy, fully_decorated=unit.building.fully_decorated)
+
+
+# --- changes (R-U8) ----------------------------------------------------------------------------
+
+
+def get_change_request(*, policy: Policy, pk: int) -> ChangeRequest:
+    change = policy.change_requests.filter(pk=pk).first()
+    if change is None:
+        raise NotFound("change request")
+    return change
+
+
+def open_change_request(policy: Policy) -> ChangeRequest | None:
+    return policy.change_requests.filter(state=ChangeState.OPEN).first()
+
+
+@dataclass(frozen=True)
+class ConsentDue:
+    unit: Unit
+    buyer_id: int
+    buyer_name: str
+    given: bool
+
+
+def consents_due(change: ChangeRequest) -> list[ConsentDue]:
+    """R-U8: every buyer of every sold unit of the project, and whether each has consented."""
+    project_id = change.policy.permit.project_id
+    given = set(change.consents.values_list("unit_id", "buyer_id"))
+    due: list[ConsentDue] = []
+    sales = (
+        Sale.objects.filter(unit__project_id=project_id)
+        .select_related("unit__building")
+        .prefetch_related("buyers__profile")
+        .order_by("unit__building__name", "unit__room_number")
+    )
+    for sale in sales:
+        for buyer in sale.buyers.all():
+            profile = getattr(buyer, "profile", None)
+            name = (profile.real_name if profile else "") or buyer.get_username()
+            due.append(ConsentDue(sale.unit, buyer.pk, name, (sale.unit_id, buyer.pk) in given))
+    return due
+
+
+def project_has_sales(policy: Policy) -> bool:
+    return Sale.objects.filter(unit__project_id=policy.permit.project_id).exists()
+
+
+def participant_notices_visible_to(actor: Actor) -> QuerySet[ParticipantNotice]:
+    """The notices addressed to the actor's organisation (R-U12), newest first."""
+    if actor.organisation_id is None:
+        return ParticipantNotice.objects.none()
+    return (
+        ParticipantNotice.objects.filter(participant__organisation_id=actor.organisation_id)
+        .select_related("policy__permit__project__developer", "participant")
+        .order_by("-id")
+    )
+
+
+def get_participant_notice(*, actor: Actor, pk: int) -> ParticipantNotice:
+    notice = participant_notices_visible_to(actor).filter(pk=pk).first()
+    if notice is None:
+        raise NotFound("notice")
+    return notice

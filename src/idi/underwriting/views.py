@@ -1,0 +1,629 @@
+"""The underwriting pages: a developer's quote → issue flow, an insurer's policies, an owner's
+homes. Views parse, call a service or a selector, and show refusals on the form."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required as django_login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from idi.core import clock
+from idi.core.errors import Forbidden, NotFound, RuleViolation
+from idi.core.permissions import actor_from_request
+from idi.parties.models import OrgType
+from idi.projects.models import Unit
+from idi.underwriting import selectors, services
+from idi.underwriting.forms import (
+    ActionForm,
+    AttachmentForm,
+    CancelForm,
+    ChangeRequestForm,
+    ClaimsStandardForm,
+    ConsentForm,
+    CreatePolicyForm,
+    DepositForm,
+    IssueForm,
+    PaymentForm,
+    RegulatorReportForm,
+    SharesForm,
+    TermsForm,
+    add_refusal,
+)
+from idi.underwriting.models import (
+    AttachmentKind,
+    ChangeKind,
+    ChangeState,
+    PolicyShare,
+    PolicyState,
+)
+
+PAGE_SIZE = 20
+REFUSED = 400
+
+
+def login_required(view):
+    """Log-in required; a hidden object is a 404 and a refused permission a 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.what) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    return django_login_required(wrapped)
+
+
+def _policy(request, pk: int):
+    """The actor and the policy, or NotFound for one the actor may not know exists."""
+    actor = actor_from_request(request)
+    return actor, selectors.get_policy(actor=actor, pk=pk)
+
+
+@login_required
+def policy_list(request):
+    actor = actor_from_request(request)
+    q = request.GET.get("q", "").strip()
+    state = request.GET.get("state", "")
+    policies = selectors.search_policies(
+        actor=actor, q=q, state=state if state in PolicyState.values else ""
+    )
+    if actor.organisation_type == OrgType.INSURER:
+        mine = PolicyShare.objects.filter(policy=OuterRef("pk"), insurer_id=actor.organisation_id)
+        policies = policies.annotate(
+            my_fraction=Subquery(mine.values("fraction")[:1]),
+            my_role=Subquery(mine.values("role")[:1]),
+        )
+    page = Paginator(policies, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "underwriting/policy_list.html",
+        {
+            "page_obj": page,
+            "q": q,
+            "state": state,
+            "states": PolicyState.choices,
+            "is_insurer": actor.organisation_type == OrgType.INSURER,
+            "can_create": actor.organisation_type == OrgType.DEVELOPER,
+        },
+    )
+
+
+@login_required
+def policy_create(request):
+    actor = actor_from_request(request)
+    permits = selectors.permits_open_for_policy(actor)
+    form = CreatePolicyForm(request.POST or None, permits=permits)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy = services.create_draft(actor=actor, permit=form.cleaned_data["permit"])
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("已创建投保草稿"))
+            return redirect("underwriting:detail", pk=policy.pk)
+    if form.errors:
+        status = REFUSED
+    return render(
+        request,
+        "underwriting/form.html",
+        {"form": form, "title": _("新建投保"), "submit_label": _("创建草稿")},
+        status=status,
+    )
+
+
+def _detail_context(request, actor, policy, *, action_form=None, issue_form=None) -> dict:
+    is_developer = selectors.is_developer_of(actor, policy)
+    my_share = selectors.share_of(actor, policy)
+    is_party = is_developer or my_share is not None
+    # Owners see the cover, not the commercial figures of the contract.
+    sees_contract = (
+        is_party
+        or selectors.sees_everything(actor)
+        or (actor.organisation_type == OrgType.REGULATOR)
+    )
+    current = selectors.current_attachments(policy)
+    fully_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
+    editable = policy.state in services.EDITABLE_STATES
+    live = policy.state in services.LIVE_STATES
+    open_change = selectors.open_change_request(policy)
+    return {
+        "policy": policy,
+        "pack": selectors.pack_of(policy),
+        "is_developer": is_developer,
+        "my_share": my_share,
+        "is_lead": my_share is not None and my_share.role == "lead",
+        "sees_contract": sees_contract,
+        "editable": editable,
+        "shares": selectors.shares_of(policy),
+        "warnings": selectors.lead_warnings(policy) if sees_contract else (),
+        "min_fee": selectors.min_fee_for(policy),
+        "split": selectors.contribution_split(policy) if sees_contract else [],
+        "additional": policy.additional_covers.all(),
+        "attachments": [(kind, label, current.get(kind)) for kind, label in AttachmentKind.choices],
+        "history": policy.attachments.select_related("uploaded_by_org").order_by("-id"),
+        "claims_standard": getattr(policy, "claims_standard", None),
+        "notices": policy.participant_notices.select_related("participant__organisation"),
+        "not_notified": selectors.participants_not_notified(policy),
+        "payment": getattr(policy, "payment", None),
+        "fund_due": getattr(policy, "fund_contribution_due", None),
+        "deposit": getattr(policy, "maintenance_deposit", None),
+        "changes": policy.change_requests.all(),
+        "open_change": open_change,
+        "can_request_change": live and is_party and open_change is None,
+        "period": selectors.policy_period(policy),
+        "coverage": selectors.coverage_lines(policy, fully_decorated=fully_decorated),
+        "missing_attachments": selectors.missing_attachments(policy),
+        "action_form": action_form or ActionForm(),
+        "issue_form": issue_form or IssueForm(),
+        "live": live,
+        "today": clock.today(),
+    }
+
+
+def _render_detail(request, actor, policy, *, status=200, **forms):
+    context = _detail_context(request, actor, policy, **forms)
+    return render(request, "underwriting/policy_detail.html", context, status=status)
+
+
+@login_required
+def policy_detail(request, pk: int):
+    actor, policy = _policy(request, pk)
+    return _render_detail(request, actor, policy)
+
+
+def _refused_action(request, actor, policy, exc: RuleViolation, *, issue_form=None):
+    """Show an action's refusal on the policy page, naming the rule."""
+    form = ActionForm(data={})
+    form.is_valid()
+    add_refusal(form, exc)
+    if issue_form is not None:
+        add_refusal(issue_form, exc)
+    fresh = selectors.get_policy(actor=actor, pk=policy.pk)
+    return _render_detail(
+        request, actor, fresh, status=REFUSED, action_form=form, issue_form=issue_form
+    )
+
+
+def _form_page(request, *, form, title, policy=None, submit_label=None, **extra):
+    status = REFUSED if form.is_bound and form.errors else 200
+    template = extra.pop("template", "underwriting/form.html")
+    context = {
+        "form": form,
+        "title": title,
+        "policy": policy,
+        "submit_label": submit_label or _("保存"),
+        **extra,
+    }
+    return render(request, template, context, status=status)
+
+
+@login_required
+def policy_terms(request, pk: int):
+    actor, policy = _policy(request, pk)
+    form = TermsForm(request.POST or None, initial=TermsForm.initial_for(policy))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_terms(actor=actor, policy=policy, terms=form.to_terms())
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("保险条款已保存"))
+            return redirect("underwriting:detail", pk=policy.pk)
+    return _form_page(request, form=form, title=_("保险条款"), policy=policy)
+
+
+@login_required
+def policy_shares(request, pk: int):
+    actor, policy = _policy(request, pk)
+    form = SharesForm(
+        request.POST or None, initial=SharesForm.initial_for(selectors.shares_of(policy))
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_shares(actor=actor, policy=policy, shares=form.to_shares())
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("承保份额已保存"))
+            return redirect("underwriting:detail", pk=policy.pk)
+    return _form_page(
+        request,
+        form=form,
+        title=_("承保公司及份额"),
+        policy=policy,
+        template="underwriting/shares_form.html",
+    )
+
+
+@login_required
+@require_POST
+def policy_quote(request, pk: int):
+    actor, policy = _policy(request, pk)
+    try:
+        services.quote(actor=actor, policy=policy)
+    except RuleViolation as exc:
+        return _refused_action(request, actor, policy, exc)
+    messages.success(request, _("已报价"))
+    return redirect("underwriting:detail", pk=policy.pk)
+
+
+@login_required
+@require_POST
+def policy_notify(request, pk: int):
+    actor, policy = _policy(request, pk)
+    try:
+        notices = services.notify_participants(actor=actor, policy=policy)
+    except RuleViolation as exc:
+        return _refused_action(request, actor, policy, exc)
+    messages.success(request, _("已书面通知 %(count)s 家参建单位") % {"count": len(notices)})
+    return redirect("underwriting:detail", pk=policy.pk)
+
+
+@login_required
+def policy_payment(request, pk: int):
+    actor, policy = _policy(request, pk)
+    form = PaymentForm(
+        request.POST or None, initial={"amount": policy.premium, "paid_on": clock.today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_payment(actor=actor, policy=policy, **form.cleaned_data)
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("缴费已登记"))
+            return redirect("underwriting:detail", pk=policy.pk)
+    return _form_page(request, form=form, title=_("登记保费缴纳"), policy=policy)
+
+
+@login_required
+@require_POST
+def policy_issue(request, pk: int):
+    actor, policy = _policy(request, pk)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, actor, policy, status=REFUSED, issue_form=form)
+    try:
+        services.issue_policy(
+            actor=actor, policy=policy, issued_on=form.cleaned_data.get("issued_on")
+        )
+    except RuleViolation as exc:
+        return _refused_action(request, actor, policy, exc, issue_form=form)
+    messages.success(request, _("保单已签发"))
+    return redirect("underwriting:detail", pk=policy.pk)
+
+
+@login_required
+def attachment_upload(request, pk: int):
+    actor, policy = _policy(request, pk)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.upload_attachment(
+                actor=actor,
+                policy=policy,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("附件已上传，待建设单位确认"))
+            return redirect("underwriting:detail", pk=policy.pk)
+    return _form_page(
+        request,
+        form=form,
+        title=_("上传附件"),
+        policy=policy,
+        multipart=True,
+        submit_label=_("上传"),
+    )
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    _, policy = _policy(request, pk)
+    attachment = selectors.get_attachment(policy=policy, pk=attachment_pk)
+    extension = attachment.file.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{attachment.kind}-{attachment.pk}.{extension}",
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def attachment_confirm(request, pk: int, attachment_pk: int):
+    actor, policy = _policy(request, pk)
+    attachment = selectors.get_attachment(policy=policy, pk=attachment_pk)
+    try:
+        services.confirm_attachment(actor=actor, attachment=attachment)
+    except RuleViolation as exc:
+        return _refused_action(request, actor, policy, exc)
+    messages.success(request, _("附件已确认"))
+    return redirect("underwriting:detail", pk=policy.pk)
+
+
+@login_required
+def claims_standards(request, pk: int):
+    actor, policy = _policy(request, pk)
+    current = getattr(policy, "claims_standard", None)
+    initial = (
+        {
+            "days_to_accept": current.days_to_accept,
+            "days_to_survey": current.days_to_survey,
+            "days_to_determine": current.days_to_determine,
+            "days_to_repair": current.days_to_repair,
+        }
+        if current
+        else {}
+    )
+    form = ClaimsStandardForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_claims_standards(actor=actor, policy=policy, standard=form.to_standard())
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("理赔服务标准已保存"))
+            return redirect("underwriting:detail", pk=policy.pk)
+    return _form_page(request, form=form, title=_("理赔服务标准"), policy=policy)
+
+
+@login_required
+def policy_cancel(request, pk: int):
+    """Cancel a policy before issue, after a confirmation page."""
+    actor, policy = _policy(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_policy(actor=actor, policy=policy, reason=form.cleaned_data["reason"])
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("投保已取消"))
+            return redirect("underwriting:detail", pk=policy.pk)
+    return _form_page(
+        request,
+        form=form,
+        title=_("取消投保"),
+        policy=policy,
+        submit_label=_("确认取消"),
+        danger=True,
+        intro=_("取消后本保单不能恢复；施工许可证仍只能对应这一份保单。"),
+    )
+
+
+@login_required
+def deposit(request, pk: int):
+    actor, policy = _policy(request, pk)
+    form = DepositForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_maintenance_deposit(actor=actor, policy=policy, **form.cleaned_data)
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("物业保修金缴存已登记"))
+            return redirect("underwriting:detail", pk=policy.pk)
+    return _form_page(request, form=form, title=_("登记物业保修金"), policy=policy)
+
+
+# --- changes after issue -----------------------------------------------------------------------
+
+
+@login_required
+def change_create(request, pk: int):
+    actor, policy = _policy(request, pk)
+    initial = {
+        **TermsForm.initial_for(policy),
+        **SharesForm.initial_for(selectors.shares_of(policy)),
+        "kind": request.GET.get("kind", ChangeKind.CHANGE_TERMS),
+    }
+    form = ChangeRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.open_change_request(
+                actor=actor,
+                policy=policy,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                terms=form.to_terms(),
+                shares=form.to_shares(),
+            )
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("变更申请已提交"))
+            return redirect("underwriting:change_detail", pk=policy.pk, change_pk=change.pk)
+    return _form_page(
+        request,
+        form=form,
+        title=_("申请变更或退保"),
+        policy=policy,
+        template="underwriting/change_form.html",
+        submit_label=_("提交申请"),
+    )
+
+
+def _change(request, pk: int, change_pk: int):
+    actor, policy = _policy(request, pk)
+    return actor, policy, selectors.get_change_request(policy=policy, pk=change_pk)
+
+
+def _render_change(request, actor, policy, change, *, status=200, **forms):
+    due = selectors.consents_due(change)
+    context = {
+        "policy": policy,
+        "change": change,
+        "consents_due": due,
+        "has_sales": selectors.project_has_sales(policy),
+        "report": getattr(change, "regulator_report", None),
+        "deposit": getattr(policy, "maintenance_deposit", None),
+        "is_developer": selectors.is_developer_of(actor, policy),
+        "consent_form": forms.get("consent_form") or ConsentForm(consents_due=due),
+        "report_form": forms.get("report_form") or RegulatorReportForm(),
+        "action_form": forms.get("action_form") or ActionForm(),
+        "is_open": change.state == ChangeState.OPEN,
+    }
+    return render(request, "underwriting/change_detail.html", context, status=status)
+
+
+@login_required
+def change_detail(request, pk: int, change_pk: int):
+    actor, policy, change = _change(request, pk, change_pk)
+    return _render_change(request, actor, policy, change)
+
+
+@login_required
+@require_POST
+def change_consent(request, pk: int, change_pk: int):
+    actor, policy, change = _change(request, pk, change_pk)
+    form = ConsentForm(request.POST, consents_due=selectors.consents_due(change))
+    if form.is_valid():
+        unit_id, buyer_id = form.unit_and_buyer()
+        try:
+            services.record_buyer_consent(
+                actor=actor,
+                change=change,
+                unit=Unit.objects.get(pk=unit_id),
+                buyer_id=buyer_id,
+                consented_on=form.cleaned_data["consented_on"],
+            )
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("书面同意已登记"))
+            return redirect("underwriting:change_detail", pk=pk, change_pk=change.pk)
+    return _render_change(request, actor, policy, change, status=REFUSED, consent_form=form)
+
+
+@login_required
+@require_POST
+def change_report(request, pk: int, change_pk: int):
+    actor, policy, change = _change(request, pk, change_pk)
+    form = RegulatorReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_regulator_report(actor=actor, change=change, **form.cleaned_data)
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("向主管部门的报告已登记"))
+            return redirect("underwriting:change_detail", pk=pk, change_pk=change.pk)
+    return _render_change(request, actor, policy, change, status=REFUSED, report_form=form)
+
+
+@login_required
+def change_apply(request, pk: int, change_pk: int):
+    """Carry out a change (or a cancellation) after a confirmation page."""
+    actor, policy, change = _change(request, pk, change_pk)
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if change.kind == ChangeKind.CANCEL:
+                services.cancel_policy(actor=actor, policy=policy, change=change)
+            else:
+                services.amend_policy(actor=actor, change=change)
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+            return _render_change(request, actor, policy, change, status=REFUSED, action_form=form)
+        messages.success(request, _("变更已执行"))
+        return redirect("underwriting:detail", pk=policy.pk)
+    cancelling = change.kind == ChangeKind.CANCEL
+    return render(
+        request,
+        "underwriting/confirm.html",
+        {
+            "policy": policy,
+            "change": change,
+            "form": form,
+            "title": _("确认解除保险合同") if cancelling else _("确认执行变更"),
+            "intro": _("解除后本保单不再承保，此操作不能撤销。")
+            if cancelling
+            else _("执行后保单按变更后的内容生效。"),
+            "submit_label": _("确认解除") if cancelling else _("确认执行"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def change_withdraw(request, pk: int, change_pk: int):
+    actor, policy, change = _change(request, pk, change_pk)
+    try:
+        services.withdraw_change_request(actor=actor, change=change)
+    except RuleViolation as exc:
+        form = ActionForm(data={})
+        form.is_valid()
+        add_refusal(form, exc)
+        return _render_change(request, actor, policy, change, status=REFUSED, action_form=form)
+    messages.success(request, _("变更申请已撤回"))
+    return redirect("underwriting:detail", pk=policy.pk)
+
+
+# --- owners and participants -------------------------------------------------------------------
+
+
+@login_required
+def my_homes(request):
+    """我的房屋: each unit with its policy, windows per category and whom to call."""
+    actor = actor_from_request(request)
+    homes = []
+    for unit in selectors.units_owned_by(actor):
+        policy = selectors.policy_for_unit(actor, unit)
+        homes.append(
+            {
+                "unit": unit,
+                "policy": policy,
+                "lines": selectors.coverage_windows_for_unit(actor, unit),
+                "lead": selectors.lead_share(policy) if policy else None,
+                "developer": unit.project.developer,
+            }
+        )
+    return render(request, "underwriting/my_homes.html", {"homes": homes, "today": clock.today()})
+
+
+@login_required
+def notices(request):
+    actor = actor_from_request(request)
+    page = Paginator(selectors.participant_notices_visible_to(actor), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "underwriting/notices.html", {"page_obj": page, "action_form": ActionForm()}
+    )
+
+
+@login_required
+@require_POST
+def notice_acknowledge(request, notice_pk: int):
+    actor = actor_from_request(request)
+    notice = selectors.get_participant_notice(actor=actor, pk=notice_pk)
+    try:
+        services.acknowledge_notice(actor=actor, notice=notice)
+    except RuleViolation as exc:
+        form = ActionForm(data={})
+        form.is_valid()
+        add_refusal(form, exc)
+        page = Paginator(selectors.participant_notices_visible_to(actor), PAGE_SIZE).get_page(1)
+        return render(
+            request,
+            "underwriting/notices.html",
+            {"page_obj": page, "action_form": form},
+            status=REFUSED,
+        )
+    messages.success(request, _("已确认收到通知"))
+    return redirect("underwriting:notices")
