@@ -606,3 +606,16 @@ def test_bearer_token_reaches_the_api(world):
     assert items[0]["my_share"]["fraction"] == "1.0000"
     assert Client().get("/api/v1/policies").status_code == 401
     assert PolicyShare.objects.count() == 1
+
+
+def test_openapi_documents_the_policy_api(world):
+    """The schemas are in the OpenAPI document at /api/v1/openapi.json."""
+    document = world.developer.client().get("/api/v1/openapi.json").json()
+    for path in (
+        "/api/v1/policies/{pk}/quote",
+        "/api/v1/policies/{pk}/issue",
+        "/api/v1/policies/{pk}/attachments",
+        "/api/v1/policies/{pk}/changes",
+    ):
+        assert path in document["paths"]
+    assert {"PolicyOut", "TermsIn", "ChangeOut"} <= set(document["components"]["schemas"])

@@ -310,3 +310,17 @@ def assert_ui_refused(response, *, rule: str, field: str | None = None):
         marker = f"<li>{rule}："
     assert marker in html, html[:3000]
     return html
+
+
+def build_other_project(w) -> ConstructionPermit:
+    """Another developer's project in another district, with one permit and building."""
+    project = Project.objects.create(
+        name="西溪雅苑",
+        developer=w.other_developer.org,
+        district="xihu",
+        housing_type="affordable",
+        created_at=clock.now(),
+    )
+    planning = PlanningPermit.objects.create(project=project, number="PP-XH-001")
+    permit, _ = add_permit(project, planning, "CP-XH-001")
+    return permit

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from idi.core import clock
 from idi.core.errors import Forbidden, NotFound, RuleViolation
 from idi.core.permissions import actor_from_request
-from idi.parties.models import OrgType
+from idi.parties.models import Organisation, OrgType
 from idi.projects.models import Unit
 from idi.underwriting import selectors, services
 from idi.underwriting.forms import (
@@ -41,6 +41,7 @@ from idi.underwriting.models import (
     ChangeState,
     PolicyShare,
     PolicyState,
+    ShareRole,
 )
 
 PAGE_SIZE = 20
@@ -60,6 +61,13 @@ def login_required(view):
             raise PermissionDenied(exc.message) from exc
 
     return django_login_required(wrapped)
+
+
+def _posted(request, *, files: bool = False):
+    """A form's data: bound on POST (even an empty one), unbound on GET."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
 
 
 def _policy(request, pk: int):
@@ -101,7 +109,7 @@ def policy_list(request):
 def policy_create(request):
     actor = actor_from_request(request)
     permits = selectors.permits_open_for_policy(actor)
-    form = CreatePolicyForm(request.POST or None, permits=permits)
+    form = CreatePolicyForm(_posted(request), permits=permits)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,7 +218,7 @@ def _form_page(request, *, form, title, policy=None, submit_label=None, **extra)
 @login_required
 def policy_terms(request, pk: int):
     actor, policy = _policy(request, pk)
-    form = TermsForm(request.POST or None, initial=TermsForm.initial_for(policy))
+    form = TermsForm(_posted(request), initial=TermsForm.initial_for(policy))
     if request.method == "POST" and form.is_valid():
         try:
             services.set_terms(actor=actor, policy=policy, terms=form.to_terms())
@@ -225,9 +233,7 @@ def policy_terms(request, pk: int):
 @login_required
 def policy_shares(request, pk: int):
     actor, policy = _policy(request, pk)
-    form = SharesForm(
-        request.POST or None, initial=SharesForm.initial_for(selectors.shares_of(policy))
-    )
+    form = SharesForm(_posted(request), initial=SharesForm.initial_for(selectors.shares_of(policy)))
     if request.method == "POST" and form.is_valid():
         try:
             services.set_shares(actor=actor, policy=policy, shares=form.to_shares())
@@ -273,7 +279,7 @@ def policy_notify(request, pk: int):
 def policy_payment(request, pk: int):
     actor, policy = _policy(request, pk)
     form = PaymentForm(
-        request.POST or None, initial={"amount": policy.premium, "paid_on": clock.today()}
+        _posted(request), initial={"amount": policy.premium, "paid_on": clock.today()}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -306,7 +312,7 @@ def policy_issue(request, pk: int):
 @login_required
 def attachment_upload(request, pk: int):
     actor, policy = _policy(request, pk)
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    form = AttachmentForm(*_posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         try:
             services.upload_attachment(
@@ -370,7 +376,7 @@ def claims_standards(request, pk: int):
         if current
         else {}
     )
-    form = ClaimsStandardForm(request.POST or None, initial=initial)
+    form = ClaimsStandardForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_claims_standards(actor=actor, policy=policy, standard=form.to_standard())
@@ -386,7 +392,7 @@ def claims_standards(request, pk: int):
 def policy_cancel(request, pk: int):
     """Cancel a policy before issue, after a confirmation page."""
     actor, policy = _policy(request, pk)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_policy(actor=actor, policy=policy, reason=form.cleaned_data["reason"])
@@ -409,7 +415,7 @@ def policy_cancel(request, pk: int):
 @login_required
 def deposit(request, pk: int):
     actor, policy = _policy(request, pk)
-    form = DepositForm(request.POST or None)
+    form = DepositForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_maintenance_deposit(actor=actor, policy=policy, **form.cleaned_data)
@@ -432,7 +438,7 @@ def change_create(request, pk: int):
         **SharesForm.initial_for(selectors.shares_of(policy)),
         "kind": request.GET.get("kind", ChangeKind.CHANGE_TERMS),
     }
-    form = ChangeRequestForm(request.POST or None, initial=initial)
+    form = ChangeRequestForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             change = services.open_change_request(
@@ -465,7 +471,13 @@ def _change(request, pk: int, change_pk: int):
 
 def _render_change(request, actor, policy, change, *, status=200, **forms):
     due = selectors.consents_due(change)
+    proposed_shares = change.proposed.get("shares", [])
+    names = Organisation.objects.in_bulk([s["insurer_id"] for s in proposed_shares])
     context = {
+        "proposed_shares": [
+            (names[s["insurer_id"]].name, ShareRole(s["role"]).label, s["fraction"])
+            for s in proposed_shares
+        ],
         "policy": policy,
         "change": change,
         "consents_due": due,
@@ -530,7 +542,7 @@ def change_report(request, pk: int, change_pk: int):
 def change_apply(request, pk: int, change_pk: int):
     """Carry out a change (or a cancellation) after a confirmation page."""
     actor, policy, change = _change(request, pk, change_pk)
-    form = ActionForm(request.POST or None)
+    form = ActionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             if change.kind == ChangeKind.CANCEL:
