@@ -211,3 +211,23 @@ def test_unit_coverage_api_is_404_for_strangers(world):
     assert (
         world.other_owner.client().get(f"/api/v1/units/{world.unit.pk}/coverage").status_code == 404
     )
+
+
+def test_only_a_developer_opens_the_new_policy_page(world):
+    assert world.developer.client().get(reverse("underwriting:create")).status_code == 200
+    assert world.lead.client().get(reverse("underwriting:create")).status_code == 403
+
+
+def test_pages_render_for_each_party(world):
+    """The policy page for the developer, the lead, a follower, the regulator and the owner."""
+    policy = issued(world, shares=coinsured(world))
+    sell(world.unit, world.owner)
+    url = reverse("underwriting:detail", args=[policy.pk])
+    for party in (world.developer, world.lead, world.f1, world.reg_binjiang, world.owner):
+        response = party.client().get(url)
+        assert response.status_code == 200
+        assert policy.number in response.content.decode()
+    owner_page = world.owner.client().get(url).content.decode()
+    assert "1851851.84" not in owner_page
+    assert world.developer.client().get(reverse("underwriting:list")).status_code == 200
+    assert world.contractor.client().get(reverse("underwriting:notices")).status_code == 200

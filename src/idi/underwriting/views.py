@@ -108,6 +108,8 @@ def policy_list(request):
 @login_required
 def policy_create(request):
     actor = actor_from_request(request)
+    if actor.organisation_type != OrgType.DEVELOPER:
+        raise Forbidden("仅建设单位可投保 / only a developer insures its projects")
     permits = selectors.permits_open_for_policy(actor)
     form = CreatePolicyForm(_posted(request), permits=permits)
     status = 200
