@@ -1,3 +1,571 @@
-from ninja import Router
+"""Projects over HTTP (/api/v1/): the same services and selectors as the pages.
 
-router = Router()
+Reads answer 404 for whatever the caller may not know exists; writes by anyone but the
+project's developer (or the operator) answer 403 and change nothing.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+
+from idi.core.api_auth import API_AUTH
+from idi.core.errors import RuleViolation
+from idi.core.permissions import actor_from_request
+from idi.parties.models import District
+from idi.parties.selectors import get_organisation
+from idi.projects import imports, selectors, services
+from idi.projects.models import HousingType, ParticipantRole, ProjectHousingType
+
+router = Router(auth=API_AUTH)
+
+# The choices of the models, as the OpenAPI enums of the schemas.
+DistrictKey = Literal[tuple(k for k in District.values if k != District.CITY)]
+ProjectHousing = Literal[tuple(ProjectHousingType.values)]
+BuildingHousing = Literal[tuple(HousingType.values)]
+Role = Literal[tuple(ParticipantRole.values)]
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+
+class ProjectIn(Schema):
+    name: str = Field(..., max_length=200, description="项目名称")
+    district: DistrictKey = Field(..., description="所属区县")
+    housing_type: ProjectHousing = Field(..., description="住房类型：保障房/商品房/混合")
+    address: str = Field("", max_length=300)
+    developer_id: int | None = Field(None, description="建设单位（仅平台运营方登记时填写）")
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    developer_id: int
+    developer_name: str
+    district: str
+    housing_type: str
+    address: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_developer_name(obj) -> str:
+        return obj.developer.name
+
+
+class ProjectPage(Schema):
+    items: list[ProjectOut]
+    count: int
+    page: int
+    pages: int
+    limit: int
+
+
+class PlanningPermitIn(Schema):
+    number: str = Field(..., max_length=64, description="工程规划许可证号")
+    issued_on: date | None = None
+
+
+class PlanningPermitOut(Schema):
+    id: int
+    project_id: int
+    number: str
+    issued_on: date | None
+
+
+class PermitIn(Schema):
+    planning_permit_id: int
+    number: str = Field(..., max_length=64, description="施工许可证号")
+    applied_on: date = Field(..., description="申领日期 (R-U1 picks the rule pack by it)")
+    issued_on: date | None = None
+
+
+class PermitOut(Schema):
+    id: int
+    project_id: int
+    planning_permit_id: int
+    number: str
+    applied_on: date
+    issued_on: date | None
+    construction_started_on: date | None
+    completion_accepted_on: date | None
+    stage: str = Field(..., description="applied / issued / under_construction / completed")
+
+    @staticmethod
+    def resolve_stage(obj) -> str:
+        return services.permit_stage(obj)
+
+
+class PermitIssueIn(Schema):
+    issued_on: date
+
+
+class ConstructionStartIn(Schema):
+    started_on: date
+
+
+class CompletionIn(Schema):
+    accepted_on: date
+
+
+class BuildingIn(Schema):
+    permit_id: int
+    name: str = Field(..., max_length=64, description="楼栋")
+    housing_type: BuildingHousing
+    floors_above: int = Field(..., ge=1, le=300)
+    floors_below: int = Field(0, ge=0, le=20)
+    fully_decorated: bool = False
+
+
+class BuildingOut(Schema):
+    id: int
+    project_id: int
+    permit_id: int
+    name: str
+    housing_type: str
+    fully_decorated: bool
+    floors_above: int
+    floors_below: int
+    delivered_on: date | None
+
+
+class DeliveryIn(Schema):
+    delivered_on: date
+
+
+class UnitIn(Schema):
+    building_id: int
+    room_number: str = Field(..., max_length=32)
+    floor: int = Field(..., ge=-20, le=300)
+    area: Decimal = Field(..., gt=0, max_digits=9, decimal_places=2, description="建筑面积（㎡）")
+
+
+class UnitOut(Schema):
+    id: int
+    building_id: int
+    building_name: str
+    room_number: str
+    floor: int
+    area: Decimal
+    sold_on: date | None
+
+
+class UnitPageOut(Schema):
+    items: list[UnitOut]
+    limit: int
+    count: int | None = Field(None, description="page mode: total number of units")
+    page: int | None = None
+    pages: int | None = None
+    next_cursor: str | None = Field(None, description="cursor mode: pass as ?cursor= for more")
+
+
+class BuyerIn(Schema):
+    real_name: str = Field(..., max_length=100)
+    id_number: str = Field(..., description="18 位居民身份证号码")
+    phone: str = Field(..., description="11 位手机号")
+
+
+class BuyerOut(Schema):
+    user_id: int
+    real_name: str
+    id_number: str = Field(..., description="masked (3301********1234) unless the viewer may")
+    phone: str = Field(..., description="masked (138****5678) unless the viewer may")
+
+
+class SaleIn(Schema):
+    sold_on: date
+    contract_number: str = Field("", max_length=64)
+    buyers: list[BuyerIn] = Field(..., min_length=1)
+
+
+class SaleOut(Schema):
+    id: int
+    unit_id: int
+    sold_on: date
+    contract_number: str
+    buyers: list[BuyerOut]
+
+
+class UnitDetailOut(Schema):
+    id: int
+    project_id: int
+    building_id: int
+    building_name: str
+    room_number: str
+    floor: int
+    area: Decimal
+    sale: SaleOut | None
+
+
+class ParticipantIn(Schema):
+    organisation_uscc: str = Field(..., description="参建单位的统一社会信用代码")
+    role: Role
+
+
+class ParticipantOut(Schema):
+    id: int
+    project_id: int
+    organisation_id: int
+    organisation_name: str
+    role: str
+
+    @staticmethod
+    def resolve_organisation_name(obj) -> str:
+        return obj.organisation.name
+
+
+class RowErrorOut(Schema):
+    row: int = Field(..., description="spreadsheet row number; the header is row 1")
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    dry_run: bool
+    ok: bool
+    errors: list[RowErrorOut]
+    counts: dict[str, int]
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+@router.get("/projects", response=ProjectPage, summary="项目列表 / projects")
+def list_projects(request, q: str = "", page: int = 1, limit: int = Query(20, ge=1, le=200)):
+    actor = actor_from_request(request)
+    paginator = Paginator(selectors.projects_visible_to(actor, q=q), limit)
+    current = paginator.get_page(page)
+    return {
+        "items": list(current.object_list),
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+        "limit": limit,
+    }
+
+
+@router.post("/projects", response={201: ProjectOut}, summary="登记项目 / register a project")
+def create_project(request, body: ProjectIn):
+    actor = actor_from_request(request)
+    developer = get_organisation(actor=actor, pk=body.developer_id) if body.developer_id else None
+    project = services.register_project(
+        actor=actor,
+        name=body.name,
+        district=body.district,
+        housing_type=body.housing_type,
+        address=body.address,
+        developer=developer,
+    )
+    return Status(201, project)
+
+
+@router.get("/projects/{project_id}", response=ProjectOut, summary="项目 / a project")
+def get_project(request, project_id: int):
+    return selectors.get_project(actor=actor_from_request(request), pk=project_id)
+
+
+# --- permits ----------------------------------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/planning-permits", response=list[PlanningPermitOut])
+def list_planning_permits(request, project_id: int):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    return list(selectors.planning_permits_of(actor=actor, project=project))
+
+
+@router.post(
+    "/projects/{project_id}/planning-permits",
+    response={201: PlanningPermitOut},
+    summary="登记工程规划许可证 / add a planning permit",
+)
+def create_planning_permit(request, project_id: int, body: PlanningPermitIn):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    return Status(
+        201,
+        services.add_planning_permit(
+            actor=actor, project=project, number=body.number, issued_on=body.issued_on
+        ),
+    )
+
+
+@router.get("/projects/{project_id}/permits", response=list[PermitOut], summary="施工许可证")
+def list_permits(request, project_id: int):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    return list(selectors.permits_of(actor=actor, project=project))
+
+
+@router.post(
+    "/projects/{project_id}/permits",
+    response={201: PermitOut},
+    summary="登记施工许可证 / add a construction permit",
+)
+def create_permit(request, project_id: int, body: PermitIn):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    planning = selectors.get_planning_permit(actor=actor, pk=body.planning_permit_id)
+    return Status(
+        201,
+        services.add_construction_permit(
+            actor=actor,
+            project=project,
+            planning_permit=planning,
+            number=body.number,
+            applied_on=body.applied_on,
+            issued_on=body.issued_on,
+        ),
+    )
+
+
+@router.get("/permits/{permit_id}", response=PermitOut, summary="施工许可证 / a permit")
+def get_permit(request, permit_id: int):
+    return selectors.get_permit(actor=actor_from_request(request), pk=permit_id)
+
+
+@router.post("/permits/{permit_id}/issue", response=PermitOut, summary="发证 / permit issued")
+def issue_permit(request, permit_id: int, body: PermitIssueIn):
+    actor = actor_from_request(request)
+    permit = selectors.get_permit(actor=actor, pk=permit_id)
+    return services.record_permit_issue(actor=actor, permit=permit, issued_on=body.issued_on)
+
+
+@router.post("/permits/{permit_id}/construction-start", response=PermitOut, summary="开工 / start")
+def start_construction(request, permit_id: int, body: ConstructionStartIn):
+    actor = actor_from_request(request)
+    permit = selectors.get_permit(actor=actor, pk=permit_id)
+    return services.record_construction_start(
+        actor=actor, permit=permit, started_on=body.started_on
+    )
+
+
+@router.post(
+    "/permits/{permit_id}/completion-acceptance",
+    response=PermitOut,
+    summary="竣工验收合格 / completion acceptance",
+)
+def accept_completion(request, permit_id: int, body: CompletionIn):
+    actor = actor_from_request(request)
+    permit = selectors.get_permit(actor=actor, pk=permit_id)
+    return services.record_completion_acceptance(
+        actor=actor, permit=permit, accepted_on=body.accepted_on
+    )
+
+
+# --- buildings and units ----------------------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/buildings", response=list[BuildingOut], summary="楼栋")
+def list_buildings(request, project_id: int):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    return list(selectors.buildings_of(actor=actor, project=project))
+
+
+@router.post(
+    "/projects/{project_id}/buildings", response={201: BuildingOut}, summary="登记楼栋 / add"
+)
+def create_building(request, project_id: int, body: BuildingIn):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    permit = selectors.get_permit(actor=actor, pk=body.permit_id)
+    return Status(
+        201,
+        services.add_building(
+            actor=actor,
+            project=project,
+            permit=permit,
+            name=body.name,
+            housing_type=body.housing_type,
+            floors_above=body.floors_above,
+            floors_below=body.floors_below,
+            fully_decorated=body.fully_decorated,
+        ),
+    )
+
+
+@router.get("/buildings/{building_id}", response=BuildingOut, summary="楼栋 / a building")
+def get_building(request, building_id: int):
+    return selectors.get_building(actor=actor_from_request(request), pk=building_id)
+
+
+@router.post("/buildings/{building_id}/delivery", response=BuildingOut, summary="交付 / delivery")
+def deliver_building(request, building_id: int, body: DeliveryIn):
+    actor = actor_from_request(request)
+    building = selectors.get_building(actor=actor, pk=building_id)
+    return services.record_delivery(actor=actor, building=building, delivered_on=body.delivered_on)
+
+
+@router.get(
+    "/projects/{project_id}/units",
+    response=UnitPageOut,
+    summary="房屋列表 / units",
+    description="Page mode: `?page=N&limit=L` (with the total count). Cursor mode: `?cursor=` "
+    "(empty for the first page, then the `next_cursor` of the previous answer) — as fast on "
+    "the last page as on the first.",
+)
+def list_units(
+    request,
+    project_id: int,
+    page: int | None = Query(None, ge=1),
+    cursor: str | None = None,
+    limit: int = Query(selectors.DEFAULT_PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE),
+):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    if cursor is not None:
+        return selectors.unit_page_after(actor=actor, project=project, cursor=cursor, limit=limit)
+    return selectors.unit_page(actor=actor, project=project, page=page or 1, limit=limit)
+
+
+@router.post("/projects/{project_id}/units", response={201: UnitOut}, summary="登记房屋 / add")
+def create_unit(request, project_id: int, body: UnitIn):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    building = (
+        selectors.buildings_of(actor=actor, project=project).filter(pk=body.building_id).first()
+    )
+    if building is None:
+        raise RuleViolation(
+            rule=None,
+            field="building_id",
+            message="本项目没有该楼栋",
+            message_en="no such building in this project",
+        )
+    unit = services.add_unit(
+        actor=actor,
+        building=building,
+        room_number=body.room_number,
+        floor=body.floor,
+        area=body.area,
+    )
+    return Status(201, _unit_out(unit))
+
+
+def _unit_out(unit) -> dict:
+    return {
+        "id": unit.pk,
+        "project_id": unit.project_id,
+        "building_id": unit.building_id,
+        "building_name": unit.building.name,
+        "room_number": unit.room_number,
+        "floor": unit.floor,
+        "area": unit.area,
+        "sold_on": None,
+    }
+
+
+def _sale_out(actor, sale, project_id: int) -> dict:
+    return {
+        "id": sale.pk,
+        "unit_id": sale.unit_id,
+        "sold_on": sale.sold_on,
+        "contract_number": sale.contract_number,
+        "buyers": [
+            vars(b) for b in selectors.buyers_of(actor=actor, sale=sale, project_id=project_id)
+        ],
+    }
+
+
+@router.get("/units/{unit_id}", response=UnitDetailOut, summary="房屋 / a unit")
+def get_unit(request, unit_id: int):
+    actor = actor_from_request(request)
+    unit = selectors.get_unit(actor=actor, pk=unit_id)
+    sale = selectors.sale_of(unit)
+    return {
+        **_unit_out(unit),
+        "sale": _sale_out(actor, sale, unit.project_id) if sale else None,
+    }
+
+
+@router.post("/units/{unit_id}/sale", response={201: SaleOut}, summary="登记销售 / record a sale")
+def create_sale(request, unit_id: int, body: SaleIn):
+    actor = actor_from_request(request)
+    unit = selectors.get_unit(actor=actor, pk=unit_id)
+    sale = services.record_sale(
+        actor=actor,
+        unit=unit,
+        sold_on=body.sold_on,
+        contract_number=body.contract_number,
+        buyers=[services.Buyer(**b.model_dump()) for b in body.buyers],
+    )
+    return Status(201, _sale_out(actor, sale, unit.project_id))
+
+
+# --- participants ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/projects/{project_id}/participants", response=list[ParticipantOut], summary="参建单位"
+)
+def list_participants(request, project_id: int):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    return list(selectors.participants_of(actor=actor, project=project))
+
+
+@router.post(
+    "/projects/{project_id}/participants",
+    response={201: ParticipantOut},
+    summary="添加参建单位 / add a participant",
+)
+def create_participant(request, project_id: int, body: ParticipantIn):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    return Status(
+        201,
+        services.add_participant(
+            actor=actor, project=project, organisation_uscc=body.organisation_uscc, role=body.role
+        ),
+    )
+
+
+# --- bulk data ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/projects/{project_id}/units/import",
+    response=ImportOut,
+    summary="批量导入 / import units (docs/import.md)",
+    description="An .xlsx workbook or a UTF-8/GB18030 CSV file. With dry_run (the default) "
+    "nothing is written; otherwise everything is written, or nothing if any row is bad.",
+)
+def import_units(request, project_id: int, file: File[UploadedFile], dry_run: Form[bool] = True):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    report = services.import_units(
+        actor=actor,
+        project=project,
+        filename=file.name or "",
+        content=file.read(imports.MAX_FILE_BYTES + 1),
+        dry_run=dry_run,
+    )
+    return {
+        "dry_run": report.dry_run,
+        "ok": report.ok,
+        "errors": [vars(e) for e in report.errors],
+        "counts": report.counts,
+    }
+
+
+@router.get(
+    "/projects/{project_id}/units/export",
+    summary="导出 / export units",
+    description="The import format; `format=csv` (UTF-8 with BOM) or `format=xlsx`.",
+)
+def export_units(request, project_id: int, format: Literal["csv", "xlsx"] = "csv"):
+    actor = actor_from_request(request)
+    project = selectors.get_project(actor=actor, pk=project_id)
+    rows = selectors.export_rows(actor=actor, project=project)
+    if format == "xlsx":
+        body = imports.write_xlsx(rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = imports.write_csv(rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="project-{project.pk}-units.{format}"'
+    return response
