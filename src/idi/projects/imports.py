@@ -20,6 +20,7 @@ from decimal import Decimal
 import openpyxl
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import connection
 
 from idi.core import clock
 from idi.core.errors import RuleViolation
@@ -696,6 +697,24 @@ def write_plan(*, plan: ImportPlan, progress) -> None:
                 for number in u.buyers
             )
             bar.update(len(chunk))
+
+
+# Below this many units an import leaves the planner's statistics to autovacuum.
+ANALYZE_FROM_UNITS = 1000
+
+
+def refresh_statistics() -> None:
+    """After a large import, let PostgreSQL plan with the new row counts at once: with the old
+    statistics it pages through a project by hashing every unit (17 ms instead of 0.1 ms for a
+    page at 20,000 units) until autovacuum gets round to it. Run after commit."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [
+        model._meta.db_table
+        for model in (Building, Unit, Sale, Sale.buyers.through, Profile, get_user_model())
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 # --- export: the same columns, so that an export can be read back ----------------------------

@@ -617,6 +617,8 @@ def import_units(
     if dry_run or plan.errors:
         return report
     imports.write_plan(plan=plan, progress=progress)
+    if report.counts["units"] >= imports.ANALYZE_FROM_UNITS:
+        transaction.on_commit(imports.refresh_statistics)
     # One event summarises the whole import, with the file's fingerprint, rather than one event
     # per row: 100,000 chained audit writes would take minutes and bury the log, while the file
     # itself (kept by the developer, matched by the SHA-256) holds every row.

@@ -8,6 +8,8 @@ DEMO_PASSWORD = "demo-idi-2026"  # noqa: S105 - a published demo log-in, not a s
 # Each app's demo data, in dependency order; each returns the log-ins it created.
 DEMO_LOADERS = [
     "idi.core.demo.load",
+    "idi.parties.demo.load",
+    "idi.projects.demo.load",
 ]
 
 
