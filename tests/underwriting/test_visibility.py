@@ -65,7 +65,7 @@ def test_insurer_sees_only_policies_where_it_has_a_share_with_its_share(world, p
     assert _status(world.lead, theirs) == (404, 404)
     assert _listed(world.outsider) == set()
     html = world.f1.client().get(reverse("underwriting:list")).content.decode()
-    assert "0.3000" in html
+    assert "0.3000（" in html
 
 
 def test_regulators_see_their_district_the_city_sees_all(world, policies):
