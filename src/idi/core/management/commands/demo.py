@@ -10,6 +10,7 @@ DEMO_LOADERS = [
     "idi.core.demo.load",
     "idi.parties.demo.load",
     "idi.projects.demo.load",
+    "idi.underwriting.demo.load",
 ]
 
 

@@ -1,0 +1,155 @@
+"""Demo data of underwriting, on top of the projects demo, written through the services:
+
+- 西溪云庐 (PERMIT_XIXI): single insurer, issued before construction started (entered after the
+  fact, issued 2024-06-20); completed 2026-06-30 and delivered, so its owners see real windows
+  (from 2028-06-30) and whom to call; units are sold, so a change needs every buyer (R-U8).
+- 云栖安置房 (PERMIT_YUNQI): co-insurance (lead 50%, followers 30% and 20%), issued today; its
+  fund contribution is owed by the lead and split by share for reporting (R-F1, R-U10).
+- 江晖府 (PERMIT_JIANGHUI): quoted with the insurer without lead experience (R-U6 warnings); the
+  insurer has uploaded its plans; the developer continues: confirm them, notify the
+  participants, record the payment, issue.
+- 良渚未来里: no policy yet, for the developer to start one.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+
+from idi.core import clock
+from idi.parties import demo as parties_demo
+from idi.parties.selectors import actor_for_user
+from idi.projects import demo as projects_demo
+from idi.projects.models import ConstructionPermit
+from idi.underwriting import services
+from idi.underwriting.models import AttachmentKind, Policy
+
+XIXI_CONTRACT_PRICE = Decimal("123456789.00")
+YUNQI_CONTRACT_PRICE = Decimal("86000000.00")
+JIANGHUI_CONTRACT_PRICE = Decimal("268000000.00")
+
+
+def _actor(organisation_name: str):
+    member = parties_demo.organisation(organisation_name).members.order_by("id").first()
+    return actor_for_user(member.user)
+
+
+def _pdf(title: str) -> ContentFile:
+    """A one-page PDF standing in for the insurer's document."""
+    body = (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    return ContentFile(body, name=f"{title}.pdf")
+
+
+def _insurer_id(name: str) -> int:
+    return parties_demo.organisation(name).pk
+
+
+def load(*, password: str) -> list[tuple[str, str]]:
+    if Policy.objects.filter(permit__number=projects_demo.PERMIT_XIXI).exists():
+        return []
+    _xixi()
+    _yunqi()
+    _jianghui()
+    services.sweep_policy_states()
+    return []
+
+
+def _terms(contract_price: Decimal, rate: Decimal, additional: dict[str, int]) -> services.Terms:
+    premium = (contract_price * rate).quantize(Decimal("0.01"))
+    return services.Terms(
+        contract_price=contract_price,
+        rate=rate,
+        sum_insured=contract_price * 2,
+        # A little above the 15% floor (R-U7), in whole yuan.
+        risk_management_fee=(premium * Decimal("0.16")).quantize(Decimal("1")),
+        additional=additional,
+    )
+
+
+def _quoted(developer, permit_number: str, terms: services.Terms, shares) -> Policy:
+    permit = ConstructionPermit.objects.get(number=permit_number)
+    policy = services.create_draft(actor=developer, permit=permit)
+    services.set_terms(actor=developer, policy=policy, terms=terms)
+    services.set_shares(actor=developer, policy=policy, shares=shares)
+    return services.quote(actor=developer, policy=policy)
+
+
+def _attach(insurer, policy: Policy) -> list:
+    return [
+        services.upload_attachment(actor=insurer, policy=policy, kind=kind, upload=_pdf(label))
+        for kind, label in AttachmentKind.choices
+    ]
+
+
+def _ready(developer, insurer, policy: Policy, *, paid_on: date) -> Policy:
+    for attachment in _attach(insurer, policy):
+        services.confirm_attachment(actor=developer, attachment=attachment)
+    services.set_claims_standards(
+        actor=insurer,
+        policy=policy,
+        standard=services.ClaimsStandardInput(
+            days_to_accept=1, days_to_survey=2, days_to_determine=7, days_to_repair=5
+        ),
+    )
+    services.notify_participants(actor=developer, policy=policy)
+    services.record_payment(
+        actor=developer, policy=policy, amount=policy.premium, paid_on=paid_on, reference="DEMO"
+    )
+    return policy
+
+
+def _xixi() -> None:
+    developer = _actor(parties_demo.DEVELOPER_XIHU)
+    lead = _actor(parties_demo.INSURER_LEAD)
+    policy = _quoted(
+        developer,
+        projects_demo.PERMIT_XIXI,
+        _terms(XIXI_CONTRACT_PRICE, Decimal("0.015"), {"decoration": 2, "mep_installation": 5}),
+        [services.ShareInput(_insurer_id(parties_demo.INSURER_LEAD), "lead", Decimal("1"))],
+    )
+    _ready(developer, lead, policy, paid_on=date(2024, 6, 18))
+    services.issue_policy(actor=lead, policy=policy, issued_on=date(2024, 6, 20))
+    contractor = _actor(parties_demo.CONTRACTOR)
+    for notice in policy.participant_notices.filter(
+        participant__organisation__members__user_id=contractor.user_id
+    ):
+        services.acknowledge_notice(actor=contractor, notice=notice)
+
+
+def _yunqi() -> None:
+    developer = _actor(parties_demo.DEVELOPER_XIHU)
+    lead = _actor(parties_demo.INSURER_LEAD)
+    policy = _quoted(
+        developer,
+        projects_demo.PERMIT_YUNQI,
+        _terms(YUNQI_CONTRACT_PRICE, Decimal("0.0143"), {"decoration": 2, "hvac": 3}),
+        [
+            services.ShareInput(_insurer_id(parties_demo.INSURER_LEAD), "lead", Decimal("0.5")),
+            services.ShareInput(
+                _insurer_id(parties_demo.INSURER_FOLLOWER_1), "follower", Decimal("0.3")
+            ),
+            services.ShareInput(
+                _insurer_id(parties_demo.INSURER_FOLLOWER_2), "follower", Decimal("0.2")
+            ),
+        ],
+    )
+    _ready(developer, lead, policy, paid_on=clock.today())
+    services.issue_policy(actor=developer, policy=policy)
+
+
+def _jianghui() -> None:
+    developer = _actor(parties_demo.DEVELOPER_BINJIANG)
+    weak = _actor(parties_demo.INSURER_WEAK_LEAD)
+    policy = _quoted(
+        developer,
+        projects_demo.PERMIT_JIANGHUI,
+        # Mixed housing: the commercial floor (1.5%) applies to the whole permit.
+        _terms(JIANGHUI_CONTRACT_PRICE, Decimal("0.015"), {"decoration": 2}),
+        [services.ShareInput(_insurer_id(parties_demo.INSURER_WEAK_LEAD), "lead", Decimal("1"))],
+    )
+    _attach(weak, policy)
