@@ -42,8 +42,11 @@ def test_owner_numbers_in_the_api_and_on_the_page(world, who, full):
 
 
 def test_operator_sees_masked_numbers(world, operator_user):
-    buyers = api(operator_user).get(f"/api/v1/units/{world.a.units[0].pk}").json()["sale"]
-    assert buyers["buyers"][0]["id_number"] == MASKED_ID
+    sale = api(operator_user).get(f"/api/v1/units/{world.a.units[0].pk}/sale").json()
+    assert sale["buyers"][0]["id_number"] == MASKED_ID
+    assert sale["sold_on"] == "2025-06-01"
+    unsold = api(operator_user).get(f"/api/v1/units/{world.a.units[1].pk}/sale")
+    assert unsold.status_code == 404
 
 
 def test_a_co_owner_sees_itself_in_full_and_the_other_masked(world):

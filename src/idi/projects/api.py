@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from idi.core.api_auth import API_AUTH
-from idi.core.errors import RuleViolation
+from idi.core.errors import NotFound, RuleViolation
 from idi.core.permissions import actor_from_request
 from idi.parties.models import District
 from idi.parties.selectors import get_organisation
@@ -479,6 +479,16 @@ def get_unit(request, unit_id: int):
         **_unit_out(unit),
         "sale": _sale_out(actor, sale, unit.project_id) if sale else None,
     }
+
+
+@router.get("/units/{unit_id}/sale", response=SaleOut, summary="销售 / the unit's sale")
+def get_sale(request, unit_id: int):
+    actor = actor_from_request(request)
+    unit = selectors.get_unit(actor=actor, pk=unit_id)
+    sale = selectors.sale_of(unit)
+    if sale is None:
+        raise NotFound("sale")
+    return _sale_out(actor, sale, unit.project_id)
 
 
 @router.post("/units/{unit_id}/sale", response={201: SaleOut}, summary="登记销售 / record a sale")

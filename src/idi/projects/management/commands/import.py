@@ -1,5 +1,6 @@
 """`idi import units FILE --project ID [--dry-run] [--as USERNAME]` (docs/import.md)."""
 
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -60,4 +61,4 @@ class Command(BaseCommand):
             self.stdout.write(f"已导入 / imported: {counts}")
 
     def _bar(self, *, desc: str, total: int, unit: str):
-        return tqdm(desc=desc, total=total, unit=unit, file=self.stderr._out, leave=False)
+        return tqdm(desc=desc, total=total, unit=unit, file=sys.stderr, leave=False)
