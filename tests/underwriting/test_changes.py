@@ -365,3 +365,22 @@ def test_change_request_page_shows_requirements(world, sold):
     )
     assert "owner2" in html
     assert "R-U9" in html
+
+
+def test_withdrawn_request_cannot_be_carried_out(world):
+    """A change request is carried out or withdrawn, once (its transition table)."""
+    policy = issued(world)
+    change = _open(world, policy, ChangeKind.CHANGE_TERMS, terms=terms(rate=Decimal("0.016")))
+    response = world.developer.client().post(
+        reverse("underwriting:change_withdraw", args=[policy.pk, change.pk])
+    )
+    assert response.status_code == 302
+    change.refresh_from_db()
+    assert change.state == ChangeState.WITHDRAWN
+    with nothing_written():
+        response = world.developer.client().post(
+            f"/api/v1/policies/{policy.pk}/amend",
+            {"change_request": change.pk},
+            content_type="application/json",
+        )
+    assert_api_refused(response, rule=None, field="change_request")

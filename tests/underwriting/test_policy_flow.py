@@ -619,3 +619,22 @@ def test_openapi_documents_the_policy_api(world):
     ):
         assert path in document["paths"]
     assert {"PolicyOut", "TermsIn", "ChangeOut"} <= set(document["components"]["schemas"])
+
+
+def test_R_F1_no_contribution_without_a_positive_contract_price(world):
+    """R-F1: the contribution is 0.05% of the contract price, which must be above 0; the premium
+    check (R-U5) refuses a zero contract price first, naming the field, in the API and the UI."""
+    policy = draft(world)
+    with nothing_written():
+        response = world.developer.client().put(
+            f"/api/v1/policies/{policy.pk}/terms",
+            {**TERMS_JSON, "contract_price": "0"},
+            content_type="application/json",
+        )
+    assert_api_refused(response, rule="R-U5", field="contract_price")
+    with nothing_written():
+        response = world.developer.client().post(
+            reverse("underwriting:terms", args=[policy.pk]), {**TERMS_FORM, "contract_price": "0"}
+        )
+    assert_ui_refused(response, rule="R-U5", field="contract_price")
+    assert policy.fund_contribution is None

@@ -66,6 +66,11 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (PolicyState.ISSUED, PolicyState.CANCELLED): "cancel",
     (PolicyState.IN_FORCE, PolicyState.CANCELLED): "cancel",
 }
+# A change request is carried out or withdrawn, once.
+CHANGE_TRANSITIONS: dict[tuple[str, str], str] = {
+    (ChangeState.OPEN, ChangeState.APPLIED): "apply_change",
+    (ChangeState.OPEN, ChangeState.WITHDRAWN): "withdraw_change",
+}
 EDITABLE_STATES = (PolicyState.DRAFT, PolicyState.QUOTED)
 LIVE_STATES = (PolicyState.ISSUED, PolicyState.IN_FORCE)
 ACTION_LABELS = {
@@ -1148,28 +1153,29 @@ def record_maintenance_deposit(
 def withdraw_change_request(*, actor: Actor, change: ChangeRequest) -> ChangeRequest:
     change = _locked_open_change(change)
     _require_party(actor, change.policy, zh="撤回变更申请", en="withdraw a change request")
-    change.state = ChangeState.WITHDRAWN
-    change.decided_at = clock.now()
-    change.save(update_fields=["state", "decided_at"])
-    audit.record(
-        actor=actor,
-        action="underwriting.withdraw_change",
-        obj=change,
-        before={"state": ChangeState.OPEN},
-        after={"state": change.state},
-    )
+    _move_change(actor, change, ChangeState.WITHDRAWN)
     return change
 
 
-def _close_change(actor: Actor, change: ChangeRequest) -> None:
-    change.state = ChangeState.APPLIED
+def _move_change(actor: Actor, change: ChangeRequest, to: str) -> None:
+    """The one way a change request changes state: through CHANGE_TRANSITIONS."""
+    action = CHANGE_TRANSITIONS.get((change.state, to))
+    if action is None:
+        raise _refuse(
+            None,
+            "change_request",
+            f"变更申请当前为“{ChangeState(change.state).label}”，不能变为“{ChangeState(to).label}”",
+            f"a change request in state {change.state} cannot become {to}",
+        )
+    before = change.state
+    change.state = to
     change.decided_at = clock.now()
     change.save(update_fields=["state", "decided_at"])
     audit.record(
         actor=actor,
-        action="underwriting.apply_change",
+        action=f"underwriting.{action}",
         obj=change,
-        before={"state": ChangeState.OPEN},
+        before={"state": before},
         after={"state": change.state},
     )
 
@@ -1213,7 +1219,7 @@ def amend_policy(*, actor: Actor, change: ChangeRequest) -> Policy:
         before=before,
         after={**after, "change_request": change.pk},
     )
-    _close_change(actor, change)
+    _move_change(actor, change, ChangeState.APPLIED)
     return policy
 
 
@@ -1278,5 +1284,5 @@ def cancel_policy(
         after={**_snapshot(policy), "reason": policy.cancel_reason},
     )
     if change is not None:
-        _close_change(actor, change)
+        _move_change(actor, change, ChangeState.APPLIED)
     return policy
