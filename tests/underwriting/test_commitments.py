@@ -359,3 +359,20 @@ def test_R_U13_only_the_lead_sets_standards(world):
         )
     assert response.status_code == 403
     assert policy.state == PolicyState.QUOTED
+
+
+def test_form_pages_show_the_pack_figures(world):
+    """The help texts state the pack's figures: 15% fee, 10 and 7 legal days, 2-year minimum."""
+    policy = quoted(world)
+    terms_page = world.developer.client().get(reverse("underwriting:terms", args=[policy.pk]))
+    assert "不低于保费的 15%" in terms_page.content.decode()
+    assert "不少于 2 年" in terms_page.content.decode()
+    standards = world.lead.client().get(reverse("underwriting:claims_standards", args=[policy.pk]))
+    html = standards.content.decode()
+    assert "不得长于法定的 10 日" in html and "不得长于法定的 7 日" in html
+    shares = world.developer.client().get(reverse("underwriting:shares", args=[policy.pk]))
+    assert "不少于 2 家从保" in shares.content.decode()
+    upload = world.lead.client().get(reverse("underwriting:attachment_upload", args=[policy.pk]))
+    assert "20 MB" in upload.content.decode()
+    change = world.developer.client().get(reverse("underwriting:change_create", args=[policy.pk]))
+    assert change.status_code == 200

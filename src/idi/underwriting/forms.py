@@ -7,6 +7,7 @@ from idi.core.errors import RuleViolation
 from idi.parties.models import Organisation, OrgType
 from idi.underwriting.models import AdditionalSubItem, AttachmentKind, ChangeKind, ShareRole
 from idi.underwriting.services import ClaimsStandardInput, ShareInput, Terms
+from idi.underwriting.uploads import MAX_UPLOAD_BYTES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHARE_ROWS = 5
@@ -56,10 +57,7 @@ class TermsForm(forms.Form):
     )
     sum_insured = forms.DecimalField(label=_("保险金额（元）"), max_digits=18, decimal_places=2)
     risk_management_fee = forms.DecimalField(
-        label=_("风险管理费（元）"),
-        max_digits=18,
-        decimal_places=2,
-        help_text=_("不低于保费的 15%"),
+        label=_("风险管理费（元）"), max_digits=18, decimal_places=2
     )
     decoration_years = forms.IntegerField(
         label=_("附加险：装饰装修工程（年）"), required=False, min_value=0
@@ -72,6 +70,19 @@ class TermsForm(forms.Form):
     )
 
     refusal_fields = {"additional": "decoration_years"}
+
+    def __init__(self, *args, pack, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The rule's figures come from the policy's pack, never from the form (R-U7, R-C1).
+        ratio = pack.underwriting.min_risk_management_fee_ratio * 100
+        self.fields["risk_management_fee"].help_text = _("不低于保费的 %(ratio)s%%") % {
+            "ratio": f"{ratio.normalize():f}"
+        }
+        minimum = pack.coverage.categories["additional"].min_years
+        for sub_item in AdditionalSubItem.values:
+            self.fields[f"{sub_item}_years"].help_text = _(
+                "不少于 %(years)s 年；不投保该分项留空"
+            ) % {"years": minimum}
 
     def to_terms(self) -> Terms:
         data = self.cleaned_data
@@ -164,18 +175,30 @@ class IssueForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("附件类型"), choices=AttachmentKind.choices)
-    file = forms.FileField(label=_("文件"), help_text=_("PDF、DOCX、PNG 或 JPEG，不超过 20 MB"))
+    file = forms.FileField(label=_("文件"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF、DOCX、PNG 或 JPEG，不超过 %(mb)s MB") % {
+            "mb": MAX_UPLOAD_BYTES // (1024 * 1024)
+        }
 
 
 class ClaimsStandardForm(forms.Form):
     days_to_accept = forms.IntegerField(label=_("受理时限（日）"))
     days_to_survey = forms.IntegerField(label=_("查勘时限（日）"))
-    days_to_determine = forms.IntegerField(
-        label=_("核定时限（日）"), help_text=_("不得长于法定的 10 日")
-    )
-    days_to_repair = forms.IntegerField(
-        label=_("维修或赔付时限（日）"), help_text=_("不得长于法定的 7 日")
-    )
+    days_to_determine = forms.IntegerField(label=_("核定时限（日）"))
+    days_to_repair = forms.IntegerField(label=_("维修或赔付时限（日）"))
+
+    def __init__(self, *args, pack, **kwargs):
+        super().__init__(*args, **kwargs)
+        # R-U13: never looser than the pack's legal times.
+        legal = {
+            "days_to_determine": pack.deadlines["claim_determination"].count,
+            "days_to_repair": pack.deadlines["claim_performance"].count,
+        }
+        for name, days in legal.items():
+            self.fields[name].help_text = _("不得长于法定的 %(days)s 日") % {"days": days}
 
     def to_standard(self) -> ClaimsStandardInput:
         return ClaimsStandardInput(**self.cleaned_data)

@@ -220,7 +220,9 @@ def _form_page(request, *, form, title, policy=None, submit_label=None, **extra)
 @login_required
 def policy_terms(request, pk: int):
     actor, policy = _policy(request, pk)
-    form = TermsForm(_posted(request), initial=TermsForm.initial_for(policy))
+    form = TermsForm(
+        _posted(request), initial=TermsForm.initial_for(policy), pack=selectors.pack_of(policy)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.set_terms(actor=actor, policy=policy, terms=form.to_terms())
@@ -250,6 +252,7 @@ def policy_shares(request, pk: int):
         title=_("承保公司及份额"),
         policy=policy,
         template="underwriting/shares_form.html",
+        coinsurance=selectors.pack_of(policy).underwriting.coinsurance,
     )
 
 
@@ -378,7 +381,7 @@ def claims_standards(request, pk: int):
         if current
         else {}
     )
-    form = ClaimsStandardForm(_posted(request), initial=initial)
+    form = ClaimsStandardForm(_posted(request), initial=initial, pack=selectors.pack_of(policy))
     if request.method == "POST" and form.is_valid():
         try:
             services.set_claims_standards(actor=actor, policy=policy, standard=form.to_standard())
@@ -440,7 +443,7 @@ def change_create(request, pk: int):
         **SharesForm.initial_for(selectors.shares_of(policy)),
         "kind": request.GET.get("kind", ChangeKind.CHANGE_TERMS),
     }
-    form = ChangeRequestForm(_posted(request), initial=initial)
+    form = ChangeRequestForm(_posted(request), initial=initial, pack=selectors.pack_of(policy))
     if request.method == "POST" and form.is_valid():
         try:
             change = services.open_change_request(
