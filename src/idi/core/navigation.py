@@ -1,0 +1,39 @@
+"""The main menu: what each party finds in the header, by who it is."""
+
+from django.utils.translation import gettext_lazy as _
+
+from idi.core.permissions import Actor, actor_from_request
+
+# (URL name, label). Each entry is a page whose own selector decides what the actor sees there;
+# the menu only saves a party from links that would show it nothing.
+COVERAGE = ("coverage_check", _("保障查询"))
+MY_HOMES = ("underwriting:my_homes", _("我的房屋"))
+PROJECTS = ("projects:list", _("项目"))
+POLICIES = ("underwriting:list", _("保单"))
+NOTICES = ("underwriting:notices", _("参建单位通知"))
+ORGANISATIONS = ("parties:org_list", _("单位"))
+MY_ORGANISATION = ("parties:my_org", _("我的单位"))
+
+MENUS = {
+    "developer": [PROJECTS, POLICIES, MY_ORGANISATION],
+    "insurer": [POLICIES, PROJECTS, MY_ORGANISATION],
+    "regulator": [PROJECTS, POLICIES, ORGANISATIONS],
+    "guarantee_institution": [PROJECTS, POLICIES, ORGANISATIONS],
+}
+PARTICIPANT_MENU = [PROJECTS, NOTICES, MY_ORGANISATION]
+OPERATOR_MENU = [PROJECTS, POLICIES, ORGANISATIONS]
+
+
+def menu_for(actor: Actor) -> list[tuple[str, str]]:
+    if actor.is_anonymous:
+        return [COVERAGE]
+    if actor.is_operator:
+        return [*OPERATOR_MENU, COVERAGE]
+    if actor.organisation_type is None:
+        return [MY_HOMES, COVERAGE]
+    return [*MENUS.get(actor.organisation_type, PARTICIPANT_MENU), COVERAGE]
+
+
+def navigation(request) -> dict:
+    """Template context processor: `nav_menu` for base.html."""
+    return {"nav_menu": menu_for(actor_from_request(request))}

@@ -1,0 +1,37 @@
+"""The header menu follows who is signed in."""
+
+from idi.core.navigation import menu_for
+from idi.core.permissions import ANONYMOUS, Actor
+
+
+def names(actor):
+    return [url_name for url_name, _ in menu_for(actor)]
+
+
+def test_anonymous_sees_only_the_coverage_check():
+    assert names(ANONYMOUS) == ["coverage_check"]
+
+
+def test_owner_sees_its_homes():
+    owner = Actor(user_id=7, label="owner", roles=frozenset({"owner"}))
+    assert names(owner) == ["underwriting:my_homes", "coverage_check"]
+
+
+def test_developer_and_insurer_menus():
+    developer = Actor(user_id=1, label="d", organisation_id=1, organisation_type="developer")
+    insurer = Actor(user_id=2, label="i", organisation_id=2, organisation_type="insurer")
+    assert names(developer)[:2] == ["projects:list", "underwriting:list"]
+    assert names(insurer)[:2] == ["underwriting:list", "projects:list"]
+
+
+def test_contractor_sees_its_notices():
+    contractor = Actor(user_id=3, label="c", organisation_id=3, organisation_type="contractor")
+    assert "underwriting:notices" in names(contractor)
+    assert "parties:org_list" not in names(contractor)
+
+
+def test_regulator_sees_the_organisations():
+    regulator = Actor(
+        user_id=4, label="r", organisation_id=4, organisation_type="regulator", district="xihu"
+    )
+    assert "parties:org_list" in names(regulator)
