@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from uw_helpers import SHANGHAI, issued, quoted
 
 from idi.core.models import AuditEvent
@@ -76,3 +77,18 @@ def test_transition_table_is_the_only_way(world):
     """Every move is in TRANSITIONS; an expired policy cannot be cancelled."""
     assert (PolicyState.EXPIRED, PolicyState.CANCELLED) not in services.TRANSITIONS
     assert (PolicyState.DRAFT, PolicyState.ISSUED) not in services.TRANSITIONS
+
+
+def test_idi_sweep_command_runs_the_policy_sweep(world, capsys):
+    """`idi sweep` activates a policy whose insurance period started (R-C2), and says how many."""
+    policy = issued(world)
+    _complete(world.permit)
+    with _at(date(2027, 3, 1)):
+        call_command("sweep")
+        call_command("sweep")
+    policy.refresh_from_db()
+    assert policy.state == PolicyState.IN_FORCE
+    assert capsys.readouterr().out.splitlines() == [
+        "policy states / 保单状态: 1",
+        "policy states / 保单状态: 0",
+    ]
