@@ -35,3 +35,14 @@ def test_regulator_sees_the_organisations():
         user_id=4, label="r", organisation_id=4, organisation_type="regulator", district="xihu"
     )
     assert "parties:org_list" in names(regulator)
+
+
+def test_localised_picks_the_pack_text_of_the_active_language():
+    from django.utils import translation
+
+    from idi.core.templatetags.idi import localised
+
+    with translation.override("en"):
+        assert localised("防水工程", "waterproofing") == "waterproofing"
+    with translation.override("zh-hans"):
+        assert localised("防水工程", "waterproofing") == "防水工程"

@@ -159,7 +159,7 @@ def test_R_U11_issue_refused_while_an_attachment_is_unconfirmed_in_ui(world):
     with nothing_written():
         response = world.developer.client().post(reverse("underwriting:issue", args=[policy.pk]))
     html = assert_ui_refused(response, rule="R-U11")
-    assert AttachmentKind.RISK_ASSESSMENT_PLAN.label in html
+    assert str(AttachmentKind.RISK_ASSESSMENT_PLAN.label) in html
 
 
 def test_R_U11_a_new_version_needs_a_new_confirmation(world):

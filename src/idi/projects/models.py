@@ -2,19 +2,20 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from idi.parties.models import District, Organisation
 
 
 class HousingType(models.TextChoices):
-    AFFORDABLE = "affordable", "保障房"
-    COMMERCIAL = "commercial", "商品房"
+    AFFORDABLE = "affordable", _("保障房")
+    COMMERCIAL = "commercial", _("商品房")
 
 
 class ProjectHousingType(models.TextChoices):
-    AFFORDABLE = "affordable", "保障房"
-    COMMERCIAL = "commercial", "商品房"
-    MIXED = "mixed", "混合"
+    AFFORDABLE = "affordable", _("保障房")
+    COMMERCIAL = "commercial", _("商品房")
+    MIXED = "mixed", _("混合")
 
 
 class Project(models.Model):
@@ -143,11 +144,11 @@ class Unit(models.Model):
 
 
 class ParticipantRole(models.TextChoices):
-    CONTRACTOR = "contractor", "施工单位"
-    SUPERVISOR = "supervisor", "监理单位"
-    DESIGNER = "designer", "设计单位"
-    SURVEYOR = "surveyor", "勘察单位"
-    MATERIAL_SUPPLIER = "material_supplier", "材料供应单位"
+    CONTRACTOR = "contractor", _("施工单位")
+    SUPERVISOR = "supervisor", _("监理单位")
+    DESIGNER = "designer", _("设计单位")
+    SURVEYOR = "surveyor", _("勘察单位")
+    MATERIAL_SUPPLIER = "material_supplier", _("材料供应单位")
 
 
 class Participant(models.Model):

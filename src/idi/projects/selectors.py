@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
@@ -340,7 +341,9 @@ def export_rows(*, actor: Actor, project: Project) -> Iterator[list[str]]:
             id_number=number or "", phone=phone or "", unmasked=everyone or user_id == actor.user_id
         )
         buyers[unit_id].append((name or "", shown["id_number"], shown["phone"]))
-    housing = dict(HousingType.choices)
+    # The file speaks the import's Chinese labels whatever the reader's language.
+    with translation.override("zh-hans"):
+        housing = {key: str(label) for key, label in HousingType.choices}
     for u in units.order_by("building__name", "id").values(
         "id",
         "building__name",

@@ -8,6 +8,7 @@ the rule that forbids it.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from idi.core.fields import MoneyField
 from idi.parties.models import Organisation
@@ -15,12 +16,12 @@ from idi.projects.models import ConstructionPermit, HousingType, Participant, Un
 
 
 class PolicyState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    QUOTED = "quoted", "已报价"
-    ISSUED = "issued", "已签发"
-    IN_FORCE = "in_force", "保险期间内"
-    EXPIRED = "expired", "保险期间届满"
-    CANCELLED = "cancelled", "已解除"
+    DRAFT = "draft", _("草稿")
+    QUOTED = "quoted", _("已报价")
+    ISSUED = "issued", _("已签发")
+    IN_FORCE = "in_force", _("保险期间内")
+    EXPIRED = "expired", _("保险期间届满")
+    CANCELLED = "cancelled", _("已解除")
 
 
 # States in which the terms are fixed and the policy is a contract.
@@ -32,9 +33,9 @@ QUOTED_OR_LATER = ("quoted", *CONTRACT_STATES)
 class AdditionalSubItem(models.TextChoices):
     """The sub-items of the additional cover (R-C1, Art. 5(五)); the pack lists the valid keys."""
 
-    DECORATION = "decoration", "装饰装修工程"
-    MEP_INSTALLATION = "mep_installation", "电气管线、给排水管道、设备安装工程"
-    HVAC = "hvac", "供热与供冷系统工程"
+    DECORATION = "decoration", _("装饰装修工程")
+    MEP_INSTALLATION = "mep_installation", _("电气管线、给排水管道、设备安装工程")
+    HVAC = "hvac", _("供热与供冷系统工程")
 
 
 class Policy(models.Model):
@@ -142,8 +143,8 @@ class AdditionalCover(models.Model):
 
 
 class ShareRole(models.TextChoices):
-    LEAD = "lead", "主承保"
-    FOLLOWER = "follower", "从保"
+    LEAD = "lead", _("主承保")
+    FOLLOWER = "follower", _("从保")
 
 
 class PolicyShare(models.Model):
@@ -196,10 +197,10 @@ class PremiumPayment(models.Model):
 class AttachmentKind(models.TextChoices):
     """R-U11 (Art. 10, 17): what the insurer attaches before issue."""
 
-    RISK_ASSESSMENT_PLAN = "risk_assessment_plan", "风险评估实施方案"
-    NOTICE_TEMPLATE = "notice_template", "保险告知书模板"
-    CLAIMS_PLAN = "claims_plan", "理赔服务方案"
-    EMERGENCY_PLAN = "emergency_plan", "理赔应急预案"
+    RISK_ASSESSMENT_PLAN = "risk_assessment_plan", _("风险评估实施方案")
+    NOTICE_TEMPLATE = "notice_template", _("保险告知书模板")
+    CLAIMS_PLAN = "claims_plan", _("理赔服务方案")
+    EMERGENCY_PLAN = "emergency_plan", _("理赔应急预案")
 
 
 def attachment_path(instance: "PolicyAttachment", filename: str) -> str:
@@ -343,15 +344,15 @@ class MaintenanceDeposit(models.Model):
 
 
 class ChangeKind(models.TextChoices):
-    CANCEL = "cancel", "解除保险合同（退保）"
-    CHANGE_TERMS = "change_terms", "变更保险条款"
-    CHANGE_INSURER = "change_insurer", "变更保险公司"
+    CANCEL = "cancel", _("解除保险合同（退保）")
+    CHANGE_TERMS = "change_terms", _("变更保险条款")
+    CHANGE_INSURER = "change_insurer", _("变更保险公司")
 
 
 class ChangeState(models.TextChoices):
-    OPEN = "open", "办理中"
-    APPLIED = "applied", "已执行"
-    WITHDRAWN = "withdrawn", "已撤回"
+    OPEN = "open", _("办理中")
+    APPLIED = "applied", _("已执行")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class ChangeRequest(models.Model):

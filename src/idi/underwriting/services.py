@@ -823,7 +823,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
     _check_same_lead(policy, _lead_of(shares))
     missing = selectors.missing_attachments(policy)
     if missing:
-        labels = "、".join(AttachmentKind(kind).label for kind in missing)
+        labels = "、".join(str(AttachmentKind(kind).label) for kind in missing)
         raise _refuse(
             "R-U11",
             "attachments",
