@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from idi.config.api import api
 
@@ -12,6 +14,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for /favicon.ico whatever the page says; base.html links the SVG.
+    path("favicon.ico", RedirectView.as_view(url=static("idi/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
