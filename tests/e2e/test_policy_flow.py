@@ -206,7 +206,7 @@ def _register_project(page: Page, *, contractor_uscc: str) -> None:
     _done(page, "施工许可证已登记。")
     permit_row = page.locator("#permits tbody tr", has_text=PERMIT)
     expect(permit_row.locator("td")).to_have_text(
-        [PERMIT, "2025-05-10", "2025-05-20", "—", "—", "已发证", "登记开工"]
+        [PERMIT, "2025-05-10", "2025-05-20", "—", "—", "已发证", "投保", "登记开工"]
     )
 
     _click(page, _link(page, "登记楼栋"))
@@ -382,7 +382,16 @@ def _complete_and_sell(page: Page) -> None:
         _submit(page)
         expect(permit_row.locator("td[data-stage]")).to_have_text(stage)
     expect(permit_row.locator("td")).to_have_text(
-        [PERMIT, "2025-05-10", "2025-05-20", "2025-06-16", COMPLETION, "已竣工验收", ""]
+        [
+            PERMIT,
+            "2025-05-10",
+            "2025-05-20",
+            "2025-06-16",
+            COMPLETION,
+            "已竣工验收",
+            f"{POLICY_NUMBER}（已签发）",
+            "",
+        ]
     )
 
     building_row = page.locator("#buildings tbody tr", has_text="1幢")

@@ -92,9 +92,14 @@ def project_detail(request, actor: Actor, pk: int):
     units = selectors.unit_page(
         actor=actor, project=project, page=_page_number(request.GET.get("page"))
     )
+    # Imported here: the underwriting app builds on projects, not the other way round.
+    from idi.underwriting.selectors import policies_by_permit
+
+    permit_list = list(selectors.permits_of(actor=actor, project=project))
+    policies = policies_by_permit(actor, [permit.pk for permit in permit_list])
     permits = [
-        (permit, stage, STAGE_LABELS[stage])
-        for permit in selectors.permits_of(actor=actor, project=project)
+        (permit, stage, STAGE_LABELS[stage], policies.get(permit.pk))
+        for permit in permit_list
         for stage in [services.permit_stage(permit)]
     ]
     return render(
@@ -116,6 +121,9 @@ def project_detail(request, actor: Actor, pk: int):
                 "query": "",
             },
             "can_write": services.may_write_project(actor, project),
+            # Only the project's own developer insures its permits (underwriting:create).
+            "can_insure": actor.organisation_type == OrgType.DEVELOPER
+            and actor.organisation_id == project.developer_id,
             "is_owner": selectors.is_owner_actor(actor),
         },
     )

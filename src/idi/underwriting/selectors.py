@@ -6,6 +6,7 @@ its district; the city regulator, the operator and the guarantee institution eve
 Everyone else sees nothing, and an object the actor may not see is answered as "not found".
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -101,6 +102,13 @@ def search_policies(*, actor: Actor, q: str = "", state: str = "") -> QuerySet[P
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-id")
+
+
+def policies_by_permit(actor: Actor, permit_ids: Iterable[int]) -> dict[int, Policy]:
+    """The policies of these permits that the actor may see, by permit id, in one query (the
+    project page shows one per permit row; R-U2: a permit has at most one)."""
+    policies = policies_visible_to(actor).select_related(None).filter(permit_id__in=permit_ids)
+    return {policy.permit_id: policy for policy in policies}
 
 
 def insured_project_ids_for_insurer(organisation_id: int) -> QuerySet:

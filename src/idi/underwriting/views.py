@@ -111,7 +111,10 @@ def policy_create(request):
     if actor.organisation_type != OrgType.DEVELOPER:
         raise Forbidden("仅建设单位可投保 / only a developer insures its projects")
     permits = selectors.permits_open_for_policy(actor)
-    form = CreatePolicyForm(_posted(request), permits=permits)
+    # The project page's 投保 button names its permit; an unknown one just selects nothing.
+    form = CreatePolicyForm(
+        _posted(request), permits=permits, initial={"permit": request.GET.get("permit")}
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
