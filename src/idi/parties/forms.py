@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from idi.parties.models import District, OrgType, RelationshipKind, Role
@@ -92,3 +93,42 @@ class RelationshipForm(forms.Form):
     to_org_uscc = forms.CharField(label=_("关联单位统一社会信用代码"), max_length=18)
     kind = forms.ChoiceField(label=_("关系"), choices=RelationshipKind.choices)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+
+class ActivationForm(forms.Form):
+    """业主账号激活: who the buyer is, as the sale recorded it, and the password it chooses."""
+
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=11,
+        help_text=_("购房时登记的手机号"),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
+    )
+    password = forms.CharField(
+        label=_("设置密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("再次输入密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What settings.AUTH_PASSWORD_VALIDATORS demand, in Django's own words and language.
+        self.fields["password"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
+            self.add_error("password2", _("两次输入的密码不一致"))
+        return data

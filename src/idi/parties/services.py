@@ -5,11 +5,13 @@ the field, and records one audit event (RULES.md R-O3). Owners' identity numbers
 the audit log in full: the log is read by more people than may see them.
 """
 
+import hashlib
 import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -27,6 +29,7 @@ from idi.parties.models import (
     Role,
 )
 from idi.parties.privacy import mask_id_number, mask_phone
+from idi.parties.selectors import actor_for_user
 from idi.parties.validators import (
     id_number_problem,
     mobile_problem,
@@ -472,5 +475,95 @@ def register_owner(
         after=owner_audit_state(
             username=user.username, real_name=real_name, id_number=id_number, phone=phone
         ),
+    )
+    return user
+
+
+# Owner activation: the buyer proves who it is with the ID number and mobile number the sale
+# recorded. A guesser who knows an ID number gets this many misses per ID number and window;
+# the misses are counted in the cache, not the database, so that a refusal writes nothing.
+MAX_ACTIVATION_FAILURES = 5
+ACTIVATION_WINDOW_SECONDS = 3600
+
+
+def _activation_failures_key(id_number: str) -> str:
+    # Hashed: the cache is no place for identity numbers in clear.
+    return "parties:activation-failures:" + hashlib.sha256(id_number.encode()).hexdigest()
+
+
+def activation_failures(id_number: str) -> int:
+    """Misses for this ID number in the current window (the window opens at the first miss)."""
+    return cache.get(_activation_failures_key(normalise_id_number(id_number)), 0)
+
+
+def _count_activation_failure(id_number: str) -> None:
+    key = _activation_failures_key(id_number)
+    if cache.add(key, 1, ACTIVATION_WINDOW_SECONDS):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # the window closed between add and incr
+        cache.add(key, 1, ACTIVATION_WINDOW_SECONDS)
+
+
+@transaction.atomic
+def activate_owner(*, actor: Actor, id_number: str, phone: str, password: str):
+    """业主账号激活: a buyer whose account a sale or an import opened (without a usable
+    password) sets its password, proving who it is by ID number and mobile number.
+
+    A wrong or unknown pair gets one message that says neither which was wrong nor whether the
+    ID number is registered. The event names the visitor when signed in (someone helping the
+    owner), else the owner, who has just proved who it is.
+    """
+    id_number = normalise_id_number(id_number)
+    phone = phone.strip()
+    if activation_failures(id_number) >= MAX_ACTIVATION_FAILURES:
+        raise RuleViolation(
+            rule=None,
+            field=None,
+            message="尝试次数过多，请一小时后再试",
+            message_en="too many attempts; try again in an hour",
+        )
+    profile = (
+        Profile.objects.select_for_update()
+        .filter(id_number=id_number, organisation__isnull=True)
+        .first()
+        if id_number
+        else None
+    )
+    if (
+        profile is None
+        or Role.OWNER not in profile.roles
+        or not phone
+        or profile.phone != phone
+        or not profile.user.is_active
+    ):
+        _count_activation_failure(id_number)
+        raise RuleViolation(
+            rule=None,
+            field=None,
+            message="身份证号或手机号与购房登记不符",
+            message_en="the ID number or the mobile number does not match the purchase record",
+        )
+    user = profile.user
+    if user.has_usable_password():
+        raise RuleViolation(
+            rule=None,
+            field=None,
+            message="该账号已激活，请在登录页用身份证号或用户名登录",
+            message_en="this account is already active: sign in with your ID number or username",
+        )
+    _set_password(user, password)
+    user.save(update_fields=["password"])
+    audit.record(
+        actor=actor if actor.user_id is not None else actor_for_user(user),
+        action="parties.activate_owner",
+        obj=user,
+        before={"activated": False},
+        after={
+            "activated": True,
+            "username": user.username,
+            "id_number": mask_id_number(id_number),
+        },
     )
     return user

@@ -5,6 +5,7 @@ from idi.parties import views
 app_name = "parties"
 
 urlpatterns = [
+    path("accounts/activate/", views.activate, name="activate"),
     path("orgs/", views.org_list, name="org_list"),
     path("orgs/new/", views.org_create, name="org_create"),
     path("orgs/mine/", views.my_org, name="my_org"),

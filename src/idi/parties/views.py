@@ -7,6 +7,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from idi.core.permissions import Actor, actor_from_request
 from idi.core.rulebook import get_rulebook
 from idi.parties import selectors, services
 from idi.parties.forms import (
+    ActivationForm,
     MemberForm,
     OrganisationEditForm,
     OrganisationForm,
@@ -270,3 +272,30 @@ def relationship_create(request, actor: Actor, pk: int):
             "与本单位存在隶属、持股或其他利害关系的单位；风险管理机构的独立性审查将核对这些关系。"
         ),
     )
+
+
+def activate(request):
+    """业主账号激活 (public): a buyer sets the password of the account its sale opened, is
+    signed in and sees its homes; the message tells it its username."""
+    form = ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.activate_owner(
+                actor=actor_from_request(request),
+                id_number=data["id_number"],
+                phone=data["phone"],
+                password=data["password"],
+            )
+        except RuleViolation as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.text)
+        else:
+            # The user did not come from authenticate(): name the backend that will reload it.
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("账号已激活。您的用户名是 %(username)s，也可以用身份证号登录。")
+                % {"username": user.username},
+            )
+            return redirect("underwriting:my_homes")
+    return render(request, "parties/activate.html", {"form": form})
