@@ -254,7 +254,7 @@ def _quote(page: Page) -> None:
     expect(page.locator("h1")).to_contain_text(POLICY_NUMBER)
     expect(page.locator("#policy-state")).to_have_attribute("data-state", "draft")
     # R-U1: the pack in force on the day the permit was first applied for.
-    expect(page.locator("dl.facts").first).to_contain_text("（hangzhou-2024）")
+    expect(page.locator("dl.facts").first).to_contain_text("(hangzhou-2024)")
 
     # R-U5: below the commercial floor of 0.015 the terms are refused on the rate field.
     _click(page, _link(page, "填写保险条款"))

@@ -2,40 +2,41 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from idi.core.fields import MoneyField
 from idi.parties.validators import validate_uscc
 
 
 class OrgType(models.TextChoices):
-    DEVELOPER = "developer", "建设单位"
-    INSURER = "insurer", "保险公司"
-    RMA = "rma", "风险管理机构"
-    CONTRACTOR = "contractor", "施工单位"
-    SUPERVISOR = "supervisor", "监理单位"
-    DESIGNER = "designer", "设计单位"
-    SURVEYOR = "surveyor", "勘察单位"
-    MATERIAL_SUPPLIER = "material_supplier", "材料供应单位"
-    APPRAISER = "appraiser", "第三方鉴定机构"
-    GUARANTEE_INSTITUTION = "guarantee_institution", "保障机构"
-    REGULATOR = "regulator", "建设行政主管部门"
+    DEVELOPER = "developer", _("建设单位")
+    INSURER = "insurer", _("保险公司")
+    RMA = "rma", _("风险管理机构")
+    CONTRACTOR = "contractor", _("施工单位")
+    SUPERVISOR = "supervisor", _("监理单位")
+    DESIGNER = "designer", _("设计单位")
+    SURVEYOR = "surveyor", _("勘察单位")
+    MATERIAL_SUPPLIER = "material_supplier", _("材料供应单位")
+    APPRAISER = "appraiser", _("第三方鉴定机构")
+    GUARANTEE_INSTITUTION = "guarantee_institution", _("保障机构")
+    REGULATOR = "regulator", _("建设行政主管部门")
 
 
 class District(models.TextChoices):
-    CITY = "city", "杭州市（市级）"
-    SHANGCHENG = "shangcheng", "上城区"
-    GONGSHU = "gongshu", "拱墅区"
-    XIHU = "xihu", "西湖区"
-    BINJIANG = "binjiang", "滨江区"
-    XIAOSHAN = "xiaoshan", "萧山区"
-    YUHANG = "yuhang", "余杭区"
-    LINPING = "linping", "临平区"
-    QIANTANG = "qiantang", "钱塘区"
-    FUYANG = "fuyang", "富阳区"
-    LINAN = "linan", "临安区"
-    TONGLU = "tonglu", "桐庐县"
-    CHUNAN = "chunan", "淳安县"
-    JIANDE = "jiande", "建德市"
+    CITY = "city", _("杭州市（市级）")
+    SHANGCHENG = "shangcheng", _("上城区")
+    GONGSHU = "gongshu", _("拱墅区")
+    XIHU = "xihu", _("西湖区")
+    BINJIANG = "binjiang", _("滨江区")
+    XIAOSHAN = "xiaoshan", _("萧山区")
+    YUHANG = "yuhang", _("余杭区")
+    LINPING = "linping", _("临平区")
+    QIANTANG = "qiantang", _("钱塘区")
+    FUYANG = "fuyang", _("富阳区")
+    LINAN = "linan", _("临安区")
+    TONGLU = "tonglu", _("桐庐县")
+    CHUNAN = "chunan", _("淳安县")
+    JIANDE = "jiande", _("建德市")
 
 
 class Organisation(models.Model):
@@ -92,10 +93,10 @@ class InsurerQualification(models.Model):
 
 
 class RelationshipKind(models.TextChoices):
-    SUBSIDIARY = "subsidiary", "隶属（母子公司）"
-    AFFILIATE = "affiliate", "关联关系"
-    SHAREHOLDER = "shareholder", "持股"
-    OTHER_INTEREST = "other_interest", "其他利害关系"
+    SUBSIDIARY = "subsidiary", _("隶属（母子公司）")
+    AFFILIATE = "affiliate", _("关联关系")
+    SHAREHOLDER = "shareholder", _("持股")
+    OTHER_INTEREST = "other_interest", _("其他利害关系")
 
 
 class OrganisationRelationship(models.Model):
@@ -120,14 +121,14 @@ class OrganisationRelationship(models.Model):
 
 
 class Role(models.TextChoices):
-    ORG_ADMIN = "org_admin", "单位管理员"
-    STAFF = "staff", "经办人"
-    UNDERWRITER = "underwriter", "承保人员"
-    CLAIMS_HANDLER = "claims_handler", "理赔人员"
-    INSPECTOR = "inspector", "检查人员"
-    FUND_MANAGER = "fund_manager", "基金管理人员"
-    REGULATOR = "regulator", "监管人员"
-    OWNER = "owner", "业主"
+    ORG_ADMIN = "org_admin", _("单位管理员")
+    STAFF = "staff", _("经办人")
+    UNDERWRITER = "underwriter", _("承保人员")
+    CLAIMS_HANDLER = "claims_handler", _("理赔人员")
+    INSPECTOR = "inspector", _("检查人员")
+    FUND_MANAGER = "fund_manager", _("基金管理人员")
+    REGULATOR = "regulator", _("监管人员")
+    OWNER = "owner", _("业主")
 
 
 class Profile(models.Model):
