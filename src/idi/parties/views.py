@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from idi.core.errors import Forbidden, NotFound, RuleViolation
 from idi.core.permissions import Actor, actor_from_request
 from idi.core.rulebook import get_rulebook
+from idi.core.views import add_refusal, form_page
 from idi.parties import selectors, services
 from idi.parties.forms import (
     ActivationForm,
@@ -60,30 +61,6 @@ def pager(page_obj, *, query: str = "") -> dict:
         "next": page_obj.next_page_number() if page_obj.has_next() else None,
         "query": query,
     }
-
-
-def form_page(
-    request,
-    *,
-    form,
-    title: str,
-    back_url: str,
-    run: Callable[[dict], str],
-    done: str,
-    intro: str = "",
-):
-    """A form that calls one service: on success a message and a redirect to what `run`
-    returns; a refusal is shown on the field it names (or above the form)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = run(form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.text)
-        else:
-            messages.success(request, done)
-            return redirect(target)
-    context = {"form": form, "title": title, "back_url": back_url, "intro": intro}
-    return render(request, "parties/form.html", context)
 
 
 def _may_administer(actor: Actor, organisation) -> bool:
@@ -222,7 +199,7 @@ def qualification_create(request, actor: Actor, pk: int):
         back_url=reverse("parties:org_detail", args=[organisation.pk]),
         run=run,
         done=_("资质已登记。"),
-        intro=_lead_conditions(),
+        context={"intro": _lead_conditions()},
     )
 
 
@@ -268,9 +245,11 @@ def relationship_create(request, actor: Actor, pk: int):
         back_url=reverse("parties:org_detail", args=[organisation.pk]),
         run=run,
         done=_("关联关系已申报。"),
-        intro=_(
-            "与本单位存在隶属、持股或其他利害关系的单位；风险管理机构的独立性审查将核对这些关系。"
-        ),
+        context={
+            "intro": _(
+                "与本单位存在隶属、持股或其他利害关系的单位；风险管理机构的独立性审查将核对这些关系。"
+            )
+        },
     )
 
 
@@ -288,7 +267,7 @@ def activate(request):
                 password=data["password"],
             )
         except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.text)
+            add_refusal(form, exc)
         else:
             # The user did not come from authenticate(): name the backend that will reload it.
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

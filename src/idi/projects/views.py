@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.permissions import Actor
+from idi.core.views import add_refusal, form_page
 from idi.parties.models import OrgType
-from idi.parties.views import PAGE_SIZE, form_page, pager, party_view
+from idi.parties.views import PAGE_SIZE, pager, party_view
 from idi.projects import forms, imports, selectors, services
 from idi.projects.models import Project
 
@@ -382,7 +383,7 @@ def import_upload(request, actor: Actor, pk: int):
                 dry_run=True,
             )
         except RuleViolation as exc:
-            form.add_error("file", exc.text)
+            add_refusal(form, exc)
         else:
             if report.ok:
                 token = _keep_upload(request, project=project, name=upload.name, content=content)

@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from idi.core.errors import RuleViolation
 from idi.parties.models import Organisation, OrgType
 from idi.underwriting.models import AdditionalSubItem, AttachmentKind, ChangeKind, ShareRole
 from idi.underwriting.services import ClaimsStandardInput, ShareInput, Terms
@@ -11,25 +10,6 @@ from idi.underwriting.uploads import MAX_UPLOAD_BYTES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHARE_ROWS = 5
-
-
-def refusal_text(exc: RuleViolation) -> str:
-    """A refusal as the UI shows it: the rule first, then Chinese / English."""
-    return f"{exc.rule}：{exc.text}" if exc.rule else exc.text
-
-
-def add_refusal(form: forms.Form, exc: RuleViolation) -> None:
-    """Put a service's refusal on the field it names (or on the form when it names none)."""
-    field = exc.field
-    mapped = getattr(form, "refusal_fields", {}).get(field, field)
-    if mapped not in form.fields:
-        # "additional.hvac" -> "hvac_years"; "shares.2.insurer" -> "insurer_2".
-        parts = (field or "").split(".")
-        if parts[0] == "additional" and len(parts) == 2:
-            mapped = f"{parts[1]}_years"
-        elif parts[0] == "shares" and len(parts) == 3:
-            mapped = f"{parts[2]}_{parts[1]}"
-    form.add_error(mapped if mapped in form.fields else None, refusal_text(exc))
 
 
 class ActionForm(forms.Form):
@@ -69,7 +49,11 @@ class TermsForm(forms.Form):
         label=_("附加险：供热与供冷系统工程（年）"), required=False, min_value=0
     )
 
-    refusal_fields = {"additional": "decoration_years"}
+    # The services name an additional cover "additional.<sub item>".
+    refusal_fields = {
+        "additional": "decoration_years",
+        **{f"additional.{sub_item}": f"{sub_item}_years" for sub_item in AdditionalSubItem.values},
+    }
 
     def __init__(self, *args, pack, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,6 +98,13 @@ class TermsForm(forms.Form):
 
 class SharesForm(forms.Form):
     """Up to SHARE_ROWS insurers; empty rows are ignored."""
+
+    # The services name a row's cell "shares.<row>.<cell>".
+    refusal_fields = {
+        f"shares.{row}.{cell}": f"{cell}_{row}"
+        for row in range(SHARE_ROWS)
+        for cell in ("insurer", "role", "fraction")
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,7 +212,11 @@ class ChangeRequestForm(TermsForm, SharesForm):
             self.fields[name].required = False
         self.order_fields(["kind", "reason"])
 
-    refusal_fields = {"additional": "decoration_years", "terms": "contract_price"}
+    refusal_fields = {
+        **TermsForm.refusal_fields,
+        **SharesForm.refusal_fields,
+        "terms": "contract_price",
+    }
 
     def terms_fields(self):
         return [self[name] for name in TermsForm.base_fields]

@@ -1,6 +1,7 @@
 """The underwriting pages: a developer's quote → issue flow, an insurer's policies, an owner's
 homes. Views parse, call a service or a selector, and show refusals on the form."""
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
@@ -10,12 +11,14 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from idi.core import clock
 from idi.core.errors import Forbidden, NotFound, RuleViolation
 from idi.core.permissions import actor_from_request
+from idi.core.views import add_refusal, form_page
 from idi.parties.models import Organisation, OrgType
 from idi.projects.models import Unit
 from idi.underwriting import selectors, services
@@ -33,7 +36,6 @@ from idi.underwriting.forms import (
     RegulatorReportForm,
     SharesForm,
     TermsForm,
-    add_refusal,
 )
 from idi.underwriting.models import (
     AttachmentKind,
@@ -76,6 +78,28 @@ def _policy(request, pk: int):
     return actor, selectors.get_policy(actor=actor, pk=pk)
 
 
+def _detail_url(policy) -> str:
+    return reverse("underwriting:detail", args=[policy.pk])
+
+
+def _on_policy(policy) -> dict:
+    """What a page about one policy shows above its title: a link back to the policy."""
+    return {"up_url": _detail_url(policy), "up_label": policy.number}
+
+
+def _policy_form(request, policy, *, act: Callable[[dict], object], context=None, **page):
+    """`form_page` for a form about one policy; `page` holds form_page's other arguments.
+    `act` calls the service with the cleaned data, then the policy page shows the message. The
+    button says 保存 unless `context` names another; a page with errors answers 400."""
+
+    def run(data: dict) -> str:
+        act(data)
+        return _detail_url(policy)
+
+    context = {**_on_policy(policy), "submit_label": _("保存"), **(context or {})}
+    return form_page(request, run=run, context=context, error_status=REFUSED, **page)
+
+
 @login_required
 def policy_list(request):
     actor = actor_from_request(request)
@@ -115,22 +139,18 @@ def policy_create(request):
     form = CreatePolicyForm(
         _posted(request), permits=permits, initial={"permit": request.GET.get("permit")}
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            policy = services.create_draft(actor=actor, permit=form.cleaned_data["permit"])
-        except RuleViolation as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("已创建投保草稿"))
-            return redirect("underwriting:detail", pk=policy.pk)
-    if form.errors:
-        status = REFUSED
-    return render(
+
+    def run(data: dict) -> str:
+        return _detail_url(services.create_draft(actor=actor, permit=data["permit"]))
+
+    return form_page(
         request,
-        "underwriting/form.html",
-        {"form": form, "title": _("新建投保"), "submit_label": _("创建草稿")},
-        status=status,
+        form=form,
+        title=_("新建投保"),
+        run=run,
+        done=_("已创建投保草稿"),
+        context={"submit_label": _("创建草稿")},
+        error_status=REFUSED,
     )
 
 
@@ -207,55 +227,35 @@ def _refused_action(request, actor, policy, exc: RuleViolation, *, issue_form=No
     )
 
 
-def _form_page(request, *, form, title, policy=None, submit_label=None, **extra):
-    status = REFUSED if form.is_bound and form.errors else 200
-    template = extra.pop("template", "underwriting/form.html")
-    context = {
-        "form": form,
-        "title": title,
-        "policy": policy,
-        "submit_label": submit_label or _("保存"),
-        **extra,
-    }
-    return render(request, template, context, status=status)
-
-
 @login_required
 def policy_terms(request, pk: int):
     actor, policy = _policy(request, pk)
     form = TermsForm(
         _posted(request), initial=TermsForm.initial_for(policy), pack=selectors.pack_of(policy)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_terms(actor=actor, policy=policy, terms=form.to_terms())
-        except RuleViolation as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("保险条款已保存"))
-            return redirect("underwriting:detail", pk=policy.pk)
-    return _form_page(request, form=form, title=_("保险条款"), policy=policy)
+    return _policy_form(
+        request,
+        policy,
+        form=form,
+        title=_("保险条款"),
+        done=_("保险条款已保存"),
+        act=lambda data: services.set_terms(actor=actor, policy=policy, terms=form.to_terms()),
+    )
 
 
 @login_required
 def policy_shares(request, pk: int):
     actor, policy = _policy(request, pk)
     form = SharesForm(_posted(request), initial=SharesForm.initial_for(selectors.shares_of(policy)))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_shares(actor=actor, policy=policy, shares=form.to_shares())
-        except RuleViolation as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("承保份额已保存"))
-            return redirect("underwriting:detail", pk=policy.pk)
-    return _form_page(
+    return _policy_form(
         request,
+        policy,
         form=form,
         title=_("承保公司及份额"),
-        policy=policy,
+        done=_("承保份额已保存"),
         template="underwriting/shares_form.html",
-        coinsurance=selectors.pack_of(policy).underwriting.coinsurance,
+        act=lambda data: services.set_shares(actor=actor, policy=policy, shares=form.to_shares()),
+        context={"coinsurance": selectors.pack_of(policy).underwriting.coinsurance},
     )
 
 
@@ -289,15 +289,14 @@ def policy_payment(request, pk: int):
     form = PaymentForm(
         _posted(request), initial={"amount": policy.premium, "paid_on": clock.today()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_payment(actor=actor, policy=policy, **form.cleaned_data)
-        except RuleViolation as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("缴费已登记"))
-            return redirect("underwriting:detail", pk=policy.pk)
-    return _form_page(request, form=form, title=_("登记保费缴纳"), policy=policy)
+    return _policy_form(
+        request,
+        policy,
+        form=form,
+        title=_("登记保费缴纳"),
+        done=_("缴费已登记"),
+        act=lambda data: services.record_payment(actor=actor, policy=policy, **data),
+    )
 
 
 @login_required
@@ -321,26 +320,16 @@ def policy_issue(request, pk: int):
 def attachment_upload(request, pk: int):
     actor, policy = _policy(request, pk)
     form = AttachmentForm(*_posted(request, files=True))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.upload_attachment(
-                actor=actor,
-                policy=policy,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-            )
-        except RuleViolation as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("附件已上传，待建设单位确认"))
-            return redirect("underwriting:detail", pk=policy.pk)
-    return _form_page(
+    return _policy_form(
         request,
+        policy,
         form=form,
         title=_("上传附件"),
-        policy=policy,
-        multipart=True,
-        submit_label=_("上传"),
+        done=_("附件已上传，待建设单位确认"),
+        act=lambda data: services.upload_attachment(
+            actor=actor, policy=policy, kind=data["kind"], upload=data["file"]
+        ),
+        context={"submit_label": _("上传")},
     )
 
 
@@ -385,15 +374,16 @@ def claims_standards(request, pk: int):
         else {}
     )
     form = ClaimsStandardForm(_posted(request), initial=initial, pack=selectors.pack_of(policy))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_claims_standards(actor=actor, policy=policy, standard=form.to_standard())
-        except RuleViolation as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("理赔服务标准已保存"))
-            return redirect("underwriting:detail", pk=policy.pk)
-    return _form_page(request, form=form, title=_("理赔服务标准"), policy=policy)
+    return _policy_form(
+        request,
+        policy,
+        form=form,
+        title=_("理赔服务标准"),
+        done=_("理赔服务标准已保存"),
+        act=lambda data: services.set_claims_standards(
+            actor=actor, policy=policy, standard=form.to_standard()
+        ),
+    )
 
 
 @login_required
@@ -401,22 +391,18 @@ def policy_cancel(request, pk: int):
     """Cancel a policy before issue, after a confirmation page."""
     actor, policy = _policy(request, pk)
     form = CancelForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cancel_policy(actor=actor, policy=policy, reason=form.cleaned_data["reason"])
-        except RuleViolation as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("投保已取消"))
-            return redirect("underwriting:detail", pk=policy.pk)
-    return _form_page(
+    return _policy_form(
         request,
+        policy,
         form=form,
         title=_("取消投保"),
-        policy=policy,
-        submit_label=_("确认取消"),
-        danger=True,
-        intro=_("取消后本保单不能恢复；施工许可证仍只能对应这一份保单。"),
+        done=_("投保已取消"),
+        act=lambda data: services.cancel_policy(actor=actor, policy=policy, reason=data["reason"]),
+        context={
+            "submit_label": _("确认取消"),
+            "danger": True,
+            "intro": _("取消后本保单不能恢复；施工许可证仍只能对应这一份保单。"),
+        },
     )
 
 
@@ -424,15 +410,14 @@ def policy_cancel(request, pk: int):
 def deposit(request, pk: int):
     actor, policy = _policy(request, pk)
     form = DepositForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_maintenance_deposit(actor=actor, policy=policy, **form.cleaned_data)
-        except RuleViolation as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("物业保修金缴存已登记"))
-            return redirect("underwriting:detail", pk=policy.pk)
-    return _form_page(request, form=form, title=_("登记物业保修金"), policy=policy)
+    return _policy_form(
+        request,
+        policy,
+        form=form,
+        title=_("登记物业保修金"),
+        done=_("物业保修金缴存已登记"),
+        act=lambda data: services.record_maintenance_deposit(actor=actor, policy=policy, **data),
+    )
 
 
 # --- changes after issue -----------------------------------------------------------------------
@@ -447,28 +432,27 @@ def change_create(request, pk: int):
         "kind": request.GET.get("kind", ChangeKind.CHANGE_TERMS),
     }
     form = ChangeRequestForm(_posted(request), initial=initial, pack=selectors.pack_of(policy))
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = services.open_change_request(
-                actor=actor,
-                policy=policy,
-                kind=form.cleaned_data["kind"],
-                reason=form.cleaned_data["reason"],
-                terms=form.to_terms(),
-                shares=form.to_shares(),
-            )
-        except RuleViolation as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("变更申请已提交"))
-            return redirect("underwriting:change_detail", pk=policy.pk, change_pk=change.pk)
-    return _form_page(
+
+    def run(data: dict) -> str:
+        change = services.open_change_request(
+            actor=actor,
+            policy=policy,
+            kind=data["kind"],
+            reason=data["reason"],
+            terms=form.to_terms(),
+            shares=form.to_shares(),
+        )
+        return reverse("underwriting:change_detail", args=[policy.pk, change.pk])
+
+    return form_page(
         request,
         form=form,
         title=_("申请变更或退保"),
-        policy=policy,
+        run=run,
+        done=_("变更申请已提交"),
         template="underwriting/change_form.html",
-        submit_label=_("提交申请"),
+        context={**_on_policy(policy), "submit_label": _("提交申请")},
+        error_status=REFUSED,
     )
 
 
