@@ -68,7 +68,8 @@ def test_insurer_sees_only_policies_where_it_has_a_share_with_its_share(world, p
     assert "0.3000（" in html
 
 
-def test_regulators_see_their_district_the_city_sees_all(world, policies):
+def test_R_O1_regulators_see_their_district_the_city_sees_all(world, policies):
+    """R-O1: a district regulator sees every policy of its district and none of another's."""
     mine, theirs = policies
     assert _status(world.reg_binjiang, mine) == (200, 200)
     assert _status(world.reg_binjiang, theirs) == (404, 404)
