@@ -3,6 +3,7 @@ one organisation with its members, qualifications and relationships, and the for
 them. The few helpers at the top are shared with the projects pages."""
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from idi.core.errors import Forbidden, NotFound, RuleViolation
 from idi.core.permissions import Actor, actor_from_request
 from idi.core.rulebook import get_rulebook
+from idi.core.templatetags.idi import localised
 from idi.core.views import add_refusal, form_page
 from idi.parties import selectors, services
 from idi.parties.forms import (
@@ -206,15 +208,26 @@ def qualification_create(request, actor: Actor, pk: int):
 def _lead_conditions() -> str:
     """G 2.1 as the latest pack states it (R-U6), for the person filling in the figures."""
     spec = get_rulebook().pack().underwriting.lead_qualification
+    capital = spec.min_registered_capital
     return _(
-        "主承保公司宜满足：注册资本金不低于 %(capital)s 亿元，"
+        "主承保公司宜满足：注册资本金不低于 %(capital)s，"
         "近 %(years)s 年偿付能力充足率均不低于 %(ratio)s%%，"
         "配备工程质量管理部门，具有主承保经验。"
     ) % {
-        "capital": f"{spec.min_registered_capital / 100_000_000:g}",
+        # Each language counts large sums in its own unit (亿 = 10^8, billion = 10^9), so the
+        # figure differs per language and cannot be one placeholder of the catalogue.
+        "capital": localised(
+            f"{_plain(capital / 100_000_000)} 亿元",
+            f"CNY {_plain(capital / 1_000_000_000)} billion",
+        ),
         "years": spec.solvency_years,
-        "ratio": f"{spec.min_solvency_ratio * 100:g}",
+        "ratio": _plain(spec.min_solvency_ratio * 100),
     }
+
+
+def _plain(number: Decimal) -> str:
+    """50, 3.5, 150: no exponent, no trailing zeros."""
+    return f"{number.normalize():f}"
 
 
 @party_view
