@@ -5,11 +5,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.core.paginator import Paginator
 from ninja import Field, Query, Router, Schema, Status
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import RuleViolation
+from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
 from idi.parties import selectors, services
 from idi.parties.models import District, OrgType, RelationshipKind, Role
@@ -165,15 +165,9 @@ def list_organisations(
     limit: int = Query(20, ge=1, le=200),
 ):
     actor = actor_from_request(request)
-    paginator = Paginator(selectors.organisations_visible_to(actor, q=q, org_type=org_type), limit)
-    current = paginator.get_page(page)
-    return {
-        "items": list(current.object_list),
-        "count": paginator.count,
-        "page": current.number,
-        "pages": paginator.num_pages,
-        "limit": limit,
-    }
+    return page_body(
+        selectors.organisations_visible_to(actor, q=q, org_type=org_type), page=page, limit=limit
+    )
 
 
 @router.post("/organisations", response={201: OrganisationOut}, summary="登记单位 / register")

@@ -8,12 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import NotFound, RuleViolation
+from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
 from idi.parties.models import District
 from idi.parties.selectors import get_organisation
@@ -235,15 +235,7 @@ class ImportOut(Schema):
 @router.get("/projects", response=ProjectPage, summary="项目列表 / projects")
 def list_projects(request, q: str = "", page: int = 1, limit: int = Query(20, ge=1, le=200)):
     actor = actor_from_request(request)
-    paginator = Paginator(selectors.projects_visible_to(actor, q=q), limit)
-    current = paginator.get_page(page)
-    return {
-        "items": list(current.object_list),
-        "count": paginator.count,
-        "page": current.number,
-        "pages": paginator.num_pages,
-        "limit": limit,
-    }
+    return page_body(selectors.projects_visible_to(actor, q=q), page=page, limit=limit)
 
 
 @router.post("/projects", response={201: ProjectOut}, summary="登记项目 / register a project")
