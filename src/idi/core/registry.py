@@ -1,0 +1,48 @@
+"""Where higher apps plug into lower ones.
+
+Imports only point down (rules < core < parties < projects < underwriting < riskmgmt, claims,
+fund < oversight). When a lower app must show or check something that a higher app owns (who
+may see a project, a panel on the project page, a guard on a permit event, a to-do item on a
+party's workspace, a periodic sweep, demo data), the higher app registers a provider here in its
+`AppConfig.ready()` and the lower app asks for the providers of that hook.
+
+Providers run in registration order, which is INSTALLED_APPS order, so the answer never depends
+on import timing.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+
+class Hook(StrEnum):
+    # fn(actor) -> Q over projects.Project or None: projects the actor may see through the
+    # provider's own relation (an insurer through its policies, an RMA through its engagements).
+    PROJECT_VISIBILITY = "project_visibility"
+    # fn(actor, project) -> list[Panel]: sections of the project page owned by a higher app.
+    PROJECT_PANELS = "project_panels"
+    # fn(permit, event, on) -> None or raises RuleViolation: a guard on a permit event
+    # ("construction_started", "completed", "delivered") before it is recorded.
+    PERMIT_GUARDS = "permit_guards"
+    # fn(actor, permit, event, on) -> None: runs inside the transaction that recorded the event.
+    PERMIT_EVENTS = "permit_events"
+    # fn(actor) -> list[Task]: what the actor must do now (the workspace to-do list).
+    TASKS = "tasks"
+    # (label, fn(*, actor) -> int): a periodic duty; idempotent, safe on several workers.
+    SWEEPS = "sweeps"
+    # fn(*, password) -> list[(username, description)]: demo data, in INSTALLED_APPS order.
+    DEMO_LOADERS = "demo_loaders"
+
+
+_providers: dict[Hook, list[Any]] = defaultdict(list)
+
+
+def provide(hook: Hook, provider: Callable[..., Any] | tuple[str, Callable[..., Any]]) -> None:
+    """Register a provider once (a second registration of the same one is ignored)."""
+    if provider not in _providers[hook]:
+        _providers[hook].append(provider)
+
+
+def providers(hook: Hook) -> list[Any]:
+    return list(_providers[hook])
