@@ -305,7 +305,7 @@ def test_R_U1_cli_errors_exit_2_with_json_error(
     """Bad input (argparse or rule) exits 2 with {"error": {rule, field, message}}; an unknown
     pack is refused under R-U1, an unknown event under R-C5."""
     out = _json(capsys, argv, 2)
-    assert set(out["error"]) == {"rule", "field", "message"}
+    assert set(out["error"]) == {"code", "rule", "field", "message"}
     assert out["error"]["field"] == field
     assert out["error"]["rule"] == {"pack": "R-U1", "event": "R-C5"}.get(field)
 

@@ -20,8 +20,8 @@ api = NinjaAPI(
 )
 
 
-def _error(request, *, status: int, rule=None, field=None, message: str):
-    body = {"error": {"rule": rule, "field": field, "message": message}}
+def _error(request, *, status: int, code="invalid", rule=None, field=None, message: str):
+    body = {"error": {"code": code, "rule": rule, "field": field, "message": message}}
     return api.create_response(request, body, status=status)
 
 

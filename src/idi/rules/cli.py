@@ -305,6 +305,7 @@ def main(argv: list[str]) -> int:
             err,
             as_json,
             {
+                "code": "invalid_arguments",
                 "rule": None,
                 "field": _usage_field(exc.message),
                 "message": f"命令行参数有误 / invalid arguments: {exc.message}",
@@ -317,7 +318,12 @@ def main(argv: list[str]) -> int:
     try:
         book = _book()
     except PackError as exc:
-        _print_error(out, err, as_json, {"rule": None, "field": exc.key, "message": str(exc)})
+        _print_error(
+            out,
+            err,
+            as_json,
+            {"code": "invalid_pack", "rule": None, "field": exc.key, "message": str(exc)},
+        )
         return 2
 
     if args.command == "eval":
@@ -328,7 +334,12 @@ def main(argv: list[str]) -> int:
                 out,
                 err,
                 as_json,
-                {"rule": None, "field": "file", "message": f"无法打开 / cannot open: {exc}"},
+                {
+                    "code": "unreadable_file",
+                    "rule": None,
+                    "field": "file",
+                    "message": f"无法打开 / cannot open: {exc}",
+                },
             )
             return 2
         try:

@@ -20,8 +20,12 @@ class RuleViolation(Exception):
         field: str | None,
         message: str,
         message_en: str,
+        code: str = "invalid",
     ) -> None:
         super().__init__(f"{message} / {message_en}")
+        # A stable machine-readable reason (`invalid_state`, `already_recorded`, ...): each app
+        # lists its codes in one enum; clients branch on the code, people read the message.
+        self.code = code
         self.rule = rule
         self.field = field
         self.message = message
@@ -33,7 +37,7 @@ class RuleViolation(Exception):
         return f"{self.message} / {self.message_en}"
 
     def to_dict(self) -> dict[str, str | None]:
-        return {"rule": self.rule, "field": self.field, "message": self.text}
+        return {"code": self.code, "rule": self.rule, "field": self.field, "message": self.text}
 
     def __repr__(self) -> str:
         return f"RuleViolation(rule={self.rule!r}, field={self.field!r}, message={self.text!r})"
