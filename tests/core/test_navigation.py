@@ -20,8 +20,8 @@ def test_owner_sees_its_homes():
 def test_developer_and_insurer_menus():
     developer = Actor(user_id=1, label="d", organisation_id=1, organisation_type="developer")
     insurer = Actor(user_id=2, label="i", organisation_id=2, organisation_type="insurer")
-    assert names(developer)[:2] == ["projects:list", "underwriting:list"]
-    assert names(insurer)[:2] == ["underwriting:list", "projects:list"]
+    assert names(developer)[:3] == ["workspace", "projects:list", "underwriting:list"]
+    assert names(insurer)[:3] == ["workspace", "underwriting:list", "projects:list"]
 
 
 def test_contractor_sees_its_notices():

@@ -7,6 +7,7 @@ the same shape the `idi` command line prints with --json.
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from idi.core.api import router as core_router
 from idi.core.errors import Forbidden, NotFound, RuleViolation
 from idi.parties.api import router as parties_router
 from idi.projects.api import router as projects_router
@@ -63,6 +64,7 @@ def on_http_error(request, exc: HttpError):
 
 
 api.add_router("/rules/", rules_router, tags=["rules"])
+api.add_router("/", core_router, tags=["workspace"])
 api.add_router("/", parties_router, tags=["parties"])
 api.add_router("/", projects_router, tags=["projects"])
 api.add_router("/", underwriting_router, tags=["underwriting"])

@@ -120,7 +120,7 @@ WHITENOISE_USE_FINDERS = True
 IDI_ACTOR_RESOLVER = "idi.parties.selectors.actor_for_user"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "home"
 
 SESSION_COOKIE_HTTPONLY = True

@@ -5,10 +5,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from idi.config.api import api
+from idi.core import views as core_views
 
 urlpatterns = [
     path("", include("idi.public.urls")),
     path("", include("idi.parties.urls")),
+    path("workspace/", core_views.workspace, name="workspace"),
     path("projects/", include("idi.projects.urls")),
     path("policies/", include("idi.underwriting.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

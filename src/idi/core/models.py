@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
@@ -60,3 +61,25 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user_id})"
+
+
+class DutyRun(models.Model):
+    """One run of a periodic duty (the sweep, a full audit-chain verification), so that the
+    operator sees when each last ran and how it went."""
+
+    class Duty(models.TextChoices):
+        SWEEP = "sweep", _("定期处理")
+        AUDIT_VERIFY = "audit_verify", _("审计链校验")
+
+    duty = models.CharField(max_length=32, choices=Duty.choices)
+    ran_at = models.DateTimeField()
+    ok = models.BooleanField()
+    # Records changed by a sweep, events checked by a verification.
+    count = models.PositiveBigIntegerField(default=0)
+    problem = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["duty", "-ran_at"], name="duty_last_run_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.duty} {self.ran_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'failed'}"

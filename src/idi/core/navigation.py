@@ -6,6 +6,7 @@ from idi.core.permissions import Actor, actor_from_request
 
 # (URL name, label). Each entry is a page whose own selector decides what the actor sees there;
 # the menu only saves a party from links that would show it nothing.
+WORKSPACE = ("workspace", _("工作台"))
 COVERAGE = ("coverage_check", _("保障查询"))
 MY_HOMES = ("underwriting:my_homes", _("我的房屋"))
 PROJECTS = ("projects:list", _("项目"))
@@ -28,10 +29,10 @@ def menu_for(actor: Actor) -> list[tuple[str, str]]:
     if actor.is_anonymous:
         return [COVERAGE]
     if actor.is_operator:
-        return [*OPERATOR_MENU, COVERAGE]
+        return [WORKSPACE, *OPERATOR_MENU, COVERAGE]
     if actor.organisation_type is None:
         return [MY_HOMES, COVERAGE]
-    return [*MENUS.get(actor.organisation_type, PARTICIPANT_MENU), COVERAGE]
+    return [WORKSPACE, *MENUS.get(actor.organisation_type, PARTICIPANT_MENU), COVERAGE]
 
 
 def navigation(request) -> dict:

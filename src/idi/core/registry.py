@@ -27,8 +27,17 @@ class Hook(StrEnum):
     PERMIT_GUARDS = "permit_guards"
     # fn(actor, permit, event, on) -> None: runs inside the transaction that recorded the event.
     PERMIT_EVENTS = "permit_events"
-    # fn(actor) -> list[Task]: what the actor must do now (the workspace to-do list).
+    # fn(actor) -> list[idi.core.tasks.Task]: what the actor must do now (the workspace to-do
+    # list and GET /api/v1/me/tasks). A Task is frozen: `kind` (stable key "<app>.<what>"),
+    # `title_zh`/`title_en` (what to do, in each language), `subject` (the project, permit or
+    # policy it is about, as people name it), `url` (the page that does it), `due` (the stored
+    # due date or None) and `urgency` ("overdue", "soon", "normal"; `idi.core.tasks.task()`
+    # derives it from `due`). One selector per app answers; it returns [] for actors it has
+    # nothing for and never grows its query count with the actor's rows.
     TASKS = "tasks"
+    # fn(actor) -> list[idi.core.tasks.Figure]: the few figures the actor watches on its
+    # workspace (an insurer's book, a regulator's district).
+    FIGURES = "figures"
     # (label, fn(*, actor) -> int): a periodic duty; idempotent, safe on several workers.
     SWEEPS = "sweeps"
     # fn(*, password) -> list[(username, description)]: demo data, in INSTALLED_APPS order.

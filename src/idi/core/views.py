@@ -5,18 +5,23 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 
 from idi.core.errors import RuleViolation
+from idi.core.health import platform_health
+from idi.core.permissions import actor_from_request
+from idi.core.refusals import refusal_html
+from idi.core.tasks import figures_for, tasks_for
 
 
 def add_refusal(form: forms.Form, exc: RuleViolation) -> None:
     """Put a service's refusal on the field it names, or above the form when the form has no
-    such field; the rule, when there is one, comes first. A form whose fields are named
-    differently from the service's (e.g. "shares.2.insurer") maps them in `refusal_fields`."""
+    such field, in the page's language with the rule as a link to its page. A form whose
+    fields are named differently from the service's (e.g. "shares.2.insurer") maps them in
+    `refusal_fields`."""
     name = getattr(form, "refusal_fields", {}).get(exc.field, exc.field)
-    text = f"{exc.rule}：{exc.text}" if exc.rule else exc.text
-    form.add_error(name if name in form.fields else None, text)
+    form.add_error(name if name in form.fields else None, refusal_html(exc))
 
 
 def form_page(
@@ -48,3 +53,21 @@ def form_page(
     status = error_status if form.is_bound and form.errors else 200
     page = {"form": form, "title": title, "back_url": back_url, **(context or {})}
     return render(request, template, page, status=status)
+
+
+def workspace(request):
+    """Where every party lands after log-in: what it must do now and the figures it watches.
+
+    Owners have no to-do list of their own: their homes, with cover and whom to call, are
+    their workspace."""
+    actor = actor_from_request(request)
+    if actor.is_anonymous:
+        return redirect_to_login(request.get_full_path())
+    if not actor.is_operator and actor.organisation_type is None:
+        return redirect("underwriting:my_homes")
+    context = {
+        "tasks": tasks_for(actor),
+        "figures": figures_for(actor),
+        "health": platform_health() if actor.is_operator else None,
+    }
+    return render(request, "core/workspace.html", context)

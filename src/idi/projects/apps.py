@@ -5,3 +5,10 @@ class ProjectsConfig(AppConfig):
     name = "idi.projects"
     label = "projects"
     verbose_name = "项目 / Projects"
+
+    def ready(self) -> None:
+        from idi.core.registry import Hook, provide
+        from idi.projects import workspace
+
+        provide(Hook.TASKS, workspace.tasks)
+        provide(Hook.FIGURES, workspace.figures)

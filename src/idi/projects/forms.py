@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from idi.core.errors import RuleViolation
+from idi.core.refusals import refusal_html
 from idi.parties.models import District, Organisation, OrgType
 from idi.parties.services import clean_owner_identity
 from idi.projects import imports
@@ -124,7 +125,7 @@ class SaleForm(forms.Form):
             try:
                 name, number, phone = clean_owner_identity(**values)
             except RuleViolation as exc:
-                self.add_error(f"buyer{n}_{exc.field}", exc.text)
+                self.add_error(f"buyer{n}_{exc.field}", refusal_html(exc))
                 continue
             self.buyers.append({"real_name": name, "id_number": number, "phone": phone})
         return data

@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from idi.core.errors import RuleViolation
+from idi.core.refusals import refusal_html
 from idi.public.forms import CoverageCheckForm
 from idi.public.selectors import coverage_assessment, owner_time_limits
 
@@ -54,7 +55,7 @@ def coverage_check(request):
         try:
             answer = coverage_assessment(params=form.query_params())
         except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.text)
+            form.add_error(exc.field if exc.field in form.fields else None, refusal_html(exc))
     context = {"form": form, "answer": answer}
     if answer:
         limits = owner_time_limits()

@@ -17,7 +17,9 @@ from idi.projects.models import ConstructionPermit, HousingType, Participant, Un
 
 class PolicyState(models.TextChoices):
     DRAFT = "draft", _("草稿")
+    QUOTE_REQUESTED = "quote_requested", _("待报价")
     QUOTED = "quoted", _("已报价")
+    ACCEPTED = "accepted", _("已接受报价")
     ISSUED = "issued", _("已签发")
     IN_FORCE = "in_force", _("保险期间内")
     EXPIRED = "expired", _("保险期间届满")
@@ -27,7 +29,16 @@ class PolicyState(models.TextChoices):
 # States in which the terms are fixed and the policy is a contract.
 # Plain strings: the CHECK constraints below use them and migrations must not import enums.
 CONTRACT_STATES = ("issued", "in_force", "expired")
-QUOTED_OR_LATER = ("quoted", *CONTRACT_STATES)
+QUOTED_OR_LATER = ("quoted", "accepted", *CONTRACT_STATES)
+
+
+class QuoteState(models.TextChoices):
+    REQUESTED = "requested", _("待报价")
+    ANSWERED = "answered", _("已报价")
+    ACCEPTED = "accepted", _("已接受")
+    # The developer asked again, or changed what the quote was for.
+    SUPERSEDED = "superseded", _("已重新询价")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class AdditionalSubItem(models.TextChoices):
@@ -121,6 +132,61 @@ class Policy(models.Model):
     def number(self) -> str:
         """The policy number shown to people: one policy per permit, so the permit's number."""
         return f"IDI-{self.permit.number}"
+
+
+class Quote(models.Model):
+    """Art. 9: the developer asks the lead insurer for a quote; the insurer answers with the rate
+    and the risk factors it weighed; the developer accepts it or asks again. One row per ask."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="quotes")
+    insurer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("状态"), max_length=16, choices=QuoteState.choices, default=QuoteState.REQUESTED
+    )
+    request_note = models.TextField(_("询价说明"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    rate = models.DecimalField(_("费率"), max_digits=7, decimal_places=6, null=True, blank=True)
+    risk_management_fee = MoneyField(_("风险管理费（元）"), null=True, blank=True)
+    premium = MoneyField(_("保费（元）"), null=True, blank=True)
+    # The four factors Art. 9 names; the insurer says how it weighed each.
+    engineering_risk = models.TextField(_("工程风险与复杂程度"), blank=True)
+    participants_quality = models.TextField(_("参建单位资质与诚信"), blank=True)
+    risk_management_needs = models.TextField(_("风险管理需求"), blank=True)
+    claims_history = models.TextField(_("历史理赔情况"), blank=True)
+    quoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    quoted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["policy", "-id"]
+        constraints = [
+            # One ask open at a time: the answer is to one precise request.
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=Q(state__in=("requested", "answered")),
+                name="one_open_quote_per_policy",
+            ),
+            models.UniqueConstraint(
+                fields=["policy"], condition=Q(state="accepted"), name="one_accepted_quote"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="requested")
+                | Q(state="withdrawn")
+                | Q(rate__isnull=False, premium__isnull=False, quoted_at__isnull=False),
+                name="answered_quote_has_rate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} #{self.pk}"
 
 
 class AdditionalCover(models.Model):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from idi.core import audit
+from idi.core import health
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["verify"])
 
     def handle(self, *args, **options):
-        result = audit.verify()
+        result = health.verify_audit_chain()
         if not result.ok:
             where = f" at event #{result.event_id}" if result.event_id else ""
             raise CommandError(

@@ -1,6 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from idi.core import health
+from idi.core.models import DutyRun
+
 # Every periodic duty of the platform, in order; each is idempotent and safe to run on several
 # workers at once, and returns how many records it changed.
 SWEEPS = [
@@ -12,6 +15,9 @@ class Command(BaseCommand):
     help = "Run the periodic sweep: state changes that follow from today's date."
 
     def handle(self, *args, **options):
+        total = 0
         for label, path in SWEEPS:
             changed = import_string(path)()
+            total += changed
             self.stdout.write(f"{label}: {changed}")
+        health.record_run(duty=DutyRun.Duty.SWEEP, ok=True, count=total)
