@@ -50,21 +50,22 @@ OWNER_ID = "33010619900307122" + id_number_check_char("33010619900307122")
 # By hand (R-U5, R-F1, R-U7): 100,000,000.00 × 0.015 = 1,500,000.00; × 0.0005 = 50,000.00;
 # 15% of the premium = 225,000.00. The fund contribution by share (R-U10): 0.5 / 0.3 / 0.2.
 PREMIUM = "1500000.00"
-FUND_CONTRIBUTION = "50000.00"
+PREMIUM_SHOWN = "1,500,000.00"
+FUND_CONTRIBUTION = "50,000.00"
 MIN_RM_FEE = "225000.00"
-SPLIT = {LEAD: "25000.00", FOLLOWER_1: "15000.00", FOLLOWER_2: "10000.00"}
+SPLIT = {LEAD: "25,000.00 元", FOLLOWER_1: "15,000.00 元", FOLLOWER_2: "10,000.00 元"}
 
 # By hand (R-C2, R-C3): completion accepted 2027-06-30, so every window starts 2029-06-30 and
 # ends start + N years − 1 day. Foundation 10 y, insulation 5 y, waterproofing 6 y, concealed
 # works 6 y (the building is fully decorated, R-C4), decoration 2 y and HVAC 5 y as agreed.
 COMPLETION = "2027-06-30"
 WINDOWS = {
-    "foundation_structure": "2029-06-30 至 2039-06-29",
-    "insulation": "2029-06-30 至 2034-06-29",
-    "waterproofing": "2029-06-30 至 2035-06-29",
-    "concealed_works": "2029-06-30 至 2035-06-29",
-    "additional.decoration": "2029-06-30 至 2031-06-29",
-    "additional.hvac": "2029-06-30 至 2034-06-29",
+    "foundation_structure": "2029年6月30日 至 2039年6月29日",
+    "insulation": "2029年6月30日 至 2034年6月29日",
+    "waterproofing": "2029年6月30日 至 2035年6月29日",
+    "concealed_works": "2029年6月30日 至 2035年6月29日",
+    "additional.decoration": "2029年6月30日 至 2031年6月29日",
+    "additional.hvac": "2029年6月30日 至 2034年6月29日",
 }
 
 
@@ -185,7 +186,9 @@ def _register_project(page: Page, *, contractor_uscc: str) -> None:
     page.fill("#id_issued_on", "2025-04-15")
     _submit(page)
     _done(page, "工程规划许可证已登记。")
-    expect(page.locator("#planning-permits tbody td")).to_have_text([PLANNING_PERMIT, "2025-04-15"])
+    expect(page.locator("#planning-permits tbody td")).to_have_text(
+        [PLANNING_PERMIT, "2025年4月15日"]
+    )
 
     _click(page, _link(page, "登记施工许可证"))
     page.select_option("#id_planning_permit", label=PLANNING_PERMIT)
@@ -196,7 +199,7 @@ def _register_project(page: Page, *, contractor_uscc: str) -> None:
     _done(page, "施工许可证已登记。")
     permit_row = page.locator("#permits tbody tr", has_text=PERMIT)
     expect(permit_row.locator("td")).to_have_text(
-        [PERMIT, "2025-05-10", "2025-05-20", "—", "—", "已发证", "投保", "登记开工"]
+        [PERMIT, "2025年5月10日", "2025年5月20日", "—", "—", "已发证", "投保", "登记开工"]
     )
 
     _click(page, _link(page, "登记楼栋"))
@@ -234,18 +237,26 @@ def _register_project(page: Page, *, contractor_uscc: str) -> None:
     )
 
 
-def _fill_terms(page: Page, *, rate: str) -> None:
+def _fill_terms(page: Page) -> None:
     page.fill("#id_contract_price", "100000000.00")
-    page.fill("#id_rate", rate)
     page.fill("#id_sum_insured", "100000000.00")
-    page.fill("#id_risk_management_fee", MIN_RM_FEE)
     page.fill("#id_decoration_years", "2")
     page.fill("#id_hvac_years", "5")
     _click(page, _button(page, "保存"))
 
 
-def _quote(page: Page) -> None:
-    """Step 2: draft, a refused rate, the terms, three insurers, the quote."""
+def _fill_quote(page: Page, *, rate_percent: str) -> None:
+    page.fill("#id_rate_percent", rate_percent)
+    page.fill("#id_risk_management_fee", MIN_RM_FEE)
+    page.fill("#id_engineering_risk", "18 层框架剪力墙结构，地下 2 层")
+    page.fill("#id_participants_quality", "施工单位资质齐全，近三年无不良记录")
+    page.fill("#id_risk_management_needs", "防水和基坑为检查重点")
+    page.fill("#id_claims_history", "建设单位以往项目无重大理赔")
+    _click(page, _button(page, "报价"))
+
+
+def _ask(page: Page) -> None:
+    """Step 2: draft, the terms, three insurers, and the request for a quote (Art. 9)."""
     _menu(page, "保单")
     _click(page, _link(page, "新建投保"))
     page.select_option("#id_permit", label=f"{PROJECT} — {PERMIT}")
@@ -254,26 +265,14 @@ def _quote(page: Page) -> None:
     expect(page.locator("h1")).to_contain_text(POLICY_NUMBER)
     expect(page.locator("#policy-state")).to_have_attribute("data-state", "draft")
     # R-U1: the pack in force on the day the permit was first applied for.
-    expect(page.locator("dl.facts").first).to_contain_text("(hangzhou-2024)")
-
-    # R-U5: below the commercial floor of 0.015 the terms are refused on the rate field.
-    _click(page, _link(page, "填写保险条款"))
-    _fill_terms(page, rate="0.0149")
-    expect(page.locator("#rate-errors")).to_contain_text("R-U5")
-    expect(page.locator("#rate-errors")).to_contain_text("0.015")
-    _click(page, _link(page, f"← {POLICY_NUMBER}"))
-    expect(page.locator("#policy-state")).to_have_attribute("data-state", "draft")
-    expect(page.locator("#terms")).to_contain_text("尚未填写保险条款。")
-    policy = Policy.objects.get(permit__number=PERMIT)
-    assert (policy.state, policy.contract_price, policy.premium) == ("draft", None, None)
-    assert not AuditEvent.objects.filter(action="underwriting.set_terms").exists()
+    expect(page.locator("dl.facts").first).to_contain_text(
+        "杭州市住宅工程质量潜在缺陷保险试点实施办法"
+    )
 
     _click(page, _link(page, "填写保险条款"))
-    _fill_terms(page, rate="0.015")
+    _fill_terms(page)
     _done(page, "保险条款已保存")
-    expect(page.locator("#premium")).to_have_text(PREMIUM)
-    expect(page.locator("#fund-contribution")).to_have_text(FUND_CONTRIBUTION)
-    expect(page.locator("#min-fee")).to_have_text(MIN_RM_FEE)
+    expect(page.locator("#premium")).to_have_text("待主承保公司报价")
 
     # R-U4: a lead of at least 0.5 and two followers, summing to 1.
     _click(page, _link(page, "选择保险公司及份额"))
@@ -287,21 +286,51 @@ def _quote(page: Page) -> None:
     _done(page, "承保份额已保存")
     expect(page.locator("#shares tbody tr")).to_have_count(3)
     expect(page.locator("#shares tbody tr").first.locator("td")).to_have_text(
-        [LEAD, "主承保", "0.5000", "95500"]
+        [LEAD, "主承保", "50%", "95500"]
     )
     expect(page.locator("#lead-warnings")).to_have_count(0)
 
-    _click(page, _button(page, "报价", within="#issue-steps"))
-    _done(page, "已报价")
+    _click(page, _button(page, "向主承保公司询价", within="#quote"))
+    _done(page, "已向主承保公司询价，待保险公司报价")
+    expect(page.locator("#policy-state")).to_have_text("待报价")
+
+
+def _give_quote(page: Page) -> None:
+    """Step 3: the lead insurer finds the request on its workspace and quotes; a rate below the
+    commercial floor is refused on the rate field (R-U5), then 1.5% with the factors."""
+    _menu(page, "工作台")
+    task = page.locator("#tasks li[data-kind='underwriting.give_quote']")
+    expect(task).to_contain_text(POLICY_NUMBER)
+    _click(page, task.get_by_role("link"))
+    expect(page.locator("h1")).to_have_text("报价")
+    _fill_quote(page, rate_percent="1.49")
+    expect(page.locator("#rate_percent-errors")).to_contain_text("1.5%")
+    expect(page.locator("#rate_percent-errors a.rule-link")).to_have_text("R-U5")
+    assert Policy.objects.get(permit__number=PERMIT).state == "quote_requested"
+    assert not AuditEvent.objects.filter(action="underwriting.give_quote").exists()
+    _fill_quote(page, rate_percent="1.5")
+    _done(page, "已报价，待建设单位接受")
+    expect(page.locator("#quote-rate")).to_have_text("1.5%")
+    expect(page.locator("#quote-premium")).to_have_text(f"{PREMIUM_SHOWN} 元")
+
+
+def _accept(page: Page) -> None:
+    """Step 4: the developer accepts the quote (Art. 9)."""
+    page.reload()
     expect(page.locator("#policy-state")).to_have_text("已报价")
-    expect(page.locator("#premium")).to_have_text(PREMIUM)
+    _click(page, _button(page, "接受报价", within="#quote"))
+    _done(page, "已接受报价：请缴纳保费")
+    expect(page.locator("#policy-state")).to_have_text("已接受报价")
+    expect(page.locator("#premium")).to_have_text(f"{PREMIUM_SHOWN} 元")
+    expect(page.locator("#fund-contribution")).to_have_text("50,000.00 元")
+    expect(page.locator("#min-fee")).to_have_text("225,000.00 元")
 
 
 def _attach_all(page: Page, tmp_path) -> None:
     """Step 3a: the lead insurer uploads the four plans and templates (R-U11)."""
     _menu(page, "保单")
     expect(page.locator("main tbody tr td")).to_have_text(
-        [POLICY_NUMBER, PROJECT, "已报价", PREMIUM, "0.5000（主承保）"]
+        [POLICY_NUMBER, PROJECT, "已接受报价", f"{PREMIUM_SHOWN} 元", "50%（主承保）"]
     )
     _click(page, _link(page, POLICY_NUMBER))
     expect(page.locator("#shares tr.mine")).to_contain_text("（本公司）")
@@ -325,13 +354,13 @@ def _issue(page: Page) -> None:
         row = page.locator(f"#attachments tr[data-kind={kind}]")
         _click(page, row.get_by_role("button", name="确认"))
         _done(page, "附件已确认")
-        expect(row.locator("td").last).to_have_text("✓ 2025-06-02")
+        expect(row.locator("td").last).to_have_text("✓ 2025年6月2日")
     expect(page.locator("#issue-steps")).to_contain_text("✓ 附件已齐备并确认")
 
     _click(page, _button(page, "书面告知参建单位", within="#participant-notices"))
     _done(page, "已书面通知 1 家参建单位")
     expect(page.locator("#participant-notices tbody tr td")).to_have_text(
-        [f"{CONTRACTOR}（施工单位）", re.compile(r"^2025-06-02 \d\d:\d\d$"), "待确认"]
+        [f"{CONTRACTOR}（施工单位）", re.compile(r"^2025年6月2日 \d\d:\d\d$"), "待确认"]
     )
 
     _click(page, _link(page, "登记缴费", within="#issue-steps"))
@@ -340,17 +369,19 @@ def _issue(page: Page) -> None:
     page.fill("#id_reference", "HZ-PAY-20250602-01")
     _click(page, _button(page, "保存"))
     _done(page, "缴费已登记")
-    expect(page.locator("#issue-steps")).to_contain_text(f"✓ 保费已缴纳（{PREMIUM}，2025-06-02）")
+    expect(page.locator("#issue-steps")).to_contain_text(
+        f"✓ 保费已缴纳（{PREMIUM_SHOWN} 元，2025年6月2日）"
+    )
 
     _click(page, _button(page, "签发保单", within="#issue-steps"))
     _done(page, "保单已签发")
     expect(page.locator("#policy-state")).to_have_attribute("data-state", "issued")
     expect(page.locator("#policy-state")).to_have_text("已签发")
     expect(page.locator("h1")).to_contain_text(POLICY_NUMBER)
-    expect(page.locator("dl.facts").first).to_contain_text("签发日期2025-06-02")
+    expect(page.locator("dl.facts").first).to_contain_text("签发日期2025年6月2日")
     # R-F1: the lead owes the whole contribution from the day of issue; R-U10 splits it.
     expect(page.locator("#fund p")).to_have_text(
-        f"主承保公司 {LEAD} 应计提 {FUND_CONTRIBUTION} 元（自 2025-06-02 起）。"
+        f"主承保公司 {LEAD} 应计提 {FUND_CONTRIBUTION} 元（自 2025年6月2日 起）。"
     )
     for insurer, amount in SPLIT.items():
         expect(page.locator("#fund tbody tr", has_text=insurer).locator("td").last).to_have_text(
@@ -374,10 +405,10 @@ def _complete_and_sell(page: Page) -> None:
     expect(permit_row.locator("td")).to_have_text(
         [
             PERMIT,
-            "2025-05-10",
-            "2025-05-20",
-            "2025-06-16",
-            COMPLETION,
+            "2025年5月10日",
+            "2025年5月20日",
+            "2025年6月16日",
+            "2027年6月30日",
             "已竣工验收",
             f"{POLICY_NUMBER}（已签发）",
             "",
@@ -389,7 +420,7 @@ def _complete_and_sell(page: Page) -> None:
     page.fill("#id_delivered_on", "2027-08-15")
     _submit(page)
     _done(page, "交付日期已登记。")
-    expect(building_row.locator("td").last).to_have_text("2027-08-15")
+    expect(building_row.locator("td").last).to_have_text("2027年8月15日")
 
     _click(page, page.locator("#units").get_by_role("link", name="101", exact=True))
     _click(page, _link(page, "登记销售"))
@@ -400,7 +431,7 @@ def _complete_and_sell(page: Page) -> None:
     page.fill("#id_buyer1_phone", "13905710101")
     _submit(page)
     _done(page, "销售已登记。")
-    expect(page.locator("#sale dl")).to_contain_text("销售日期2027-08-20")
+    expect(page.locator("#sale dl")).to_contain_text("销售日期2027年8月20日")
     expect(page.locator("#sale tbody tr td").first).to_have_text(OWNER_NAME)
 
 
@@ -440,15 +471,18 @@ def test_R_U5_R_C2_developer_insures_a_permit_and_the_owner_sees_its_cover(
     page, browser, live_server, settings, tmp_path
 ):
     """R-U1, R-U3, R-U4, R-U5, R-U11, R-U12, R-F1, R-C1, R-C2, R-C3, R-C4: registration →
-    quote (a rate below the R-U5 floor refused) → issue, then the buyer's coverage windows."""
+    ask, quote (a rate below the R-U5 floor refused), accept (Art. 9) → issue, then the
+    buyer's coverage windows."""
     settings.MEDIA_ROOT = tmp_path / "media"
     with time_machine.travel(TODAY, tick=True) as traveller:
         codes = _registry()
         _log_in(page, "dev_zhou", "周建国")
         _register_project(page, contractor_uscc=codes["contractor"])
-        _quote(page)
+        _ask(page)
         with _own_page(browser, live_server) as insurer:
             _log_in(insurer, "uw_chen", "陈承保")
+            _give_quote(insurer)
+            _accept(page)
             _attach_all(insurer, tmp_path)
             _issue(page)
             insurer.reload()

@@ -9,12 +9,12 @@ from django.urls import reverse
 from uw_helpers import (
     assert_api_refused,
     assert_ui_refused,
+    changed_terms,
     coinsured,
     draft,
     issued,
     nothing_written,
     sell,
-    terms,
 )
 
 from idi.core.errors import Forbidden, RuleViolation
@@ -188,7 +188,7 @@ def test_R_U8_change_of_insurer_refused_until_consented_in_api(world, sold):
 
 def test_R_U8_change_of_terms_refused_until_consented_in_ui(world, sold):
     """R-U8: changing terms is refused on the page until every buyer consented."""
-    change = _open(world, sold, ChangeKind.CHANGE_TERMS, terms=terms(rate=Decimal("0.016")))
+    change = _open(world, sold, ChangeKind.CHANGE_TERMS, terms=changed_terms(rate=Decimal("0.016")))
     with nothing_written():
         response = world.developer.client().post(
             reverse("underwriting:change_apply", args=[sold.pk, change.pk])
@@ -199,7 +199,9 @@ def test_R_U8_change_of_terms_refused_until_consented_in_ui(world, sold):
 def test_R_U8_change_of_terms_updates_premium_and_contribution(world, sold):
     """R-U8, R-F1: once consented and reported, new terms apply and the contribution owed
     follows the new contract price (150,000,000 × 0.0005 = 75,000.00)."""
-    new = terms(contract_price=Decimal("150000000.00"), risk_management_fee=Decimal("400000"))
+    new = changed_terms(
+        contract_price=Decimal("150000000.00"), risk_management_fee=Decimal("400000")
+    )
     change = _open(world, sold, ChangeKind.CHANGE_TERMS, terms=new)
     _consent_all(
         world,
@@ -217,7 +219,9 @@ def test_R_U8_change_of_terms_updates_premium_and_contribution(world, sold):
 def test_R_U8_a_sale_after_the_request_needs_its_buyer_too(world):
     """R-U8: the buyers are counted when the change is carried out."""
     policy = issued(world)
-    change = _open(world, policy, ChangeKind.CHANGE_TERMS, terms=terms(rate=Decimal("0.016")))
+    change = _open(
+        world, policy, ChangeKind.CHANGE_TERMS, terms=changed_terms(rate=Decimal("0.016"))
+    )
     sell(world.unit, world.owner)
     with nothing_written(), pytest.raises(RuleViolation) as refused:
         services.amend_policy(actor=world.developer.actor, change=change)
@@ -227,7 +231,9 @@ def test_R_U8_a_sale_after_the_request_needs_its_buyer_too(world):
 def test_R_U8_nothing_sold_no_consent_needed(world):
     """R-U8: before any sale the change applies without consents or report."""
     policy = issued(world)
-    change = _open(world, policy, ChangeKind.CHANGE_TERMS, terms=terms(rate=Decimal("0.016")))
+    change = _open(
+        world, policy, ChangeKind.CHANGE_TERMS, terms=changed_terms(rate=Decimal("0.016"))
+    )
     policy = services.amend_policy(actor=world.developer.actor, change=change)
     assert policy.premium == Decimal("1975308.62")
 
@@ -371,7 +377,9 @@ def test_change_request_page_shows_requirements(world, sold):
 def test_withdrawn_request_cannot_be_carried_out(world):
     """A change request is carried out or withdrawn, once (its transition table)."""
     policy = issued(world)
-    change = _open(world, policy, ChangeKind.CHANGE_TERMS, terms=terms(rate=Decimal("0.016")))
+    change = _open(
+        world, policy, ChangeKind.CHANGE_TERMS, terms=changed_terms(rate=Decimal("0.016"))
+    )
     response = world.developer.client().post(
         reverse("underwriting:change_withdraw", args=[policy.pk, change.pk])
     )

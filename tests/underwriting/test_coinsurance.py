@@ -198,11 +198,13 @@ def test_R_U2_same_lead_as_follower_mix_accepted(world):
     permit2, _ = add_permit(world.project, world.planning, "CP-2025-002")
     policy2 = _drafted_for(world, permit2)
     services.set_shares(actor=world.developer.actor, policy=policy2, shares=coinsured(world))
-    assert services.quote(actor=world.developer.actor, policy=policy2).state == "quoted"
+    quote = services.request_quote(actor=world.developer.actor, policy=policy2)
+    assert quote.policy.state == "quote_requested"
 
 
 def test_R_U2_first_quote_wins_between_two_drafts(world):
-    """R-U2: two drafts may negotiate different leads; the second quote is refused."""
+    """R-U2: two drafts may negotiate different leads; the second request for a quote is
+    refused."""
     policy1 = _drafted(world)
     services.set_shares(actor=world.developer.actor, policy=policy1, shares=single(world))
     permit2, _ = add_permit(world.project, world.planning, "CP-2025-002")
@@ -212,9 +214,11 @@ def test_R_U2_first_quote_wins_between_two_drafts(world):
         policy=policy2,
         shares=[services.ShareInput(world.f1.org.pk, "lead", Decimal("1"))],
     )
-    services.quote(actor=world.developer.actor, policy=policy1)
+    services.request_quote(actor=world.developer.actor, policy=policy1)
     with nothing_written():
-        response = world.developer.client().post(f"/api/v1/policies/{policy2.pk}/quote")
+        response = world.developer.client().post(
+            f"/api/v1/policies/{policy2.pk}/quote-request", {}, content_type="application/json"
+        )
     assert_api_refused(response, rule="R-U2", field="shares")
 
 

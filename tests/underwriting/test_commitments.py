@@ -9,6 +9,7 @@ from django.urls import reverse
 from uw_helpers import (
     PDF_BYTES,
     PNG_BYTES,
+    asked,
     assert_api_refused,
     assert_ui_refused,
     attach_all,
@@ -358,14 +359,17 @@ def test_R_U13_only_the_lead_sets_standards(world):
             content_type="application/json",
         )
     assert response.status_code == 403
-    assert policy.state == PolicyState.QUOTED
+    assert policy.state == PolicyState.ACCEPTED
 
 
 def test_form_pages_show_the_pack_figures(world):
-    """The help texts state the pack's figures: 15% fee, 10 and 7 legal days, 2-year minimum."""
-    policy = quoted(world)
+    """The help texts state the pack's figures: 15% fee and the 1.5% floor on the insurer's
+    quote, 10 and 7 legal days, 2-year minimum."""
+    policy = asked(world)
+    quote_page = world.lead.client().get(reverse("underwriting:give_quote", args=[policy.pk]))
+    assert "不低于保费的 15%" in quote_page.content.decode()
+    assert "不得低于 1.5%" in quote_page.content.decode()
     terms_page = world.developer.client().get(reverse("underwriting:terms", args=[policy.pk]))
-    assert "不低于保费的 15%" in terms_page.content.decode()
     assert "不少于 2 年" in terms_page.content.decode()
     standards = world.lead.client().get(reverse("underwriting:claims_standards", args=[policy.pk]))
     html = standards.content.decode()

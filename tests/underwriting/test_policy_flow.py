@@ -22,7 +22,6 @@ from uw_helpers import (
     pay,
     quoted,
     ready,
-    single,
     terms,
 )
 
@@ -42,19 +41,24 @@ pytestmark = pytest.mark.django_db
 
 TERMS_JSON = {
     "contract_price": "123456789.00",
-    "rate": "0.015",
     "sum_insured": "200000000.00",
-    "risk_management_fee": "300000.00",
     "additional": {"decoration": 2, "hvac": 5},
 }
 TERMS_FORM = {
     "contract_price": "123456789.00",
-    "rate": "0.015",
     "sum_insured": "200000000.00",
-    "risk_management_fee": "300000.00",
     "decoration_years": "2",
     "hvac_years": "5",
 }
+QUOTE_JSON = {
+    "rate": "0.015",
+    "risk_management_fee": "300000.00",
+    "engineering_risk": "18 层框架剪力墙结构",
+    "participants_quality": "资质齐全，无不良记录",
+    "risk_management_needs": "防水为重点",
+    "claims_history": "无重大理赔",
+}
+QUOTE_FORM = {**QUOTE_JSON, "rate_percent": "1.5"}
 
 
 def test_R_U5_R_F1_happy_path_over_the_api(world):
@@ -73,9 +77,7 @@ def test_R_U5_R_F1_happy_path_over_the_api(world):
     response = api.put(f"/api/v1/policies/{pk}/terms", TERMS_JSON, content_type="application/json")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert Decimal(body["premium"]) == PREMIUM == Decimal("1851851.84")
-    assert Decimal(body["fund_contribution"]) == FUND_CONTRIBUTION == Decimal("61728.39")
-    assert Decimal(body["min_risk_management_fee"]) == MIN_RM_FEE
+    assert body["premium"] is None  # the rate is the insurer's to quote (Art. 9)
     assert Decimal(body["deductible"]) == 0
     assert body["housing_type"] == "commercial"
 
@@ -84,9 +86,21 @@ def test_R_U5_R_F1_happy_path_over_the_api(world):
     assert response.status_code == 200, response.content
     assert response.json()["warnings"] == []
 
-    response = api.post(f"/api/v1/policies/{pk}/quote")
+    response = api.post(f"/api/v1/policies/{pk}/quote-request", {}, content_type="application/json")
     assert response.status_code == 200, response.content
-    assert response.json()["state"] == "quoted"
+    assert response.json()["state"] == "quote_requested"
+    response = world.lead.client().post(
+        f"/api/v1/policies/{pk}/quote", QUOTE_JSON, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["state"] == "quoted"
+    assert Decimal(body["premium"]) == PREMIUM == Decimal("1851851.84")
+    assert Decimal(body["fund_contribution"]) == FUND_CONTRIBUTION == Decimal("61728.39")
+    assert Decimal(body["min_risk_management_fee"]) == MIN_RM_FEE
+    response = api.post(f"/api/v1/policies/{pk}/quote/accept")
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "accepted"
 
     policy = Policy.objects.get(pk=pk)
     attach_all(world, policy)
@@ -133,12 +147,19 @@ def test_R_U5_happy_path_in_the_ui(world):
         {"insurer_0": world.lead.org.pk, "role_0": "lead", "fraction_0": "1"},
     )
     assert response.status_code == 302
+    response = ui.post(reverse("underwriting:quote", args=[policy.pk]), {"note": ""})
+    assert response.status_code == 302
+    response = world.lead.client().post(
+        reverse("underwriting:give_quote", args=[policy.pk]), QUOTE_FORM
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = ui.post(reverse("underwriting:accept_quote", args=[policy.pk]))
+    assert response.status_code == 302
     html = ui.get(detail).content.decode()
-    assert '<dd id="premium">1851851.84</dd>' in html
-    assert '<dd id="fund-contribution">61728.39</dd>' in html
-    assert '<span id="min-fee">277777.78</span>' in html
+    assert '<dd id="premium">1,851,851.84 元</dd>' in html
+    assert '<dd id="fund-contribution">61,728.39 元</dd>' in html
+    assert '<span id="min-fee">277,777.78 元</span>' in html
 
-    assert ui.post(reverse("underwriting:quote", args=[policy.pk])).status_code == 302
     attach_all(world, policy)
     assert ui.post(reverse("underwriting:notify", args=[policy.pk])).status_code == 302
     response = ui.post(
@@ -222,125 +243,6 @@ def test_R_U2_one_policy_per_permit_in_ui(world):
         )
     assert response.status_code == 400
     assert 'id="permit-errors"' in response.content.decode()
-
-
-# --- R-U5 -------------------------------------------------------------------------------------
-
-
-def test_R_U5_rate_below_floor_refused_in_api(world):
-    """R-U5: 1.49% is below the 1.5% floor of commercial housing."""
-    policy = draft(world)
-    with nothing_written():
-        response = world.developer.client().put(
-            f"/api/v1/policies/{policy.pk}/terms",
-            {**TERMS_JSON, "rate": "0.0149"},
-            content_type="application/json",
-        )
-    error = assert_api_refused(response, rule="R-U5", field="rate")
-    assert "0.015" in error["message"]
-
-
-def test_R_U5_rate_below_floor_refused_in_ui(world):
-    """R-U5: the refusal shows on the rate field of the terms form."""
-    policy = draft(world)
-    with nothing_written():
-        response = world.developer.client().post(
-            reverse("underwriting:terms", args=[policy.pk]), {**TERMS_FORM, "rate": "0.0149"}
-        )
-    assert_ui_refused(response, rule="R-U5", field="rate")
-
-
-def test_R_U5_affordable_floor_applies_to_affordable_buildings(world):
-    """R-U5: a permit whose buildings are all affordable housing has the 1.43% floor."""
-    world.building.housing_type = "affordable"
-    world.building.save()
-    policy = draft(world)
-    policy = services.set_terms(
-        actor=world.developer.actor, policy=policy, terms=terms(rate=Decimal("0.0143"))
-    )
-    assert policy.housing_type == "affordable"
-    # 123,456,789.00 × 0.0143 = 1,765,432.0827 → 1,765,432.08
-    assert policy.premium == Decimal("1765432.08")
-
-
-def test_R_U5_mixed_housing_takes_the_higher_floor(world):
-    """R-U5 (choice): a permit mixing affordable and commercial buildings has the stricter
-    (higher) commercial floor, so 1.43% is refused."""
-    world.building.housing_type = "affordable"
-    world.building.save()
-    from idi.projects.models import Building
-
-    Building.objects.create(
-        project=world.project,
-        permit=world.permit,
-        name="2幢",
-        housing_type="commercial",
-        floors_above=10,
-    )
-    policy = draft(world)
-    with nothing_written(), pytest.raises(RuleViolation) as refused:
-        services.set_terms(
-            actor=world.developer.actor, policy=policy, terms=terms(rate=Decimal("0.0143"))
-        )
-    assert (refused.value.rule, refused.value.field) == ("R-U5", "rate")
-
-
-def test_R_U5_quote_rechecks_the_floor_against_the_buildings_as_they_are(world):
-    """R-U5: a building added after the terms can raise the floor; the quote refuses then."""
-    world.building.housing_type = "affordable"
-    world.building.save()
-    policy = draft(world)
-    services.set_terms(
-        actor=world.developer.actor, policy=policy, terms=terms(rate=Decimal("0.0143"))
-    )
-    services.set_shares(actor=world.developer.actor, policy=policy, shares=single(world))
-    from idi.projects.models import Building
-
-    Building.objects.create(
-        project=world.project,
-        permit=world.permit,
-        name="3幢",
-        housing_type="commercial",
-        floors_above=6,
-    )
-    with nothing_written():
-        response = world.developer.client().post(f"/api/v1/policies/{policy.pk}/quote")
-    assert_api_refused(response, rule="R-U5", field="rate")
-
-
-# --- R-U7 -------------------------------------------------------------------------------------
-
-
-def test_R_U7_risk_management_fee_below_15_percent_refused_in_api(world):
-    """R-U7: 277,777.77 is one fen below 15% of the premium (277,777.78)."""
-    policy = draft(world)
-    with nothing_written():
-        response = world.developer.client().put(
-            f"/api/v1/policies/{policy.pk}/terms",
-            {**TERMS_JSON, "risk_management_fee": "277777.77"},
-            content_type="application/json",
-        )
-    assert_api_refused(response, rule="R-U7", field="risk_management_fee")
-
-
-def test_R_U7_risk_management_fee_at_15_percent_accepted(world):
-    """R-U7: exactly 15% of the premium is enough."""
-    policy = draft(world)
-    policy = services.set_terms(
-        actor=world.developer.actor, policy=policy, terms=terms(risk_management_fee=MIN_RM_FEE)
-    )
-    assert policy.risk_management_fee == MIN_RM_FEE
-
-
-def test_R_U7_risk_management_fee_below_15_percent_refused_in_ui(world):
-    """R-U7: the refusal shows on the fee field."""
-    policy = draft(world)
-    with nothing_written():
-        response = world.developer.client().post(
-            reverse("underwriting:terms", args=[policy.pk]),
-            {**TERMS_FORM, "risk_management_fee": "277777.77"},
-        )
-    assert_ui_refused(response, rule="R-U7", field="risk_management_fee")
 
 
 # --- R-U3 (terms) -----------------------------------------------------------------------------
@@ -544,30 +446,33 @@ def test_R_F1_contribution_shown_on_the_policy_page(world):
     policy = issued(world, shares=coinsured(world))
     html = world.developer.client().get(reverse("underwriting:detail", args=[policy.pk]))
     html = html.content.decode()
-    assert "61728.39" in html
-    assert "30864.19" in html and "18518.52" in html and "12345.68" in html
+    assert "61,728.39 元" in html
+    assert "30,864.19 元" in html and "18,518.52 元" in html and "12,345.68 元" in html
 
 
-def test_editing_a_quoted_policy_returns_it_to_draft(world):
-    """The transition table: new terms on a quoted policy need a new quote."""
+def test_editing_an_accepted_policy_returns_it_to_draft(world):
+    """The transition table: new terms withdraw the accepted quote; the developer asks again."""
     policy = quoted(world)
     policy = services.set_terms(
-        actor=world.developer.actor, policy=policy, terms=terms(rate=Decimal("0.016"))
+        actor=world.developer.actor,
+        policy=policy,
+        terms=terms(contract_price=Decimal("150000000.00")),
     )
     assert policy.state == PolicyState.DRAFT
-    # 123,456,789.00 × 0.016 = 1,975,308.624 → 1,975,308.62
-    assert policy.premium == Decimal("1975308.62")
+    assert (policy.rate, policy.premium) == (None, None)
+    assert policy.quotes.get().state == "withdrawn"
 
 
-def test_quote_without_terms_or_shares_is_refused(world):
-    """A draft needs terms and insurers before it is quoted (R-U4 names the missing insurer)."""
+def test_quote_request_without_terms_or_shares_is_refused(world):
+    """A draft needs terms and insurers before a quote is asked (R-U4 names the missing
+    insurer)."""
     policy = draft(world)
     with nothing_written(), pytest.raises(RuleViolation) as refused:
-        services.quote(actor=world.developer.actor, policy=policy)
+        services.request_quote(actor=world.developer.actor, policy=policy)
     assert refused.value.field == "terms"
     services.set_terms(actor=world.developer.actor, policy=policy, terms=terms())
     with nothing_written(), pytest.raises(RuleViolation) as refused:
-        services.quote(actor=world.developer.actor, policy=policy)
+        services.request_quote(actor=world.developer.actor, policy=policy)
     assert (refused.value.rule, refused.value.field) == ("R-U4", "shares")
 
 

@@ -70,7 +70,7 @@ def test_sweep_leaves_unissued_and_uncompleted_policies(world):
     with _at(date(2030, 1, 1)):
         assert services.sweep_policy_states() == 0
     policy.refresh_from_db()
-    assert policy.state == PolicyState.QUOTED
+    assert policy.state == PolicyState.ACCEPTED
 
 
 def test_transition_table_is_the_only_way(world):

@@ -65,7 +65,7 @@ def test_insurer_sees_only_policies_where_it_has_a_share_with_its_share(world, p
     assert _status(world.lead, theirs) == (404, 404)
     assert _listed(world.outsider) == set()
     html = world.f1.client().get(reverse("underwriting:list")).content.decode()
-    assert "0.3000（" in html
+    assert "30%（从保）" in html
 
 
 def test_R_O1_regulators_see_their_district_the_city_sees_all(world, policies):
@@ -112,7 +112,7 @@ def test_insured_project_ids_for_insurer(world, policies):
 def test_actions_on_a_hidden_policy_are_404(world, policies):
     mine, _ = policies
     client = world.other_developer.client()
-    assert client.post(f"/api/v1/policies/{mine.pk}/quote").status_code == 404
+    assert client.post(f"/api/v1/policies/{mine.pk}/quote/accept").status_code == 404
     assert client.post(reverse("underwriting:quote", args=[mine.pk])).status_code == 404
 
 
@@ -184,7 +184,7 @@ def test_my_homes_shows_windows_and_whom_to_call(world):
     assert world.lead.org.name in html and "95500" in html
     _complete(world.permit)
     html = world.owner.client().get(reverse("underwriting:my_homes")).content.decode()
-    assert "2027-02-28" in html and "2037-02-27" in html
+    assert "2027年2月28日" in html and "2037年2月27日" in html
     body = world.owner.client().get("/api/v1/my-homes").json()
     assert body[0]["lead_insurer_phone"] == "95500"
     foundation = body[0]["coverage"][0]

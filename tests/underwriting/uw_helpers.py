@@ -189,15 +189,34 @@ def sell(unit, *buyers, sold_on=date(2025, 2, 1)) -> Sale:
 
 
 def terms(**changes) -> services.Terms:
+    """The developer's terms: what it asks the lead insurer to quote for (Art. 9)."""
     values = {
         "contract_price": CONTRACT_PRICE,
-        "rate": RATE,
         "sum_insured": Decimal("200000000.00"),
-        "risk_management_fee": Decimal("300000.00"),
         "additional": {"decoration": 2, "hvac": 5},
     }
     values.update(changes)
     return services.Terms(**values)
+
+
+def changed_terms(**changes) -> services.Terms:
+    """New terms of an issued policy, rate and fee agreed again (R-U8 change of terms)."""
+    values = {"rate": RATE, "risk_management_fee": Decimal("300000.00"), **changes}
+    return terms(**values)
+
+
+def answer(**changes) -> services.QuoteInput:
+    """The lead insurer's quote: the rate, the fee and the factors of Art. 9."""
+    values = {
+        "rate": RATE,
+        "risk_management_fee": Decimal("300000.00"),
+        "engineering_risk": "18 层框架剪力墙结构，地下 2 层，基坑较深",
+        "participants_quality": "施工、监理单位资质齐全，近三年无不良信用记录",
+        "risk_management_needs": "基坑和防水为重点，每月不少于 2 次过程检查",
+        "claims_history": "该建设单位以往项目无重大理赔",
+    }
+    values.update(changes)
+    return services.QuoteInput(**values)
 
 
 def single(w) -> list[services.ShareInput]:
@@ -216,11 +235,22 @@ def draft(w, permit=None) -> Policy:
     return services.create_draft(actor=w.developer.actor, permit=permit or w.permit)
 
 
-def quoted(w, permit=None, shares=None) -> Policy:
+def asked(w, permit=None, shares=None) -> Policy:
+    """Terms and shares set, and the lead insurer asked for a quote (Art. 9)."""
     policy = draft(w, permit)
     services.set_terms(actor=w.developer.actor, policy=policy, terms=terms())
     services.set_shares(actor=w.developer.actor, policy=policy, shares=shares or single(w))
-    return services.quote(actor=w.developer.actor, policy=policy)
+    services.request_quote(actor=w.developer.actor, policy=policy)
+    return Policy.objects.get(pk=policy.pk)
+
+
+def quoted(w, permit=None, shares=None, **quote) -> Policy:
+    """Asked, answered by the lead insurer and accepted by the developer (Art. 9): the terms
+    are agreed and the policy can be paid for and issued."""
+    policy = asked(w, permit, shares)
+    services.give_quote(actor=w.lead.actor, policy=policy, answer=answer(**quote))
+    services.accept_quote(actor=w.developer.actor, policy=policy)
+    return Policy.objects.get(pk=policy.pk)
 
 
 def pdf(name="plan.pdf") -> SimpleUploadedFile:
@@ -304,11 +334,14 @@ def assert_ui_refused(response, *, rule: str, field: str | None = None):
     else in the form's (or the action's) error list."""
     assert response.status_code == 400, response.status_code
     html = response.content.decode()
+    # The sentence, then the rule as a small link to its page.
+    link = f'<a class="rule-link" href="/rules/{rule}/">{rule}</a></li>'
     if field is not None:
-        marker = f'id="{field}-errors" role="alert"><li>{rule}：'
+        errors = html.split(f'id="{field}-errors" role="alert">', 1)
+        assert len(errors) == 2, html[:3000]
+        assert link in errors[1].split("</ul>", 1)[0], html[:3000]
     else:
-        marker = f"<li>{rule}："
-    assert marker in html, html[:3000]
+        assert link in html, html[:3000]
     return html
 
 

@@ -15,9 +15,9 @@ def _developer_tasks(actor: Actor) -> list[Task]:
     projects = (
         Project.objects.filter(developer_id=actor.organisation_id)
         .annotate(
-            planning=Count("planning_permits", distinct=True),
-            permits=Count("construction_permits", distinct=True),
-            participants=Count("participants", distinct=True),
+            n_planning=Count("planning_permits", distinct=True),
+            n_permits=Count("construction_permits", distinct=True),
+            n_participants=Count("participants", distinct=True),
         )
         .order_by("pk")
     )
@@ -28,21 +28,21 @@ def _developer_tasks(actor: Actor) -> list[Task]:
             url = reverse(f"projects:{url_name}", args=[project.pk])
             tasks.append(task(kind=kind, title_zh=zh, title_en=en, subject=project.name, url=url))
 
-        if not project.planning:
+        if not project.n_planning:
             add(
                 "projects.add_planning_permit",
                 "登记工程规划许可证",
                 "Register the planning permit",
                 "planning_permit_create",
             )
-        elif not project.permits:
+        elif not project.n_permits:
             add(
                 "projects.add_construction_permit",
                 "登记施工许可证",
                 "Register the construction permit",
                 "permit_create",
             )
-        if not project.participants:
+        if not project.n_participants:
             add(
                 "projects.add_participant",
                 "登记参建单位（施工、监理、设计、勘察等）",

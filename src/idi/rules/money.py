@@ -76,8 +76,10 @@ def premium_quote(
         raise RuleViolation(
             rule="R-U5",
             field="rate",
-            message=f"费率 {rate} 低于{label}（{housing}）的最低费率 {floor}",
-            message_en=f"rate {rate} is below the floor {floor} for {housing} housing",
+            message=f"费率 {_pct(rate)} 低于{label}的最低费率 {_pct(floor)}：请按不低于 "
+            f"{_pct(floor)} 的费率报价",
+            message_en=f"the rate of {_pct(rate)} is below the floor of {_pct(floor)} for "
+            f"{housing} housing: quote at least {_pct(floor)}",
         )
     premium = fen(contract_price * rate)
     return PremiumQuote(
@@ -142,3 +144,8 @@ def split_by_shares(amount: Decimal, shares: Sequence[Share]) -> dict[str, Decim
     lead = leads[0].insurer
     parts[lead] = amount - sum((v for k, v in parts.items() if k != lead), Decimal(0))
     return parts
+
+
+def _pct(fraction: Decimal) -> str:
+    """A rate as people read it: 0.0149 → 1.49%."""
+    return f"{(fraction * 100).normalize():f}%"

@@ -3,12 +3,13 @@ for what the actor may not see), call one service and answer with the shapes of 
 refusals become `{"error": {"rule", "field", "message"}}` (config/api.py)."""
 
 from django.urls import reverse
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import NotFound
+from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
 from idi.parties.models import OrgType
 from idi.projects.models import Unit
@@ -40,6 +41,9 @@ from idi.underwriting.schemas import (
     PaymentOut,
     PolicyOut,
     PolicySummaryOut,
+    QuoteIn,
+    QuotePage,
+    QuoteRequestIn,
     ReportIn,
     ShareOut,
     SharesIn,
@@ -290,10 +294,56 @@ def set_shares(request, pk: int, body: SharesIn):
     return _policy_out(actor, policy)
 
 
-@router.post("/policies/{pk}/quote", response=PolicyOut, summary="报价 / quote")
-def quote(request, pk: int):
+@router.post(
+    "/policies/{pk}/quote-request",
+    response=PolicyOut,
+    summary="Ask the lead insurer for a quote",
+    description="The developer asks (or asks again) for a quote on the terms and shares as "
+    "they are (Art. 9); the policy becomes `quote_requested`.",
+)
+def request_quote(request, pk: int, body: QuoteRequestIn):
     actor, policy = _get(request, pk)
-    return _policy_out(actor, services.quote(actor=actor, policy=policy))
+    services.request_quote(actor=actor, policy=policy, note=body.note)
+    return _policy_out(actor, selectors.get_policy(actor=actor, pk=pk))
+
+
+@router.post(
+    "/policies/{pk}/quote",
+    response=PolicyOut,
+    summary="Quote: the lead insurer's rate, fee and risk factors",
+    description="The lead insurer answers a request with a rate never below the floor (R-U5), "
+    "the risk-management fee (R-U7) and how it weighed each factor of Art. 9; the policy "
+    "becomes `quoted`.",
+)
+def give_quote(request, pk: int, body: QuoteIn):
+    actor, policy = _get(request, pk)
+    services.give_quote(actor=actor, policy=policy, answer=body.to_answer())
+    return _policy_out(actor, selectors.get_policy(actor=actor, pk=pk))
+
+
+@router.post(
+    "/policies/{pk}/quote/accept",
+    response=PolicyOut,
+    summary="Accept the quote",
+    description="The developer accepts the lead insurer's quote; only an accepted quote can "
+    "be paid for and issued (Art. 9, R-U3).",
+)
+def accept_quote(request, pk: int):
+    actor, policy = _get(request, pk)
+    services.accept_quote(actor=actor, policy=policy)
+    return _policy_out(actor, selectors.get_policy(actor=actor, pk=pk))
+
+
+@router.get(
+    "/policies/{pk}/quotes",
+    response=QuotePage,
+    summary="The quotes asked and given for a policy, newest first",
+)
+def list_quotes(request, pk: int, page: int = 1, limit: int = Query(20, ge=1, le=200)):
+    actor, policy = _get(request, pk)
+    if not _sees_contract(actor, policy):
+        raise NotFound("policy")
+    return page_body(policy.quotes.order_by("-id"), page=page, limit=limit)
 
 
 @router.post(

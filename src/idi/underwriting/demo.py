@@ -5,9 +5,9 @@
   (from 2028-06-30) and whom to call; units are sold, so a change needs every buyer (R-U8).
 - 云栖安置房 (PERMIT_YUNQI): co-insurance (lead 50%, followers 30% and 20%), issued today; its
   fund contribution is owed by the lead and split by share for reporting (R-F1, R-U10).
-- 江晖府 (PERMIT_JIANGHUI): quoted with the insurer without lead experience (R-U6 warnings); the
-  insurer has uploaded its plans; the developer continues: confirm them, notify the
-  participants, record the payment, issue.
+- 江晖府 (PERMIT_JIANGHUI): quoted by the insurer without lead experience (R-U6 warnings), which
+  has uploaded its plans; the developer continues: accept the quote (or ask again), confirm the
+  plans, notify the participants, record the payment, issue.
 - 良渚未来里: no policy yet, for the developer to start one.
 """
 
@@ -59,24 +59,42 @@ def load(*, password: str) -> list[tuple[str, str]]:
     return []
 
 
-def _terms(contract_price: Decimal, rate: Decimal, additional: dict[str, int]) -> services.Terms:
-    premium = (contract_price * rate).quantize(Decimal("0.01"))
+def _terms(contract_price: Decimal, additional: dict[str, int]) -> services.Terms:
     return services.Terms(
-        contract_price=contract_price,
-        rate=rate,
-        sum_insured=contract_price * 2,
-        # A little above the 15% floor (R-U7), in whole yuan.
-        risk_management_fee=(premium * Decimal("0.16")).quantize(Decimal("1")),
-        additional=additional,
+        contract_price=contract_price, sum_insured=contract_price * 2, additional=additional
     )
 
 
-def _quoted(developer, permit_number: str, terms: services.Terms, shares) -> Policy:
+def _answer(contract_price: Decimal, rate: Decimal) -> services.QuoteInput:
+    premium = (contract_price * rate).quantize(Decimal("0.01"))
+    return services.QuoteInput(
+        rate=rate,
+        # A little above the 15% floor (R-U7), in whole yuan.
+        risk_management_fee=(premium * Decimal("0.16")).quantize(Decimal("1")),
+        engineering_risk="高层住宅，框架剪力墙结构，地下室两层，基坑支护为主要风险",
+        participants_quality="施工、监理单位资质等级满足要求，近三年无不良信用记录",
+        risk_management_needs="地下室防水和外墙保温为检查重点，每月过程检查不少于两次",
+        claims_history="该建设单位以往投保项目无重大理赔",
+    )
+
+
+def _quoted(
+    developer, lead, permit_number: str, terms: services.Terms, rate: Decimal, shares
+) -> Policy:
+    """Art. 9: the developer asks, the lead insurer quotes from the project's risk."""
     permit = ConstructionPermit.objects.get(number=permit_number)
     policy = services.create_draft(actor=developer, permit=permit)
     services.set_terms(actor=developer, policy=policy, terms=terms)
     services.set_shares(actor=developer, policy=policy, shares=shares)
-    return services.quote(actor=developer, policy=policy)
+    services.request_quote(actor=developer, policy=policy)
+    services.give_quote(actor=lead, policy=policy, answer=_answer(terms.contract_price, rate))
+    return Policy.objects.get(pk=policy.pk)
+
+
+def _accepted(developer, lead, permit_number, terms, rate, shares) -> Policy:
+    policy = _quoted(developer, lead, permit_number, terms, rate, shares)
+    services.accept_quote(actor=developer, policy=policy)
+    return Policy.objects.get(pk=policy.pk)
 
 
 def _attach(insurer, policy: Policy) -> list:
@@ -106,10 +124,12 @@ def _ready(developer, insurer, policy: Policy, *, paid_on: date) -> Policy:
 def _xixi() -> None:
     developer = _actor(parties_demo.DEVELOPER_XIHU)
     lead = _actor(parties_demo.INSURER_LEAD)
-    policy = _quoted(
+    policy = _accepted(
         developer,
+        lead,
         projects_demo.PERMIT_XIXI,
-        _terms(XIXI_CONTRACT_PRICE, Decimal("0.015"), {"decoration": 2, "mep_installation": 5}),
+        _terms(XIXI_CONTRACT_PRICE, {"decoration": 2, "mep_installation": 5}),
+        Decimal("0.015"),
         [services.ShareInput(_insurer_id(parties_demo.INSURER_LEAD), "lead", Decimal("1"))],
     )
     _ready(developer, lead, policy, paid_on=date(2024, 6, 18))
@@ -124,10 +144,12 @@ def _xixi() -> None:
 def _yunqi() -> None:
     developer = _actor(parties_demo.DEVELOPER_XIHU)
     lead = _actor(parties_demo.INSURER_LEAD)
-    policy = _quoted(
+    policy = _accepted(
         developer,
+        lead,
         projects_demo.PERMIT_YUNQI,
-        _terms(YUNQI_CONTRACT_PRICE, Decimal("0.0143"), {"decoration": 2, "hvac": 3}),
+        _terms(YUNQI_CONTRACT_PRICE, {"decoration": 2, "hvac": 3}),
+        Decimal("0.0143"),
         [
             services.ShareInput(_insurer_id(parties_demo.INSURER_LEAD), "lead", Decimal("0.5")),
             services.ShareInput(
@@ -147,9 +169,11 @@ def _jianghui() -> None:
     weak = _actor(parties_demo.INSURER_WEAK_LEAD)
     policy = _quoted(
         developer,
+        weak,
         projects_demo.PERMIT_JIANGHUI,
+        _terms(JIANGHUI_CONTRACT_PRICE, {"decoration": 2}),
         # Mixed housing: the commercial floor (1.5%) applies to the whole permit.
-        _terms(JIANGHUI_CONTRACT_PRICE, Decimal("0.015"), {"decoration": 2}),
+        Decimal("0.015"),
         [services.ShareInput(_insurer_id(parties_demo.INSURER_WEAK_LEAD), "lead", Decimal("1"))],
     )
     _attach(weak, policy)

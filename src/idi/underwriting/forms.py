@@ -1,11 +1,14 @@
 """Forms of the underwriting pages. They only parse input; the services decide."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from idi.core import formats
 from idi.parties.models import Organisation, OrgType
 from idi.underwriting.models import AdditionalSubItem, AttachmentKind, ChangeKind, ShareRole
-from idi.underwriting.services import ClaimsStandardInput, ShareInput, Terms
+from idi.underwriting.services import ClaimsStandardInput, QuoteInput, ShareInput, Terms
 from idi.underwriting.uploads import MAX_UPLOAD_BYTES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,16 +32,7 @@ class TermsForm(forms.Form):
     contract_price = forms.DecimalField(
         label=_("承揽工程签约合同价（元）"), max_digits=18, decimal_places=2
     )
-    rate = forms.DecimalField(
-        label=_("费率"),
-        max_digits=7,
-        decimal_places=6,
-        help_text=_("以小数填写，如 0.015 即 1.5%"),
-    )
     sum_insured = forms.DecimalField(label=_("保险金额（元）"), max_digits=18, decimal_places=2)
-    risk_management_fee = forms.DecimalField(
-        label=_("风险管理费（元）"), max_digits=18, decimal_places=2
-    )
     decoration_years = forms.IntegerField(
         label=_("附加险：装饰装修工程（年）"), required=False, min_value=0
     )
@@ -57,11 +51,7 @@ class TermsForm(forms.Form):
 
     def __init__(self, *args, pack, **kwargs):
         super().__init__(*args, **kwargs)
-        # The rule's figures come from the policy's pack, never from the form (R-U7, R-C1).
-        ratio = pack.underwriting.min_risk_management_fee_ratio * 100
-        self.fields["risk_management_fee"].help_text = _("不低于保费的 %(ratio)s%%") % {
-            "ratio": f"{ratio.normalize():f}"
-        }
+        # The rule's figures come from the policy's pack, never from the form (R-C1).
         minimum = pack.coverage.categories["additional"].min_years
         for sub_item in AdditionalSubItem.values:
             self.fields[f"{sub_item}_years"].help_text = _(
@@ -77,23 +67,98 @@ class TermsForm(forms.Form):
         }
         return Terms(
             contract_price=data["contract_price"],
-            rate=data["rate"],
             sum_insured=data["sum_insured"],
-            risk_management_fee=data["risk_management_fee"],
             additional=additional,
+            rate=_fraction(data.get("rate_percent")),
+            risk_management_fee=data.get("risk_management_fee"),
         )
 
     @staticmethod
     def initial_for(policy) -> dict:
         initial = {
             "contract_price": policy.contract_price,
-            "rate": policy.rate,
             "sum_insured": policy.sum_insured,
+            "rate_percent": _percent(policy.rate),
             "risk_management_fee": policy.risk_management_fee,
         }
         for cover in policy.additional_covers.all():
             initial[f"{cover.sub_item}_years"] = cover.years
         return initial
+
+
+def _fraction(percent: Decimal | None) -> Decimal | None:
+    return None if percent is None else (percent / 100).normalize()
+
+
+def _percent(fraction: Decimal | None) -> Decimal | None:
+    return None if fraction is None else (fraction * 100).normalize()
+
+
+def _rate_field() -> forms.DecimalField:
+    return forms.DecimalField(
+        label=_("费率（%）"),
+        max_digits=8,
+        decimal_places=4,
+        min_value=Decimal("0.0001"),
+        help_text=_("按百分比填写，如 1.5 即签约合同价的 1.5%"),
+    )
+
+
+def _fee_field() -> forms.DecimalField:
+    return forms.DecimalField(label=_("风险管理费（元）"), max_digits=18, decimal_places=2)
+
+
+class QuoteForm(forms.Form):
+    """The lead insurer's answer to a request for a quote (Art. 9)."""
+
+    rate_percent = _rate_field()
+    risk_management_fee = _fee_field()
+    engineering_risk = forms.CharField(
+        label=_("工程风险与复杂程度"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    participants_quality = forms.CharField(
+        label=_("参建单位资质与诚信"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    risk_management_needs = forms.CharField(
+        label=_("风险管理需求"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    claims_history = forms.CharField(
+        label=_("历史理赔情况"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    refusal_fields = {"rate": "rate_percent"}
+
+    def __init__(self, *args, pack, floor: Decimal | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The rule's figures come from the policy's pack, never from the form (R-U5, R-U7).
+        if floor is not None:
+            self.fields["rate_percent"].help_text = _(
+                "按百分比填写，如 1.5 即签约合同价的 1.5%%；本项目费率不得低于 %(floor)s"
+            ) % {"floor": formats.percent(floor)}
+        ratio = pack.underwriting.min_risk_management_fee_ratio
+        self.fields["risk_management_fee"].help_text = _("不低于保费的 %(ratio)s") % {
+            "ratio": formats.percent(ratio)
+        }
+
+    def to_answer(self) -> QuoteInput:
+        data = self.cleaned_data
+        return QuoteInput(
+            rate=_fraction(data["rate_percent"]),
+            risk_management_fee=data["risk_management_fee"],
+            engineering_risk=data["engineering_risk"],
+            participants_quality=data["participants_quality"],
+            risk_management_needs=data["risk_management_needs"],
+            claims_history=data["claims_history"],
+        )
+
+
+class RequestQuoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("询价说明（选填）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("重新询价时可说明希望保险公司重新考虑的内容"),
+    )
 
 
 class SharesForm(forms.Form):
@@ -199,16 +264,22 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("解除原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+CHANGE_TERM_FIELDS = ("contract_price", "rate_percent", "sum_insured", "risk_management_fee")
+
+
 class ChangeRequestForm(TermsForm, SharesForm):
     """A change of an issued policy: a cancellation, new terms, or new insurers."""
 
     kind = forms.ChoiceField(label=_("变更类型"), choices=ChangeKind.choices)
     reason = forms.CharField(label=_("变更原因"), widget=forms.Textarea(attrs={"rows": 3}))
+    # A change of terms states the rate and fee agreed again with the insurer.
+    rate_percent = _rate_field()
+    risk_management_fee = _fee_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The terms are only needed for a change of terms: the service says what is missing.
-        for name in ("contract_price", "rate", "sum_insured", "risk_management_fee"):
+        for name in CHANGE_TERM_FIELDS:
             self.fields[name].required = False
         self.order_fields(["kind", "reason"])
 
@@ -216,18 +287,18 @@ class ChangeRequestForm(TermsForm, SharesForm):
         **TermsForm.refusal_fields,
         **SharesForm.refusal_fields,
         "terms": "contract_price",
+        "rate": "rate_percent",
     }
 
     def terms_fields(self):
-        return [self[name] for name in TermsForm.base_fields]
+        return [
+            self[name] for name in (*TermsForm.base_fields, "rate_percent", "risk_management_fee")
+        ]
 
     def to_terms(self) -> Terms | None:
         if self.cleaned_data.get("kind") != ChangeKind.CHANGE_TERMS:
             return None
-        if any(
-            self.cleaned_data.get(name) is None
-            for name in ("contract_price", "rate", "sum_insured", "risk_management_fee")
-        ):
+        if any(self.cleaned_data.get(name) is None for name in CHANGE_TERM_FIELDS):
             return None
         return super().to_terms()
 

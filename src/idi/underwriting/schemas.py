@@ -111,22 +111,87 @@ class CreateIn(Schema):
 
 
 class TermsIn(Schema):
+    """The developer's terms; the rate and the risk-management fee are the lead insurer's
+    quote (POST /policies/{id}/quote), not the developer's to set."""
+
     contract_price: Decimal
-    rate: Decimal
     sum_insured: Decimal
-    risk_management_fee: Decimal
     deductible: Decimal = Decimal(0)
     additional: dict[SubItem, int]
 
     def to_terms(self) -> services.Terms:
         return services.Terms(
             contract_price=self.contract_price,
-            rate=self.rate,
             sum_insured=self.sum_insured,
-            risk_management_fee=self.risk_management_fee,
             deductible=self.deductible,
             additional=dict(self.additional),
         )
+
+
+class ChangedTermsIn(TermsIn):
+    """New terms of an issued policy, with the rate and fee agreed again."""
+
+    rate: Decimal
+    risk_management_fee: Decimal
+
+    def to_terms(self) -> services.Terms:
+        return services.Terms(
+            contract_price=self.contract_price,
+            sum_insured=self.sum_insured,
+            deductible=self.deductible,
+            additional=dict(self.additional),
+            rate=self.rate,
+            risk_management_fee=self.risk_management_fee,
+        )
+
+
+class QuoteRequestIn(Schema):
+    note: str = ""
+
+
+class QuoteIn(Schema):
+    """The lead insurer's quote: `rate` a fraction (0.015 = 1.5%), never below the floor
+    (R-U5); `risk_management_fee` at least 15% of the premium (R-U7); and how each factor of
+    Art. 9 was weighed."""
+
+    rate: Decimal
+    risk_management_fee: Decimal
+    engineering_risk: str
+    participants_quality: str
+    risk_management_needs: str
+    claims_history: str
+
+    def to_answer(self) -> services.QuoteInput:
+        return services.QuoteInput(**self.dict())
+
+
+class QuoteOut(Schema):
+    id: int
+    state: str
+    insurer: int
+    request_note: str
+    requested_at: datetime
+    rate: Decimal | None
+    premium: Decimal | None
+    risk_management_fee: Decimal | None
+    engineering_risk: str
+    participants_quality: str
+    risk_management_needs: str
+    claims_history: str
+    quoted_at: datetime | None
+    decided_at: datetime | None
+
+    @staticmethod
+    def resolve_insurer(obj) -> int:
+        return obj.insurer_id
+
+
+class QuotePage(Schema):
+    items: list[QuoteOut]
+    count: int
+    page: int
+    pages: int
+    limit: int
 
 
 class ShareIn(Schema):
@@ -188,7 +253,7 @@ class CancelIn(Schema):
 class ChangeIn(Schema):
     kind: Literal["cancel", "change_terms", "change_insurer"]
     reason: str
-    terms: TermsIn | None = None
+    terms: ChangedTermsIn | None = None
     shares: list[ShareIn] | None = None
 
 

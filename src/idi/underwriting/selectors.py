@@ -197,6 +197,34 @@ def rate_housing_type(pack: RulePack, permit: ConstructionPermit) -> str:
     return max(sorted(types), key=lambda t: floors.get(t, Decimal(0)))
 
 
+def rate_floor(policy: Policy) -> Decimal | None:
+    """R-U5: the lowest rate the lead insurer may quote for this policy's buildings."""
+    pack = pack_of(policy)
+    housing = policy.housing_type or rate_housing_type(pack, policy.permit)
+    return pack.underwriting.rate_floors.get(housing)
+
+
+def quote_intro(policy: Policy) -> str:
+    """What the insurer quotes for, in the reader's language, for the top of the quote form."""
+    from django.utils import translation
+
+    from idi.core import formats
+
+    language = translation.get_language()
+    price = formats.money(policy.contract_price, language)
+    insured = formats.money(policy.sum_insured, language)
+    if formats.is_english(language):
+        return (
+            f"The developer asks for a quote on a contract price of {price} and a sum insured "
+            f"of {insured}. Quote the rate from the project's risk (Art. 9) and say how you "
+            f"weighed each factor."
+        )
+    return (
+        f"建设单位就签约合同价 {price}、保险金额 {insured} 询价。请根据项目风险报出费率（第九条），"
+        f"并写明对各项风险因素的考虑。"
+    )
+
+
 def min_fee_for(policy: Policy) -> Decimal | None:
     """R-U7: the smallest risk-management fee the premium allows."""
     if policy.premium is None:

@@ -33,7 +33,9 @@ from idi.underwriting.forms import (
     DepositForm,
     IssueForm,
     PaymentForm,
+    QuoteForm,
     RegulatorReportForm,
+    RequestQuoteForm,
     SharesForm,
     TermsForm,
 )
@@ -197,6 +199,8 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
         "period": selectors.policy_period(policy),
         "coverage": selectors.coverage_lines(policy, fully_decorated=fully_decorated),
         "missing_attachments": selectors.missing_attachments(policy),
+        "quotes": list(policy.quotes.select_related("insurer")) if sees_contract else [],
+        "request_form": RequestQuoteForm(),
         "action_form": action_form or ActionForm(),
         "issue_form": issue_form or IssueForm(),
         "live": live,
@@ -263,12 +267,44 @@ def policy_shares(request, pk: int):
 @login_required
 @require_POST
 def policy_quote(request, pk: int):
+    """The developer asks the lead insurer for a quote, or asks again (Art. 9)."""
     actor, policy = _policy(request, pk)
+    form = RequestQuoteForm(request.POST)
+    form.is_valid()
     try:
-        services.quote(actor=actor, policy=policy)
+        services.request_quote(actor=actor, policy=policy, note=form.cleaned_data.get("note", ""))
     except RuleViolation as exc:
         return _refused_action(request, actor, policy, exc)
-    messages.success(request, _("已报价"))
+    messages.success(request, _("已向主承保公司询价，待保险公司报价"))
+    return redirect("underwriting:detail", pk=policy.pk)
+
+
+@login_required
+def give_quote(request, pk: int):
+    """The lead insurer's quote: rate, fee and the risk factors it weighed (Art. 9, R-U5)."""
+    actor, policy = _policy(request, pk)
+    pack = selectors.pack_of(policy)
+    form = QuoteForm(_posted(request), pack=pack, floor=selectors.rate_floor(policy))
+    return _policy_form(
+        request,
+        policy,
+        form=form,
+        title=_("报价"),
+        done=_("已报价，待建设单位接受"),
+        act=lambda data: services.give_quote(actor=actor, policy=policy, answer=form.to_answer()),
+        context={"intro": selectors.quote_intro(policy), "submit_label": _("报价")},
+    )
+
+
+@login_required
+@require_POST
+def accept_quote(request, pk: int):
+    actor, policy = _policy(request, pk)
+    try:
+        services.accept_quote(actor=actor, policy=policy)
+    except RuleViolation as exc:
+        return _refused_action(request, actor, policy, exc)
+    messages.success(request, _("已接受报价：请缴纳保费"))
     return redirect("underwriting:detail", pk=policy.pk)
 
 

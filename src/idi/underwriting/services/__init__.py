@@ -9,7 +9,7 @@ Lock order. Every action takes its row locks in this order, and only the ones it
 two actions on the same policy wait for each other instead of deadlocking:
 
 1. the planning permit (`_lock_planning_permit`), when the action decides or checks the lead
-   insurer, which must be the same for every permit under it (R-U2): set_shares, quote,
+   insurer, which must be the same for every permit under it (R-U2): set_shares, request_quote,
    issue_policy, open_change_request, amend_policy;
 2. the policy (`_locked`, `FOR UPDATE OF` the policy row only);
 3. the open change request (`_locked_open_change`): amend_policy, cancel_policy; the consent,
@@ -40,12 +40,18 @@ from idi.underwriting.services.drafting import (
     CheckedTerms,
     Terms,
     create_draft,
-    quote,
     set_terms,
 )
 from idi.underwriting.services.issuance import issue_policy
 from idi.underwriting.services.payments import record_maintenance_deposit, record_payment
 from idi.underwriting.services.period import refresh_policy_state, sweep_policy_states
+from idi.underwriting.services.quoting import (
+    FACTORS,
+    QuoteInput,
+    accept_quote,
+    give_quote,
+    request_quote,
+)
 from idi.underwriting.services.shares import ShareInput, set_shares
 from idi.underwriting.transitions import (
     ACTION_LABELS,
@@ -59,27 +65,31 @@ __all__ = [
     "ACTION_LABELS",
     "CHANGE_TRANSITIONS",
     "EDITABLE_STATES",
+    "FACTORS",
     "JURISDICTION",
     "LIVE_STATES",
     "TRANSITIONS",
     "CheckedTerms",
     "ClaimsStandardInput",
+    "QuoteInput",
     "ShareInput",
     "Terms",
+    "accept_quote",
     "acknowledge_notice",
     "amend_policy",
     "cancel_policy",
     "confirm_attachment",
     "create_draft",
+    "give_quote",
     "issue_policy",
     "notify_participants",
     "open_change_request",
-    "quote",
     "record_buyer_consent",
     "record_maintenance_deposit",
     "record_payment",
     "record_regulator_report",
     "refresh_policy_state",
+    "request_quote",
     "set_claims_standards",
     "set_shares",
     "set_terms",

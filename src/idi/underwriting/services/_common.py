@@ -4,13 +4,13 @@ trail, row locks (in the order written in `services/__init__.py`), state moves a
 from datetime import date
 from decimal import Decimal
 
-from idi.core import clock
+from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.permissions import Actor
 from idi.projects.models import ConstructionPermit, PlanningPermit
 from idi.underwriting import selectors
-from idi.underwriting.models import Policy, PolicyState, ShareRole
-from idi.underwriting.transitions import TRANSITIONS
+from idi.underwriting.models import Policy, PolicyState, Quote, QuoteState, ShareRole
+from idi.underwriting.transitions import QUOTE_TRANSITIONS, QUOTING_STATES, TRANSITIONS
 
 
 def _refuse(rule: str | None, field: str | None, zh: str, en: str) -> RuleViolation:
@@ -111,3 +111,41 @@ def _require_developer_or_lead(actor: Actor, policy: Policy, *, zh: str, en: str
 def _not_future(day: date, field_name: str) -> None:
     if day > clock.today():
         raise _refuse(None, field_name, f"日期 {day} 晚于今天", f"the date {day} is in the future")
+
+
+def back_to_draft(actor: Actor, policy: Policy) -> None:
+    """Changing what a quote is for withdraws the quote: the policy goes back to draft without
+    a rate, and the developer asks again (Art. 9)."""
+    if policy.state not in QUOTING_STATES:
+        return
+    _transition(policy, PolicyState.DRAFT)
+    for quote in Quote.objects.select_for_update().filter(
+        policy=policy, state__in=(QuoteState.REQUESTED, QuoteState.ANSWERED, QuoteState.ACCEPTED)
+    ):
+        move_quote(actor, quote, QuoteState.WITHDRAWN)
+    policy.rate = policy.premium = policy.risk_management_fee = policy.fund_contribution = None
+    policy.quoted_at = None
+
+
+def move_quote(actor: Actor, quote: Quote, to: str) -> str:
+    """The one way a quote changes state: through QUOTE_TRANSITIONS, audited."""
+    action = QUOTE_TRANSITIONS.get((quote.state, to))
+    if action is None:
+        raise _refuse(
+            None,
+            "quote",
+            f"报价当前为“{QuoteState(quote.state).label}”，不能变为“{QuoteState(to).label}”",
+            f"the quote is {QuoteState(quote.state).label.lower()}; it cannot become "
+            f"{QuoteState(to).label.lower()}",
+        )
+    before = quote.state
+    quote.state = to
+    quote.save(update_fields=["state"])
+    audit.record(
+        actor=actor,
+        action=f"underwriting.quote_{to}",
+        obj=quote,
+        before={"state": before},
+        after={"state": to},
+    )
+    return action

@@ -113,6 +113,13 @@ def open_change_request(
     if kind == ChangeKind.CHANGE_TERMS:
         if terms is None:
             raise _refuse(None, "terms", "请填写变更后的保险条款", "the new terms are required")
+        if terms.rate is None:
+            raise _refuse(
+                "R-U5",
+                "rate",
+                "变更保险条款须写明双方重新商定的费率和风险管理费",
+                "a change of terms states the rate and risk-management fee agreed again",
+            )
         _check_terms(selectors.pack_of(policy), policy.permit, terms)
         proposed = {"terms": terms.to_json()}
     elif kind == ChangeKind.CHANGE_INSURER:

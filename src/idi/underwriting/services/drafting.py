@@ -1,5 +1,5 @@
-"""A policy from draft to quote: the draft (R-U1, R-U2), its terms (R-U3, R-C1, R-U5, R-U7,
-R-F1) and the quote that checks them all again."""
+"""A policy's draft (R-U1, R-U2) and the terms the developer asks a quote for (R-U3, R-C1); the
+rate and the risk-management fee come from the lead insurer's quote (services.quoting)."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,19 +14,17 @@ from idi.parties.models import OrgType
 from idi.projects.models import ConstructionPermit
 from idi.rules import RulePack, check_risk_management_fee, premium_quote
 from idi.underwriting import selectors
-from idi.underwriting.models import AdditionalCover, Policy, PolicyState
+from idi.underwriting.models import AdditionalCover, Policy
 from idi.underwriting.services._common import (
-    _lock_planning_permit,
     _locked,
     _refuse,
     _renamed,
     _require_developer,
     _require_state,
     _snapshot,
-    _transition,
+    back_to_draft,
 )
 from idi.underwriting.services.payments import _require_not_paid
-from idi.underwriting.services.shares import _check_same_lead, _lead_of, _require_valid_shares
 from idi.underwriting.transitions import EDITABLE_STATES
 
 # The pilot's jurisdiction: every permit on this platform is a Hangzhou permit (R-U1).
@@ -35,14 +33,18 @@ JURISDICTION = "hangzhou"
 
 @dataclass(frozen=True)
 class Terms:
-    """What the developer enters for a policy; rate and shares are fractions (0.015 = 1.5%)."""
+    """The terms of a policy; rates are fractions (0.015 = 1.5%).
+
+    The developer enters the contract price, sum insured and additional cover and asks for a
+    quote; the rate and the risk-management fee are the lead insurer's answer (Art. 9), so they
+    are None in what the developer sets and present in a change of an issued policy's terms."""
 
     contract_price: Decimal
-    rate: Decimal
     sum_insured: Decimal
-    risk_management_fee: Decimal
     # Additional-cover sub-item -> years (R-C1: at least the pack's minimum; Art. 7: mandatory).
     additional: dict[str, int] = field(default_factory=dict)
+    rate: Decimal | None = None
+    risk_management_fee: Decimal | None = None
     deductible: Decimal = Decimal(0)
 
     def to_json(self) -> dict:
@@ -68,8 +70,8 @@ class Terms:
 @dataclass(frozen=True)
 class CheckedTerms:
     housing_type: str
-    premium: Decimal
-    fund_contribution: Decimal
+    premium: Decimal | None
+    fund_contribution: Decimal | None
 
 
 def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> CheckedTerms:
@@ -89,17 +91,46 @@ def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> Ch
             f"保险金额必须大于 0（当前：{terms.sum_insured}）",
             f"the sum insured must be greater than 0 (got: {terms.sum_insured})",
         )
+    if not terms.contract_price.is_finite() or terms.contract_price <= 0:
+        raise _refuse(
+            "R-U5",
+            "contract_price",
+            "签约合同价必须大于 0：请填写承揽工程的签约合同价",
+            "the contract price must be greater than 0: enter the signed contract price",
+        )
     housing = selectors.rate_housing_type(pack, permit)
+    _check_additional(pack, terms.additional)
+    if terms.rate is None:
+        return CheckedTerms(housing, None, None)
+    premium, fund = check_rate(pack, terms.contract_price, housing, terms.rate)
+    check_fee(pack, premium, terms.risk_management_fee)
+    return CheckedTerms(housing, premium, fund)
+
+
+def check_rate(
+    pack: RulePack, contract_price: Decimal, housing: str, rate: Decimal
+) -> tuple[Decimal, Decimal]:
+    """R-U5: the premium at `rate`, never below the floor; R-F1: the fund contribution."""
     try:
-        quote = premium_quote(pack, terms.contract_price, housing, terms.rate)
+        quote = premium_quote(pack, contract_price, housing, rate)
     except RuleViolation as exc:
         raise _renamed(exc, exc.field if exc.field != "housing" else "rate") from exc
+    return quote.premium, quote.fund_contribution
+
+
+def check_fee(pack: RulePack, premium: Decimal, fee: Decimal | None) -> None:
+    """R-U7: the risk-management fee, at least its share of the premium."""
+    if fee is None:
+        raise _refuse(
+            "R-U7",
+            "risk_management_fee",
+            "请填写风险管理费",
+            "enter the risk-management fee",
+        )
     try:
-        check_risk_management_fee(pack, quote.premium, terms.risk_management_fee)
+        check_risk_management_fee(pack, premium, fee)
     except RuleViolation as exc:
         raise _renamed(exc, "risk_management_fee") from exc
-    _check_additional(pack, terms.additional)
-    return CheckedTerms(housing, quote.premium, quote.fund_contribution)
 
 
 def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
@@ -166,18 +197,24 @@ def create_draft(*, actor: Actor, permit: ConstructionPermit) -> Policy:
 
 @transaction.atomic
 def set_terms(*, actor: Actor, policy: Policy, terms: Terms) -> Policy:
-    """Contract price, rate, sum insured, risk-management fee and additional cover; the premium
-    and the fund contribution follow (R-U5, R-F1). A quoted policy goes back to draft."""
+    """Contract price, sum insured and additional cover, for which the developer asks the lead
+    insurer's quote (Art. 9). A policy being quoted goes back to draft: ask again."""
     policy = _locked(policy)
     _require_developer(actor, policy, zh="填写保险条款", en="set the terms")
     _require_state(policy, EDITABLE_STATES, zh="修改保险条款", en="change its terms")
     _require_not_paid(policy)
+    if terms.rate is not None or terms.risk_management_fee is not None:
+        raise _refuse(
+            "R-U5",
+            "rate",
+            "费率和风险管理费由主承保公司根据项目风险报价，建设单位无需填写：请保存条款后向主承保公司询价",
+            "the rate and the risk-management fee are the lead insurer's quote: save the terms, "
+            "then ask the lead insurer for a quote",
+        )
     checked = _check_terms(selectors.pack_of(policy), policy.permit, terms)
     before = {**_snapshot(policy), "additional": _additional_snapshot(policy)}
-    if policy.state == PolicyState.QUOTED:
-        _transition(policy, PolicyState.DRAFT)
+    back_to_draft(actor, policy)
     _apply_terms(policy, terms, checked)
-    policy.quoted_at = None
     policy.save()
     audit.record(
         actor=actor,
@@ -195,12 +232,13 @@ def _additional_snapshot(policy: Policy) -> dict[str, int]:
 
 def _apply_terms(policy: Policy, terms: Terms, checked: CheckedTerms) -> None:
     policy.contract_price = terms.contract_price
-    policy.rate = terms.rate
     policy.sum_insured = terms.sum_insured
-    policy.risk_management_fee = terms.risk_management_fee
     policy.housing_type = checked.housing_type
-    policy.premium = checked.premium
-    policy.fund_contribution = checked.fund_contribution
+    if terms.rate is not None:
+        policy.rate = terms.rate
+        policy.risk_management_fee = terms.risk_management_fee
+        policy.premium = checked.premium
+        policy.fund_contribution = checked.fund_contribution
     policy.additional_covers.all().delete()
     AdditionalCover.objects.bulk_create(
         AdditionalCover(policy=policy, sub_item=sub_item, years=years)
@@ -211,35 +249,14 @@ def _apply_terms(policy: Policy, terms: Terms, checked: CheckedTerms) -> None:
 def _require_terms(policy: Policy) -> Terms:
     if policy.contract_price is None:
         raise _refuse(
-            None, "terms", "尚未填写保险条款", "the terms of the policy are not entered yet"
+            None,
+            "terms",
+            "尚未填写保险条款：请先填写签约合同价、保险金额和附加险",
+            "the terms are not entered yet: enter the contract price, sum insured and "
+            "additional cover first",
         )
     return Terms(
         contract_price=policy.contract_price,
-        rate=policy.rate,
         sum_insured=policy.sum_insured,
-        risk_management_fee=policy.risk_management_fee,
         additional=_additional_snapshot(policy),
     )
-
-
-@transaction.atomic
-def quote(*, actor: Actor, policy: Policy) -> Policy:
-    """Draft → quoted: every term checked again against the permit as it is now."""
-    _lock_planning_permit(policy)
-    policy = _locked(policy)
-    _require_developer(actor, policy, zh="报价", en="quote the policy")
-    before = _snapshot(policy)
-    _transition(policy, PolicyState.QUOTED)
-    terms = _require_terms(policy)
-    checked = _check_terms(selectors.pack_of(policy), policy.permit, terms)
-    shares = _require_valid_shares(policy)
-    _check_same_lead(policy, _lead_of(shares))
-    policy.housing_type = checked.housing_type
-    policy.premium = checked.premium
-    policy.fund_contribution = checked.fund_contribution
-    policy.quoted_at = clock.now()
-    policy.save()
-    audit.record(
-        actor=actor, action="underwriting.quote", obj=policy, before=before, after=_snapshot(policy)
-    )
-    return policy

@@ -80,7 +80,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
 
 @transaction.atomic
 def issue_policy(*, actor: Actor, policy: Policy, issued_on: date | None = None) -> Policy:
-    """Quoted → issued, and the fund contribution recorded as owed by the lead (R-F1).
+    """Accepted → issued, and the fund contribution recorded as owed by the lead (R-F1).
 
     `issued_on` defaults to today; an earlier date records a policy issued before it was
     entered on the platform, and every check is made as of that date.
@@ -90,6 +90,14 @@ def issue_policy(*, actor: Actor, policy: Policy, issued_on: date | None = None)
     _require_developer_or_lead(actor, policy, zh="签发保单", en="issue the policy")
     issued_on = issued_on or clock.today()
     before = _snapshot(policy)
+    if policy.state in (PolicyState.DRAFT, PolicyState.QUOTE_REQUESTED, PolicyState.QUOTED):
+        raise _refuse(
+            None,
+            "state",
+            "只有建设单位接受的报价才能签发：请先询价，由主承保公司报价，建设单位接受后再签发",
+            "only an accepted quote can be issued: ask for a quote, have the lead insurer "
+            "answer and accept it before issue",
+        )
     _transition(policy, PolicyState.ISSUED)
     _not_future(issued_on, "issued_on")
     _check_ready_to_issue(policy, issued_on)

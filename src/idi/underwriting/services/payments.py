@@ -37,7 +37,15 @@ def record_payment(
     """R-U3: the quoted premium, paid in full in one payment."""
     policy = _locked(policy)
     _require_developer_or_lead(actor, policy, zh="登记缴费", en="record the payment")
-    _require_state(policy, (PolicyState.QUOTED,), zh="登记缴费", en="take a payment")
+    if policy.state in (PolicyState.DRAFT, PolicyState.QUOTE_REQUESTED, PolicyState.QUOTED):
+        raise _refuse(
+            None,
+            "state",
+            "保费以接受的报价为准：请建设单位先接受主承保公司的报价，再登记缴费",
+            "the premium is the accepted quote's: the developer accepts the lead insurer's quote "
+            "before the payment is recorded",
+        )
+    _require_state(policy, (PolicyState.ACCEPTED,), zh="登记缴费", en="take a payment")
     if PremiumPayment.objects.filter(policy=policy).exists():
         raise _refuse(
             "R-U3",

@@ -18,10 +18,10 @@ from idi.underwriting.services._common import (
     _refuse,
     _require_developer,
     _require_state,
-    _transition,
+    back_to_draft,
 )
 from idi.underwriting.services.payments import _require_not_paid
-from idi.underwriting.transitions import EDITABLE_STATES, LIVE_STATES
+from idi.underwriting.transitions import EDITABLE_STATES, LIVE_STATES, QUOTING_STATES
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,14 @@ def _lead_of(shares: list[ShareInput]) -> int:
 def _check_same_lead(policy: Policy, lead_insurer_id: int) -> None:
     """R-U2: every permit under one planning permit has the same lead insurer.
 
-    Siblings count from their quote on (a draft is still a negotiation) until cancelled.
+    Siblings count from their request for a quote on (a draft is still a negotiation) until
+    cancelled.
     """
     sibling_leads = (
         PolicyShare.objects.filter(
             role=ShareRole.LEAD,
             policy__permit__planning_permit_id=policy.permit.planning_permit_id,
-            policy__state__in=(PolicyState.QUOTED, *LIVE_STATES, PolicyState.EXPIRED),
+            policy__state__in=(*QUOTING_STATES, *LIVE_STATES, PolicyState.EXPIRED),
         )
         .exclude(policy=policy)
         .exclude(insurer_id=lead_insurer_id)
@@ -117,7 +118,7 @@ def _current_share_inputs(policy: Policy) -> list[ShareInput]:
 @transaction.atomic
 def set_shares(*, actor: Actor, policy: Policy, shares: list[ShareInput]) -> Policy:
     """The insurers: one at 100%, or a co-insurance (R-U4) whose lead is the lead of every
-    permit under the same planning permit (R-U2). A quoted policy goes back to draft."""
+    permit under the same planning permit (R-U2). A policy being quoted goes back to draft."""
     _lock_planning_permit(policy)
     policy = _locked(policy)
     _require_developer(actor, policy, zh="选择保险公司", en="choose the insurers")
@@ -126,9 +127,8 @@ def set_shares(*, actor: Actor, policy: Policy, shares: list[ShareInput]) -> Pol
     _check_share_inputs(selectors.pack_of(policy), shares)
     _check_same_lead(policy, _lead_of(shares))
     before = {"state": policy.state, "shares": _shares_snapshot(policy)}
-    if policy.state == PolicyState.QUOTED:
-        _transition(policy, PolicyState.DRAFT)
-        policy.quoted_at = None
+    if policy.state in QUOTING_STATES:
+        back_to_draft(actor, policy)
         policy.save()
     _replace_shares(policy, shares)
     audit.record(
