@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from .calendar import WorkCalendar
+from .codes import Code
 from .dates import ONE_DAY, add
 from .errors import RuleViolation
 from .results import Deadline
@@ -25,6 +26,7 @@ def deadline_spec(pack: RulePack, kind: str) -> DeadlineSpec:
         raise RuleViolation(
             rule=None,
             field="kind",
+            code=Code.UNKNOWN,
             message=f"未知的期限类型 {kind!r}，应为：{known}",
             message_en=f"unknown deadline kind {kind!r}; expected one of: {known}",
         )

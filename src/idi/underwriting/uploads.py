@@ -5,6 +5,7 @@ import zipfile
 from dataclasses import dataclass
 
 from idi.core.errors import RuleViolation
+from idi.underwriting.codes import Code
 
 # Plans and templates are documents, not evidence videos: 20 MB is plenty and bounds the disk.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -25,7 +26,7 @@ class Detected:
 
 
 def _refuse(zh: str, en: str) -> RuleViolation:
-    return RuleViolation(rule=None, field="file", message=zh, message_en=en)
+    return RuleViolation(rule=None, field="file", code=Code.BAD_FILE, message=zh, message_en=en)
 
 
 def _is_docx(upload) -> bool:
