@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from uw_helpers import (
-    PDF_BYTES,
     JPEG_BYTES,
+    PDF_BYTES,
     PNG_BYTES,
     assert_api_refused,
     assert_ui_refused,
