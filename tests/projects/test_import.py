@@ -282,7 +282,7 @@ def test_files_are_judged_by_content_and_refused_clearly(world, name, content, w
         run(world, content, name=name)
     assert refused.value.field == "file"
     assert why in refused.value.message
-    assert refused.value.code == "bad_file"
+    assert refused.value.code == "invalid_file"
     assert counts() == before
 
 

@@ -10,9 +10,11 @@ from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from idi.claims.api import router as claims_router
 from idi.core.codes import Code
 from idi.core.errors import Forbidden, NotFound, RuleViolation, error_body
 from idi.core.validation import schema_refusal
+from idi.notifications.api import router as notifications_router
 from idi.parties.api import router as parties_router
 from idi.projects.api import router as projects_router
 from idi.public.api import router as rules_router
@@ -78,3 +80,5 @@ api.add_router("/rules/", rules_router, tags=["rules"])
 api.add_router("/", parties_router, tags=["parties"])
 api.add_router("/", projects_router, tags=["projects"])
 api.add_router("/", underwriting_router, tags=["underwriting"])
+api.add_router("/", claims_router, tags=["claims"])
+api.add_router("/", notifications_router, tags=["notifications"])

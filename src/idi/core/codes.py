@@ -19,6 +19,8 @@ class Code(StrEnum):
     BAD_DECIMAL = "bad_decimal"
     INVALID_CHOICE = "invalid_choice"
     INVALID = "invalid"
+    INVALID_FILE = "invalid_file"  # damaged, or not the kind of file its content claims
+    FILE_TOO_LARGE = "file_too_large"  # on disk, unpacked, or in rows
 
 
 class AuditAction(StrEnum):

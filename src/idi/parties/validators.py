@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 
+from idi.core.spreadsheets import formula_like
 from idi.rules.errors import is_english
 
 # Why a value is wrong: (Chinese, English).
@@ -79,4 +80,15 @@ MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 def mobile_problem(phone: str) -> Problem | None:
     if not MOBILE_RE.fullmatch(phone):
         return "应为 11 位手机号", "must be an 11-digit mobile number"
+    return None
+
+
+def person_name_problem(name: str) -> Problem | None:
+    """Why text cannot be a person's name, or None. Names never start with a formula character
+    (= + - @) or hold control characters: such text is an attack on the spreadsheets the name
+    will be exported to (core.spreadsheets), not a name."""
+    if formula_like(name):
+        return "不能以 = + - @ 开头", "must not start with = + - @"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "含控制字符", "contains control characters"
     return None

@@ -18,7 +18,6 @@ class Code(StrEnum):
     WRONG_PARTY = "wrong_party"  # the organisation is not of the kind this needs
     UNKNOWN_PARTY = "unknown_party"  # no organisation has this credit code
     MISMATCH = "mismatch"  # an ID number registered under another name
-    BAD_FILE = "bad_file"  # an import file that cannot be read
 
 
 class AuditAction(StrEnum):

@@ -27,7 +27,6 @@ class Code(StrEnum):
     CHANGE_OPEN = "change_open"  # another change request is open
     SUPERSEDED = "superseded"  # a newer version of the attachment exists
     NOTHING_TO_DO = "nothing_to_do"
-    BAD_FILE = "bad_file"
 
 
 class AuditAction(StrEnum):
