@@ -97,7 +97,7 @@ def test_R_U5_rate_below_floor_is_a_400_naming_rule_and_field(client):
     assert response.status_code == 400
     error = response.json()["error"]
     assert (error["rule"], error["field"]) == ("R-U5", "rate")
-    assert "0.0143" in error["message"]
+    assert "1.43%" in error["message"]
 
 
 def test_R_U5_premium_amounts_over_http(client):

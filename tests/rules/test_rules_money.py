@@ -58,7 +58,8 @@ def test_R_U5_rate_below_the_floor_is_refused(pack: RulePack, housing: str, rate
     with pytest.raises(RuleViolation) as info:
         premium_quote(pack, M("1000000"), housing, M(rate))
     assert (info.value.rule, info.value.field) == ("R-U5", "rate")
-    assert rate in info.value.message
+    # The rate as people read it: 0.0143 → 1.43%.
+    assert f"{(M(rate) * 100).normalize():f}%" in info.value.message
 
 
 def test_R_U5_bad_housing_price_and_rate(pack: RulePack) -> None:

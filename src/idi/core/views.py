@@ -19,9 +19,10 @@ def add_refusal(form: forms.Form, exc: RuleViolation) -> None:
     """Put a service's refusal on the field it names, or above the form when the form has no
     such field, in the page's language with the rule as a link to its page. A form whose
     fields are named differently from the service's (e.g. "shares.2.insurer") maps them in
-    `refusal_fields`."""
-    name = getattr(form, "refusal_fields", {}).get(exc.field, exc.field)
-    form.add_error(name if name in form.fields else None, refusal_html(exc))
+    `refusal_fields`. Several refusals at once (R-U4) each get a line."""
+    for problem in exc.problems:
+        name = getattr(form, "refusal_fields", {}).get(problem.field, problem.field)
+        form.add_error(name if name in form.fields else None, refusal_html(problem))
 
 
 def form_page(

@@ -14,6 +14,7 @@ from idi.parties.models import OrgType
 from idi.projects.models import ConstructionPermit
 from idi.rules import RulePack, check_risk_management_fee, premium_quote
 from idi.underwriting import selectors
+from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import AdditionalCover, Policy
 from idi.underwriting.services._common import (
     _locked,
@@ -79,6 +80,7 @@ def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> Ch
     R-U5 (premium and rate floor), R-U7 (risk-management fee), R-F1 (fund contribution)."""
     if terms.deductible != 0:
         raise _refuse(
+            Code.OUT_OF_RANGE,
             "R-U3",
             "deductible",
             f"免赔额必须为 0（当前：{terms.deductible}）",
@@ -86,6 +88,7 @@ def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> Ch
         )
     if not terms.sum_insured.is_finite() or terms.sum_insured <= 0:
         raise _refuse(
+            Code.OUT_OF_RANGE,
             "R-U3",
             "sum_insured",
             f"保险金额必须大于 0（当前：{terms.sum_insured}）",
@@ -93,6 +96,7 @@ def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> Ch
         )
     if not terms.contract_price.is_finite() or terms.contract_price <= 0:
         raise _refuse(
+            Code.OUT_OF_RANGE,
             "R-U5",
             "contract_price",
             "签约合同价必须大于 0：请填写承揽工程的签约合同价",
@@ -122,6 +126,7 @@ def check_fee(pack: RulePack, premium: Decimal, fee: Decimal | None) -> None:
     """R-U7: the risk-management fee, at least its share of the premium."""
     if fee is None:
         raise _refuse(
+            Code.REQUIRED,
             "R-U7",
             "risk_management_fee",
             "请填写风险管理费",
@@ -137,6 +142,7 @@ def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
     spec = pack.coverage.categories["additional"]
     if not additional:
         raise _refuse(
+            Code.REQUIRED,
             "R-U3",
             "additional",
             "附加险为必保：至少选择一项附加险分项并填写保险期限",
@@ -146,6 +152,7 @@ def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
         if sub_item not in spec.sub_items:
             known = ", ".join(spec.sub_items)
             raise _refuse(
+                Code.INVALID_CHOICE,
                 "R-C1",
                 "additional",
                 f"附加险没有分项 {sub_item!r}，可选：{known}",
@@ -154,6 +161,7 @@ def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
         minimum = spec.min_years or 0
         if years < minimum:
             raise _refuse(
+                Code.BELOW_FLOOR,
                 "R-C1",
                 f"additional.{sub_item}",
                 f"附加险分项 {sub_item} 的保险期限不得低于 {minimum} 年（当前：{years}）",
@@ -170,10 +178,11 @@ def create_draft(*, actor: Actor, permit: ConstructionPermit) -> Policy:
         actor.organisation_type == OrgType.DEVELOPER
         and actor.organisation_id == permit.project.developer_id
     ):
-        raise Forbidden("仅本项目建设单位可投保 / only the project's developer may insure it")
+        raise Forbidden("仅本项目建设单位可投保", "only the project's developer may insure it")
     ConstructionPermit.objects.select_for_update().filter(pk=permit.pk).first()
     if Policy.objects.filter(permit=permit).exists():
         raise _refuse(
+            Code.ALREADY_EXISTS,
             "R-U2",
             "permit",
             f"施工许可证 {permit.number} 已有保单：一个施工许可证对应一份保单",
@@ -188,7 +197,7 @@ def create_draft(*, actor: Actor, permit: ConstructionPermit) -> Policy:
     )
     audit.record(
         actor=actor,
-        action="underwriting.create_draft",
+        action=AuditAction.CREATE_DRAFT,
         obj=policy,
         after={"permit": permit.pk, **_snapshot(policy)},
     )
@@ -205,6 +214,7 @@ def set_terms(*, actor: Actor, policy: Policy, terms: Terms) -> Policy:
     _require_not_paid(policy)
     if terms.rate is not None or terms.risk_management_fee is not None:
         raise _refuse(
+            Code.NOT_THE_INSURERS,
             "R-U5",
             "rate",
             "费率和风险管理费由主承保公司根据项目风险报价，建设单位无需填写：请保存条款后向主承保公司询价",
@@ -218,7 +228,7 @@ def set_terms(*, actor: Actor, policy: Policy, terms: Terms) -> Policy:
     policy.save()
     audit.record(
         actor=actor,
-        action="underwriting.set_terms",
+        action=AuditAction.SET_TERMS,
         obj=policy,
         before=before,
         after={**_snapshot(policy), "additional": _additional_snapshot(policy)},
@@ -249,6 +259,7 @@ def _apply_terms(policy: Policy, terms: Terms, checked: CheckedTerms) -> None:
 def _require_terms(policy: Policy) -> Terms:
     if policy.contract_price is None:
         raise _refuse(
+            Code.REQUIRED,
             None,
             "terms",
             "尚未填写保险条款：请先填写签约合同价、保险金额和附加险",

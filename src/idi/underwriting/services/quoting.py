@@ -10,6 +10,7 @@ from django.db import transaction
 from idi.core import audit, clock
 from idi.core.permissions import Actor
 from idi.underwriting import selectors
+from idi.underwriting.codes import Code
 from idi.underwriting.models import Policy, PolicyState, Quote, QuoteState
 from idi.underwriting.services._common import (
     _lock_planning_permit,
@@ -75,6 +76,11 @@ def request_quote(*, actor: Actor, policy: Policy, note: str = "") -> Quote:
     policy.housing_type = checked.housing_type
     policy.rate = policy.premium = policy.risk_management_fee = policy.fund_contribution = None
     policy.quoted_at = None
+    # R-U6 warnings on the lead asked, as they stand when it is asked.
+    policy.quote_warnings = [
+        {"rule": w.rule, "code": w.code, "message": w.message_zh, "message_en": w.message_en}
+        for w in selectors.lead_warnings(policy)
+    ]
     policy.save()
     quote = Quote.objects.create(
         policy=policy,
@@ -85,7 +91,7 @@ def request_quote(*, actor: Actor, policy: Policy, note: str = "") -> Quote:
     )
     audit.record(
         actor=actor,
-        action=f"underwriting.{action}",
+        action=action,
         obj=policy,
         before=before,
         after={
@@ -108,6 +114,7 @@ def give_quote(*, actor: Actor, policy: Policy, answer: QuoteInput) -> Quote:
     for name, zh, en in FACTORS:
         if not getattr(answer, name).strip():
             raise _refuse(
+                Code.REQUIRED,
                 None,
                 name,
                 f"请说明对“{zh}”的考虑：报价须写明所考虑的风险因素",
@@ -137,7 +144,7 @@ def give_quote(*, actor: Actor, policy: Policy, answer: QuoteInput) -> Quote:
     move_quote(actor, quote, QuoteState.ANSWERED)
     audit.record(
         actor=actor,
-        action=f"underwriting.{action}",
+        action=action,
         obj=policy,
         before=before,
         after={
@@ -166,7 +173,7 @@ def accept_quote(*, actor: Actor, policy: Policy) -> Quote:
     move_quote(actor, quote, QuoteState.ACCEPTED)
     audit.record(
         actor=actor,
-        action=f"underwriting.{action}",
+        action=action,
         obj=policy,
         before=before,
         after={**_snapshot(policy), "quote": quote.pk, "premium": _money(quote.premium)},

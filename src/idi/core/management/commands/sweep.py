@@ -3,6 +3,8 @@ from django.utils.module_loading import import_string
 
 from idi.core import health
 from idi.core.models import DutyRun
+from idi.core.permissions import SYSTEM
+from idi.core.registry import Hook, providers
 
 # Every periodic duty of the platform, in order; each is idempotent and safe to run on several
 # workers at once, and returns how many records it changed.
@@ -18,6 +20,10 @@ class Command(BaseCommand):
         total = 0
         for label, path in SWEEPS:
             changed = import_string(path)()
+            total += changed
+            self.stdout.write(f"{label}: {changed}")
+        for label, sweep in providers(Hook.SWEEPS):
+            changed = sweep(actor=SYSTEM)
             total += changed
             self.stdout.write(f"{label}: {changed}")
         health.record_run(duty=DutyRun.Duty.SWEEP, ok=True, count=total)
