@@ -45,6 +45,7 @@ from idi.underwriting.models import (
     PolicyState,
     ShareRole,
 )
+from idi.underwriting.transitions import EDITABLE_STATES, LIVE_STATES
 
 PAGE_SIZE = 20
 REFUSED = 400
@@ -166,8 +167,8 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
     )
     current = selectors.current_attachments(policy)
     fully_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
-    editable = policy.state in services.EDITABLE_STATES
-    live = policy.state in services.LIVE_STATES
+    editable = policy.state in EDITABLE_STATES
+    live = policy.state in LIVE_STATES
     open_change = selectors.open_change_request(policy)
     return {
         "policy": policy,
