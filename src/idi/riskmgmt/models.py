@@ -56,7 +56,10 @@ class Engagement(models.Model):
     # Repeated from the policy so that every list of the app filters on one indexed column.
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="engagements")
     rma = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="engagements", verbose_name="风险管理机构"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="engagements",
+        verbose_name="风险管理机构",
     )
     fee = MoneyField("风险管理费（元）")
     contract_signed_on = models.DateField("委托合同签订日期")
@@ -100,13 +103,14 @@ class PlannedStage(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.stage} {self.starts_on}..{self.ends_on}"
+
 
 class Inspection(models.Model):
     """One process inspection and its report (R-R5), or the joint inspection's findings (R-R8)."""
 
-    engagement = models.ForeignKey(
-        Engagement, on_delete=models.PROTECT, related_name="inspections"
-    )
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="inspections")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
     inspected_on = models.DateField("检查日期")
     stage = models.CharField("施工阶段", max_length=32, choices=Stage.choices)
@@ -121,7 +125,9 @@ class Inspection(models.Model):
     class Meta:
         ordering = ["-inspected_on", "-id"]
         indexes = [
-            models.Index(fields=["engagement", "stage", "inspected_on"], name="inspection_month_idx")
+            models.Index(
+                fields=["engagement", "stage", "inspected_on"], name="inspection_month_idx"
+            )
         ]
 
     def __str__(self) -> str:
@@ -179,7 +185,9 @@ class Defect(models.Model):
             ),
             # From confirmation on, someone is responsible for the repair (R-R5).
             models.CheckConstraint(
-                condition=~Q(status__in=("confirmed", "rectified", "supervisor_confirmed", "closed"))
+                condition=~Q(
+                    status__in=("confirmed", "rectified", "supervisor_confirmed", "closed")
+                )
                 | Q(responsible__isnull=False),
                 name="defect_confirmed_has_responsible",
             ),
@@ -200,14 +208,15 @@ class DefectEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     by_label = models.CharField(max_length=150)
-    by_org = models.ForeignKey(
-        Organisation, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    by_org = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["defect", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.defect_id} {self.action}"
 
 
 class EvidenceStage(models.TextChoices):
@@ -242,6 +251,9 @@ class Evidence(models.Model):
         ordering = ["defect", "id"]
         constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="evidence_not_empty")]
 
+    def __str__(self) -> str:
+        return f"#{self.defect_id} {self.stage} {self.pk}"
+
 
 class ComplianceException(models.Model):
     """A fact the platform records but does not refuse: construction started without the kickoff
@@ -264,6 +276,9 @@ class ComplianceException(models.Model):
             models.UniqueConstraint(fields=["permit", "rule", "code"], name="one_exception_each")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.rule} {self.code} #{self.permit_id}"
+
 
 class FinalReport(models.Model):
     """R-R7 / G 3.4: written by the RMA from the data, reviewed by the lead insurer, which hands
@@ -285,13 +300,14 @@ class FinalReport(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"最终检查报告 #{self.engagement_id}"
+
 
 class Evaluation(models.Model):
     """R-R9: the insurer's rating of its RMA's work on one engagement."""
 
-    engagement = models.ForeignKey(
-        Engagement, on_delete=models.PROTECT, related_name="evaluations"
-    )
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="evaluations")
     rating = models.PositiveSmallIntegerField("评分")
     reasons = models.TextField("理由")
     at_final_report = models.BooleanField(default=False)
@@ -309,6 +325,9 @@ class Evaluation(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.rating} #{self.engagement_id}"
+
 
 class JointInspection(models.Model):
     """R-R8 / Art. 6: the developer's joint inspection with the lead insurer, the RMA and the
@@ -325,3 +344,6 @@ class JointInspection(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     scheduled_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"共同查验 #{self.permit_id} {self.scheduled_on}"

@@ -290,7 +290,12 @@ def defects_of(*, actor: Actor, project: Project, filters: DefectFilters) -> Que
 
 
 def defect_board(
-    *, actor: Actor, project: Project, filters: DefectFilters, page: int = 1, limit: int | None = None
+    *,
+    actor: Actor,
+    project: Project,
+    filters: DefectFilters,
+    page: int = 1,
+    limit: int | None = None,
 ) -> dict:
     """One page of the board: two queries (count, rows) whatever the size of the project."""
     limit = clamp_limit(limit)
@@ -422,9 +427,7 @@ def final_report_content(engagement: Engagement) -> dict:
         Inspection.objects.filter(engagement=engagement).values_list("stage", flat=True)
     )
     defects = list(
-        Defect.objects.filter(engagement=engagement)
-        .select_related("building")
-        .order_by("id")
+        Defect.objects.filter(engagement=engagement).select_related("building").order_by("id")
     )
     by_status = Counter(d.status for d in defects)
     by_grade = Counter(d.grade for d in defects)
@@ -518,7 +521,9 @@ def tasks_for(actor: Actor) -> list[Task]:
     waiting = Defect.objects.filter(project_id__in=visible_project_ids(actor))
     mine = Q()
     if actor.organisation_type == OrgType.DEVELOPER:
-        mine = Q(project__developer_id=org, status__in=(DefectStatus.RECORDED, "supervisor_confirmed"))
+        mine = Q(
+            project__developer_id=org, status__in=(DefectStatus.RECORDED, "supervisor_confirmed")
+        )
     elif actor.organisation_type == OrgType.SUPERVISOR:
         mine = Q(
             status=DefectStatus.RECTIFIED,
@@ -528,10 +533,7 @@ def tasks_for(actor: Actor) -> list[Task]:
     else:
         mine = Q(responsible_id=org, status=DefectStatus.CONFIRMED)
     for row in (
-        waiting.filter(mine)
-        .values("project_id", "project__name")
-        .order_by("project_id")
-        .distinct()
+        waiting.filter(mine).values("project_id", "project__name").order_by("project_id").distinct()
     ):
         tasks.append(
             Task(
@@ -571,4 +573,3 @@ def _joint_inspection_warnings(developer_id: int) -> list[Task]:
                 )
             )
     return out
-

@@ -31,8 +31,8 @@ from idi.riskmgmt.models import (
     JointInspection,
     PlannedStage,
 )
-from idi.rules import check_grade, check_plan, check_risk_management_fee, is_major
 from idi.rules import PlannedStage as PlanItem
+from idi.rules import check_grade, check_plan, check_risk_management_fee, is_major
 from idi.underwriting.models import Policy, PolicyState
 from idi.underwriting.uploads import detect
 
@@ -125,7 +125,10 @@ def _require_rma(actor: Actor, engagement: Engagement, what: str) -> None:
 
 
 def _require_developer(actor: Actor, project_developer_id: int, what: str) -> None:
-    if actor.organisation_type != OrgType.DEVELOPER or actor.organisation_id != project_developer_id:
+    if (
+        actor.organisation_type != OrgType.DEVELOPER
+        or actor.organisation_id != project_developer_id
+    ):
         raise Forbidden(f"仅本项目建设单位可{what} / only the project's developer may do this")
 
 
@@ -350,7 +353,11 @@ def _check_defects(engagement: Engagement, defects: list[DefectInput], prefix: s
                 "grade": d.grade,
                 "major": is_major(pack, d.grade),
                 "description": _text(
-                    d.description, f"{field}description", rule="R-R5", zh="缺陷描述", en="the description"
+                    d.description,
+                    f"{field}description",
+                    rule="R-R5",
+                    zh="缺陷描述",
+                    en="the description",
                 ),
                 "proposal": _text(
                     d.proposal, f"{field}proposal", rule="R-R5", zh="处理建议", en="the proposal"
@@ -421,12 +428,11 @@ def record_inspection(
     pack = selectors.pack_of(engagement)
     joint = pack.riskmgmt.joint_inspection_stage
     if stage not in (*pack.riskmgmt.stages, joint):
-        raise _refuse(
-            "R-R4", "stage", f"未知的施工阶段 {stage!r}", f"unknown stage {stage!r}"
-        )
-    if stage == joint and not JointInspection.objects.filter(
-        permit_id=engagement.policy.permit_id
-    ).exists():
+        raise _refuse("R-R4", "stage", f"未知的施工阶段 {stage!r}", f"unknown stage {stage!r}")
+    if (
+        stage == joint
+        and not JointInspection.objects.filter(permit_id=engagement.policy.permit_id).exists()
+    ):
         raise _refuse(
             "R-R8",
             "stage",
@@ -462,7 +468,9 @@ def record_inspection(
 
 
 @transaction.atomic
-def add_defects(*, actor: Actor, inspection: Inspection, defects: list[DefectInput]) -> list[Defect]:
+def add_defects(
+    *, actor: Actor, inspection: Inspection, defects: list[DefectInput]
+) -> list[Defect]:
     """More findings of an inspection already recorded (the on-site page adds them one by one)."""
     engagement = _lock_engagement(inspection.engagement)
     _require_rma(actor, engagement, "登记缺陷")
@@ -631,7 +639,9 @@ def rectify_defect(*, actor: Actor, defect: Defect, explanation: str) -> Defect:
     defect = _locked_defect(defect)
     if actor.organisation_id is None or actor.organisation_id != defect.responsible_id:
         raise Forbidden("仅责任单位可提交整改 / only the responsible unit may do this")
-    explanation = _text(explanation, "explanation", rule="R-R5", zh="整改情况说明", en="explanation")
+    explanation = _text(
+        explanation, "explanation", rule="R-R5", zh="整改情况说明", en="explanation"
+    )
     if (
         defect.status == S.CONFIRMED
         and not defect.evidence.filter(stage=EvidenceStage.AFTER).exists()
