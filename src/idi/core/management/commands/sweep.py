@@ -18,5 +18,5 @@ class Command(BaseCommand):
         for label, path in SWEEPS:
             changed = import_string(path)()
             self.stdout.write(f"{label}: {changed}")
-        for label, duty in providers(Hook.SWEEPS):
-            self.stdout.write(f"{label}: {duty(actor=SYSTEM)}")
+        for label, sweep in providers(Hook.SWEEPS):
+            self.stdout.write(f"{label}: {sweep(actor=SYSTEM)}")
