@@ -12,6 +12,8 @@ on import timing.
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -27,13 +29,13 @@ class Hook(StrEnum):
     PERMIT_GUARDS = "permit_guards"
     # fn(actor, permit, event, on) -> None: runs inside the transaction that recorded the event.
     PERMIT_EVENTS = "permit_events"
-    # fn(actor) -> list[idi.core.tasks.Task]: what the actor must do now (the workspace to-do
+    # fn(actor) -> list[Task]: what the actor must do now (the workspace to-do
     # list and GET /api/v1/me/tasks). A Task is frozen: `kind` (stable key "<app>.<what>"),
     # `title_zh`/`title_en` (what to do, in each language), `subject` (the project, permit or
     # policy it is about, as people name it), `url` (the page that does it), `due` (the stored
     # due date or None) and `urgency` ("overdue", "soon", "normal"; `idi.core.tasks.task()`
-    # derives it from `due`). One selector per app answers; it returns [] for actors it has
-    # nothing for and never grows its query count with the actor's rows.
+    # derives it from `due`; see the class below). One selector per app answers; it returns []
+    # for actors it has nothing for and never grows its query count with the actor's rows.
     TASKS = "tasks"
     # fn(actor) -> list[idi.core.tasks.Figure]: the few figures the actor watches on its
     # workspace (an insurer's book, a regulator's district).
@@ -42,6 +44,44 @@ class Hook(StrEnum):
     SWEEPS = "sweeps"
     # fn(*, password) -> list[(username, description)]: demo data, in INSTALLED_APPS order.
     DEMO_LOADERS = "demo_loaders"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section of a lower app's page, rendered from the provider's template and context."""
+
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+class Urgency(StrEnum):
+    OVERDUE = "overdue"
+    SOON = "soon"
+    NORMAL = "normal"
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One thing a party must do now (Hook.TASKS).
+
+    `kind` is a stable key (`<app>.<what>`, e.g. `underwriting.give_quote`) that clients branch
+    on; `title_zh`/`title_en` say what to do in each language; `subject` names the project,
+    permit, policy or claim it is about, as people know it; `url` is the page that does it;
+    `due` is the stored deadline or None; `urgency` follows from `due` (`idi.core.tasks.task()`
+    sets it) unless the provider knows better.
+    """
+
+    kind: str
+    title_zh: str
+    title_en: str
+    subject: str
+    url: str
+    due: date | None = None
+    urgency: Urgency = Urgency.NORMAL
+
+    def title(self, language: str | None) -> str:
+        return self.title_en if (language or "").lower().startswith("en") else self.title_zh
 
 
 _providers: dict[Hook, list[Any]] = defaultdict(list)

@@ -12,16 +12,10 @@ from enum import StrEnum
 
 from idi.core import clock
 from idi.core.permissions import Actor
-from idi.core.registry import Hook, providers
+from idi.core.registry import Hook, Task, Urgency, providers
 
 # A due date this close (or closer) makes an item urgent.
 SOON = timedelta(days=7)
-
-
-class Urgency(StrEnum):
-    OVERDUE = "overdue"
-    SOON = "soon"
-    NORMAL = "normal"
 
 
 URGENCY_ORDER = {Urgency.OVERDUE: 0, Urgency.SOON: 1, Urgency.NORMAL: 2}
@@ -34,28 +28,6 @@ def urgency_of(due: date | None) -> Urgency:
     if due < today:
         return Urgency.OVERDUE
     return Urgency.SOON if due - today <= SOON else Urgency.NORMAL
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    """One thing a party must do now.
-
-    `kind` is a stable key (`<app>.<what>`, e.g. `underwriting.give_quote`) that clients branch
-    on; `title_zh`/`title_en` say what to do in each language; `subject` names the project,
-    permit or policy it is about, as people know it; `due` is the stored deadline or None; `url`
-    is the page that does it; `urgency` follows from `due` unless the provider knows better.
-    """
-
-    kind: str
-    title_zh: str
-    title_en: str
-    subject: str
-    url: str
-    due: date | None = None
-    urgency: Urgency = Urgency.NORMAL
-
-    def title(self, language: str | None) -> str:
-        return self.title_en if (language or "").startswith("en") else self.title_zh
 
 
 def task(

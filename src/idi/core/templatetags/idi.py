@@ -53,3 +53,9 @@ def title_in_language(item) -> str:
     """A task's or figure's text in the reader's language."""
     text = getattr(item, "title", None) or item.label
     return text(_language())
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """`{{ labels|get_item:row.status }}`: a label looked up by a row's key."""
+    return mapping.get(key, key)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_apitoken'),
+        ('core', '0004_audit_keyed_chain'),
     ]
 
     operations = [
