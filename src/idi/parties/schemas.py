@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from idi.core.limits import MAX_PASSWORD, Money
 from idi.parties.models import District, OrgType, RelationshipKind, Role
@@ -123,13 +124,15 @@ class MemberOut(Schema):
 
 
 class OwnerIn(Schema):
+    """No password: only the owner sets one, at activation (`/activate/`). A body that sends
+    one, or any other unknown field, is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
     real_name: str = Field(..., max_length=100)
     id_number: str = Field(..., max_length=18, description="18 位居民身份证号码")
     phone: str = Field(..., max_length=20, description="11 位手机号")
     username: str | None = Field(None, max_length=150)
-    password: str | None = Field(
-        None, max_length=MAX_PASSWORD, description="none: the owner sets one later"
-    )
 
 
 class OwnerOut(Schema):
