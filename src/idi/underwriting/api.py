@@ -4,6 +4,7 @@ refusals become `{"error": {"rule", "field", "message"}}` (config/api.py)."""
 
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -137,9 +138,7 @@ def _policy_out(actor, policy: Policy) -> dict:
         "risk_management_fee": policy.risk_management_fee if contract else None,
         "min_risk_management_fee": selectors.min_fee_for(policy) if contract else None,
         "fund_contribution": policy.fund_contribution if contract else None,
-        "warnings": [{"rule": w.rule, "message": w.text} for w in selectors.lead_warnings(policy)]
-        if contract
-        else [],
+        "warnings": selectors.quote_warnings(policy, get_language()) if contract else [],
         "fund_contribution_due": (
             {"insurer": due.insurer_id, "amount": due.amount, "due_since": due.due_since}
             if due and contract

@@ -15,6 +15,7 @@ from idi.parties.models import OrgType
 from idi.projects.models import ConstructionPermit
 from idi.rules import RulePack, check_risk_management_fee, premium_quote
 from idi.underwriting import selectors
+from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import AdditionalCover, Policy, PolicyState
 from idi.underwriting.services._common import (
     _lock_planning_permit,
@@ -78,6 +79,7 @@ def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> Ch
     R-U5 (premium and rate floor), R-U7 (risk-management fee), R-F1 (fund contribution)."""
     if terms.deductible != 0:
         raise _refuse(
+            Code.OUT_OF_RANGE,
             "R-U3",
             "deductible",
             f"免赔额必须为 0（当前：{terms.deductible}）",
@@ -85,6 +87,7 @@ def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> Ch
         )
     if not terms.sum_insured.is_finite() or terms.sum_insured <= 0:
         raise _refuse(
+            Code.OUT_OF_RANGE,
             "R-U3",
             "sum_insured",
             f"保险金额必须大于 0（当前：{terms.sum_insured}）",
@@ -110,6 +113,7 @@ def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
     spec = pack.coverage.categories["additional"]
     if not additional:
         raise _refuse(
+            Code.REQUIRED,
             "R-U3",
             "additional",
             "附加险为必保：至少选择一项附加险分项并填写保险期限",
@@ -119,6 +123,7 @@ def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
         if sub_item not in spec.sub_items:
             known = ", ".join(spec.sub_items)
             raise _refuse(
+                Code.INVALID_CHOICE,
                 "R-C1",
                 "additional",
                 f"附加险没有分项 {sub_item!r}，可选：{known}",
@@ -128,6 +133,7 @@ def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
         check_range(f"additional.{sub_item}", years, high=MAX_YEARS)
         if years < minimum:
             raise _refuse(
+                Code.BELOW_FLOOR,
                 "R-C1",
                 f"additional.{sub_item}",
                 f"附加险分项 {sub_item} 的保险期限不得低于 {minimum} 年（当前：{years}）",
@@ -144,10 +150,11 @@ def create_draft(*, actor: Actor, permit: ConstructionPermit) -> Policy:
         actor.organisation_type == OrgType.DEVELOPER
         and actor.organisation_id == permit.project.developer_id
     ):
-        raise Forbidden("仅本项目建设单位可投保 / only the project's developer may insure it")
+        raise Forbidden("仅本项目建设单位可投保", "only the project's developer may insure it")
     ConstructionPermit.objects.select_for_update().filter(pk=permit.pk).first()
     if Policy.objects.filter(permit=permit).exists():
         raise _refuse(
+            Code.ALREADY_EXISTS,
             "R-U2",
             "permit",
             f"施工许可证 {permit.number} 已有保单：一个施工许可证对应一份保单",
@@ -162,7 +169,7 @@ def create_draft(*, actor: Actor, permit: ConstructionPermit) -> Policy:
     )
     audit.record(
         actor=actor,
-        action="underwriting.create_draft",
+        action=AuditAction.CREATE_DRAFT,
         obj=policy,
         after={"permit": permit.pk, **_snapshot(policy)},
     )
@@ -186,7 +193,7 @@ def set_terms(*, actor: Actor, policy: Policy, terms: Terms) -> Policy:
     policy.save()
     audit.record(
         actor=actor,
-        action="underwriting.set_terms",
+        action=AuditAction.SET_TERMS,
         obj=policy,
         before=before,
         after={**_snapshot(policy), "additional": _additional_snapshot(policy)},
@@ -216,7 +223,11 @@ def _apply_terms(policy: Policy, terms: Terms, checked: CheckedTerms) -> None:
 def _require_terms(policy: Policy) -> Terms:
     if policy.contract_price is None:
         raise _refuse(
-            None, "terms", "尚未填写保险条款", "the terms of the policy are not entered yet"
+            Code.REQUIRED,
+            None,
+            "terms",
+            "尚未填写保险条款",
+            "the terms of the policy are not entered yet",
         )
     return Terms(
         contract_price=policy.contract_price,
@@ -243,8 +254,12 @@ def quote(*, actor: Actor, policy: Policy) -> Policy:
     policy.premium = checked.premium
     policy.fund_contribution = checked.fund_contribution
     policy.quoted_at = clock.now()
+    policy.quote_warnings = [
+        {"rule": w.rule, "code": w.code, "message": w.message_zh, "message_en": w.message_en}
+        for w in selectors.lead_warnings(policy)
+    ]
     policy.save()
     audit.record(
-        actor=actor, action="underwriting.quote", obj=policy, before=before, after=_snapshot(policy)
+        actor=actor, action=AuditAction.QUOTE, obj=policy, before=before, after=_snapshot(policy)
     )
     return policy
