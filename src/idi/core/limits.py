@@ -35,6 +35,10 @@ MAX_DAYS = 3650
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Money = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, max_digits=18, decimal_places=2)]
+# An amount whose sign a rule checks itself (and refuses naming the rule).
+SignedMoney = Annotated[
+    Decimal, Field(ge=-MAX_MONEY, le=MAX_MONEY, max_digits=18, decimal_places=2)
+]
 Search = Annotated[str, Field(max_length=MAX_SEARCH)]
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 
