@@ -8,6 +8,7 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
+from idi.core.limits import MAX_MONEY, MAX_RATE, MAX_YEARS, check_range
 from idi.core.permissions import Actor
 from idi.core.rulebook import get_rulebook
 from idi.parties.models import OrgType
@@ -94,6 +95,11 @@ def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> Ch
             f"保险金额必须大于 0（当前：{terms.sum_insured}）",
             f"the sum insured must be greater than 0 (got: {terms.sum_insured})",
         )
+    for name in ("contract_price", "sum_insured", "risk_management_fee"):
+        if getattr(terms, name) is not None:
+            check_range(name, getattr(terms, name), high=MAX_MONEY)
+    if terms.rate is not None:
+        check_range("rate", terms.rate, high=MAX_RATE)
     if not terms.contract_price.is_finite() or terms.contract_price <= 0:
         raise _refuse(
             Code.OUT_OF_RANGE,
@@ -159,6 +165,7 @@ def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
                 f"the additional cover has no sub-item {sub_item!r}; expected one of: {known}",
             )
         minimum = spec.min_years or 0
+        check_range(f"additional.{sub_item}", years, high=MAX_YEARS)
         if years < minimum:
             raise _refuse(
                 Code.BELOW_FLOOR,

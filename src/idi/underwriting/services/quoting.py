@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from idi.core import audit, clock
+from idi.core.limits import MAX_MONEY, check_length, check_range
 from idi.core.permissions import Actor
 from idi.underwriting import selectors
 from idi.underwriting.codes import Code
@@ -120,6 +121,9 @@ def give_quote(*, actor: Actor, policy: Policy, answer: QuoteInput) -> Quote:
                 f"请说明对“{zh}”的考虑：报价须写明所考虑的风险因素",
                 f"say how you weighed the {en}: a quote states the risk factors it considered",
             )
+    check_range("risk_management_fee", answer.risk_management_fee, high=MAX_MONEY)
+    for name, _zh, _en in FACTORS:
+        check_length(Quote, name, getattr(answer, name))
     pack = selectors.pack_of(policy)
     premium, fund = check_rate(pack, policy.contract_price, policy.housing_type, answer.rate)
     check_fee(pack, premium, answer.risk_management_fee)
