@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from idi.core.limits import MAX_DAYS, MAX_MONEY, MAX_TEXT, MAX_YEARS, Id, Money
+from idi.core.limits import MAX_DAYS, MAX_MONEY, MAX_RATE, MAX_TEXT, MAX_YEARS, Id, Money
 from idi.underwriting import services
 
 SubItem = Literal["decoration", "mep_installation", "hvac"]
