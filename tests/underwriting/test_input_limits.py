@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from uw_helpers import (
     TODAY,
+    answer,
+    asked,
     assert_api_refused,
     issued,
     nothing_written,
@@ -107,9 +109,6 @@ def test_api_refuses_an_over_long_cancellation_reason(world):
         ({"contract_price": "1e20"}, "contract_price"),
         ({"contract_price": "12345678901234567.00"}, "contract_price"),
         ({"sum_insured": "NaN"}, "sum_insured"),
-        ({"rate": "1.5"}, "rate"),
-        ({"rate": "0.0150001"}, "rate"),
-        ({"risk_management_fee": "-1e30"}, "risk_management_fee"),
         ({"additional": {"decoration": 100000}}, "additional.decoration"),
     ],
 )
@@ -117,9 +116,7 @@ def test_api_refuses_out_of_range_terms(world, change, field):
     policy = services.create_draft(actor=world.developer.actor, permit=world.permit)
     body = {
         "contract_price": "123456789.00",
-        "rate": "0.015",
         "sum_insured": "200000000.00",
-        "risk_management_fee": "300000.00",
         "additional": {"decoration": 2},
         **change,
     }
@@ -135,17 +132,53 @@ def test_api_refuses_out_of_range_terms(world, change, field):
     [
         ({"contract_price": Decimal("1e20")}, "contract_price"),
         ({"sum_insured": Decimal("1e17")}, "sum_insured"),
-        ({"rate": Decimal("1.5")}, "rate"),
         ({"additional": {"decoration": 100000}}, "additional.decoration"),
     ],
 )
 def test_services_refuse_out_of_range_terms(world, change, field):
-    """A rate of 1.5 would pass the rate floor (R-U5) and break the database CHECK; a period
-    of 100,000 years would overflow the calendar."""
+    """A period of 100,000 years would overflow the calendar."""
     policy = services.create_draft(actor=world.developer.actor, permit=world.permit)
     with nothing_written(), pytest.raises(RuleViolation) as refused:
         services.set_terms(actor=world.developer.actor, policy=policy, terms=terms(**change))
     assert (refused.value.field, refused.value.code) == (field, "out_of_range")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"rate": "1.5"}, "rate"),
+        ({"rate": "0.0150001"}, "rate"),
+        ({"risk_management_fee": "-1e30"}, "risk_management_fee"),
+        ({"claims_history": "理" * 2001}, "claims_history"),
+    ],
+)
+def test_api_refuses_out_of_range_quotes(world, change, field):
+    """The lead insurer's quote (Art. 9) states its limits like every input."""
+    policy = asked(world)
+    body = {
+        "rate": "0.015",
+        "risk_management_fee": "300000.00",
+        "engineering_risk": "a",
+        "participants_quality": "b",
+        "risk_management_needs": "c",
+        "claims_history": "d",
+        **change,
+    }
+    with nothing_written():
+        response = world.lead.client().post(
+            f"/api/v1/policies/{policy.pk}/quote", body, content_type="application/json"
+        )
+    assert_api_refused(response, rule=None, field=field)
+
+
+def test_service_refuses_a_percentage_for_a_rate(world):
+    """A rate of 1.5 would pass the rate floor (R-U5) and break the database CHECK."""
+    policy = asked(world)
+    with nothing_written(), pytest.raises(RuleViolation) as refused:
+        services.give_quote(
+            actor=world.lead.actor, policy=policy, answer=answer(rate=Decimal("1.5"))
+        )
+    assert refused.value.field == "rate"
 
 
 def test_claims_standards_out_of_range(world):

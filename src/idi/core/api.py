@@ -6,6 +6,7 @@ from django.utils import translation
 from ninja import Query, Router, Schema
 
 from idi.core.api_auth import API_AUTH
+from idi.core.limits import PageNumber
 from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
 from idi.core.tasks import tasks_for
@@ -39,7 +40,7 @@ class TaskPage(Schema):
     description="`title` is in the request's language; `kind` is a stable key "
     "(`<app>.<what>`); `urgency` is `overdue`, `soon` or `normal`; most urgent first.",
 )
-def my_tasks(request, page: int = 1, limit: int = Query(50, ge=1, le=200)):
+def my_tasks(request, page: PageNumber = 1, limit: int = Query(50, ge=1, le=200)):
     language = translation.get_language()
     items = [
         {

@@ -334,7 +334,7 @@ def accept_quote(request, pk: int):
     response=QuotePage,
     summary="The quotes asked and given for a policy, newest first",
 )
-def list_quotes(request, pk: int, page: int = 1, limit: int = Query(20, ge=1, le=200)):
+def list_quotes(request, pk: int, page: PageNumber = 1, limit: int = Query(20, ge=1, le=200)):
     actor, policy = _get(request, pk)
     if not _sees_contract(actor, policy):
         raise NotFound("policy")
