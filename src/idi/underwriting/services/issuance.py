@@ -7,6 +7,7 @@ from django.db import transaction
 from idi.core import audit, clock
 from idi.core.permissions import Actor
 from idi.underwriting import selectors
+from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import (
     AttachmentKind,
     FundContributionDue,
@@ -33,6 +34,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
     started = policy.permit.construction_started_on
     if started is not None and started <= issued_on:
         raise _refuse(
+            Code.TOO_LATE,
             "R-U3",
             "construction_started_on",
             f"工程已于 {started} 开工：保险合同须在开工前签订",
@@ -45,6 +47,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
     if missing:
         labels = "、".join(str(AttachmentKind(kind).label) for kind in missing)
         raise _refuse(
+            Code.PREREQUISITE_MISSING,
             "R-U11",
             "attachments",
             f"签发前须由保险公司上传并经建设单位确认：{labels}",
@@ -55,6 +58,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
     if not_notified:
         names = "、".join(p.organisation.name for p in not_notified)
         raise _refuse(
+            Code.PREREQUISITE_MISSING,
             "R-U12",
             "participants",
             f"尚未书面通知参建单位：{names}",
@@ -63,6 +67,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
     payment = PremiumPayment.objects.filter(policy=policy).first()
     if payment is None or payment.amount != policy.premium:
         raise _refuse(
+            Code.PREREQUISITE_MISSING,
             "R-U3",
             "payment",
             f"保费 {policy.premium} 元须在签发前一次性全额缴纳，尚未登记缴费",
@@ -71,6 +76,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
         )
     if payment.paid_on > issued_on:
         raise _refuse(
+            Code.OUT_OF_ORDER,
             "R-U3",
             "issued_on",
             f"保费于 {payment.paid_on} 缴纳，签发日期不能早于缴费日期",
@@ -97,7 +103,7 @@ def issue_policy(*, actor: Actor, policy: Policy, issued_on: date | None = None)
     policy.issued_at = clock.now()
     policy.save()
     audit.record(
-        actor=actor, action="underwriting.issue", obj=policy, before=before, after=_snapshot(policy)
+        actor=actor, action=AuditAction.ISSUE, obj=policy, before=before, after=_snapshot(policy)
     )
     lead = selectors.lead_share(policy)
     due = FundContributionDue.objects.create(
@@ -109,7 +115,7 @@ def issue_policy(*, actor: Actor, policy: Policy, issued_on: date | None = None)
     )
     audit.record(
         actor=actor,
-        action="underwriting.fund_contribution_due",
+        action=AuditAction.FUND_CONTRIBUTION_DUE,
         obj=due,
         after={"policy": policy.pk, "insurer": lead.insurer_id, "amount": str(due.amount)},
     )
