@@ -196,3 +196,24 @@ def test_owner_claims_page_lists_its_units_and_notices(cw):
         html = cw.owner.client().get("/claims/").content.decode()
     assert f"/claims/notice/{cw.unit.pk}/" in html
     assert f"/claims/notice/{cw.unit2.pk}/" not in html
+
+
+def test_tasks_hook_lists_the_handlers_due_actions_and_the_owners_repairs_to_accept(cw):
+    from idi.claims.selectors import tasks_for
+
+    with at(2025, 9, 26):
+        claim = file(cw)
+        [task] = tasks_for(cw.handler.actor)
+        assert (task.url, task.rule, task.due) == (
+            f"/claims/{claim.pk}/",
+            "R-K2",
+            date(2025, 10, 9),
+        )
+        assert tasks_for(cw.owner.actor) == []
+        services.determine(actor=cw.handler.actor, claim=claim, outcome="covered", reasons="")
+        services.agree(actor=cw.handler.actor, claim=claim, remedy="repair")
+        services.complete_repair(actor=cw.handler.actor, claim=claim)
+        [task] = tasks_for(cw.owner.actor)
+        assert task.rule == "R-K5"
+        assert tasks_for(cw.handler.actor) == []
+        assert tasks_for(cw.outsider.actor) == []

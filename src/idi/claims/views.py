@@ -11,16 +11,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from idi.claims import selectors, services, tracks
+from idi.claims.codes import Code
 from idi.claims.forms import FileClaimForm
 from idi.claims.models import ClaimEvent, Place
 from idi.core import clock
 from idi.core.errors import Forbidden, NotFound, RuleViolation
 from idi.core.permissions import actor_from_request
 from idi.core.registry import Hook, providers
+from idi.core.views import add_refusal
 from idi.parties.models import Organisation, OrgType
 from idi.underwriting.selectors import sees_everything
 
@@ -89,15 +92,14 @@ def file_claim(request):
                 idempotency_key=data["idempotency_key"],
             )
         except RuleViolation as exc:
-            name = exc.field if exc.field in form.fields else None
-            form.add_error(name, f"{exc.rule}：{exc.text}" if exc.rule else exc.text)
+            add_refusal(form, exc)
         else:
             # A form sent twice (same key) files once, and attaches its photo once.
             if created and data.get("photo"):
                 try:
                     services.add_photo(actor=actor, claim=claim, upload=data["photo"])
                 except RuleViolation as exc:
-                    messages.error(request, exc.text)
+                    messages.error(request, exc.message_for(get_language()))
             messages.success(request, _("已报案"))
             return redirect("claims:detail", pk=claim.pk)
     status = REFUSED if form.is_bound and form.errors else 200
@@ -285,7 +287,11 @@ def _run(action: str, actor, claim, post, files):
         upload = files.get("photo")
         if upload is None:
             raise RuleViolation(
-                rule=None, field="photo", message="请选择照片", message_en="choose a photo"
+                rule=None,
+                field="photo",
+                code=Code.REQUIRED,
+                message="请选择照片",
+                message_en="choose a photo",
             )
         return services.add_photo(
             actor=actor, claim=claim, upload=upload, kind=post.get("kind", "report")
@@ -305,7 +311,9 @@ def act(request, pk: int, action: str):
         _run(action, actor, claim, request.POST, request.FILES)
     except RuleViolation as exc:
         claim = selectors.get_claim(actor=actor, pk=pk)
-        context = _detail_context(request, actor, claim, refusal=exc)
+        context = _detail_context(
+            request, actor, claim, refusal=exc, refusal_text=exc.message_for(get_language())
+        )
         return render(request, "claims/detail.html", context, status=REFUSED)
     messages.success(request, _("已办理"))
     return redirect("claims:detail", pk=pk)
@@ -341,7 +349,7 @@ def notice(request, unit_pk: int):
         try:
             services.hand_over_notice(actor=actor, unit=unit, handed_over_on=clock.today())
         except RuleViolation as exc:
-            messages.error(request, exc.text)
+            messages.error(request, exc.message_for(get_language()))
         return redirect("claims:notice", unit_pk=unit.pk)
     return render(
         request,
