@@ -284,8 +284,9 @@ def _sweep_event(actor: Actor, kind: str, today: date, batch_size: int) -> int:
 def sweep_deadlines(*, actor: Actor = SYSTEM, batch_size: int = SWEEP_BATCH) -> int:
     """Remind on each open deadline's reminder day (REMINDER_WORKING_DAYS working days before
     its due date, unless its kind sets `remind_days_before`) and escalate once it has passed,
-    each once per deadline. Returns how many deadlines were reminded or escalated. Idempotent; several sweeps at once share the work (SKIP LOCKED) and
-    the unique constraint on notifications stops a double message."""
+    each once per deadline. Returns how many deadlines were reminded or escalated. Idempotent;
+    several sweeps at once share the work (SKIP LOCKED) and the unique constraint on
+    notifications stops a double message."""
     today = clock.today()
     handled = _sweep_event(actor, NotificationKind.ESCALATION, today, batch_size)
     handled += _sweep_event(actor, NotificationKind.REMINDER, today, batch_size)
