@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .dates import ONE_DAY, add_days, add_years, days_in_month
+from .codes import Code
+from .dates import ONE_DAY, days_in_month
 from .errors import RuleViolation
 from .schema import RulePack
 
@@ -24,7 +25,6 @@ __all__ = [
     "check_plan",
     "inspection_compliance",
     "is_major",
-    "joint_inspection_warning_on",
     "required_inspections",
 ]
 
@@ -46,7 +46,7 @@ class MonthCompliance:
     short: int
 
 
-def _refuse(field: str, zh: str, en: str, code: str = "invalid") -> RuleViolation:
+def _refuse(field: str, zh: str, en: str, code: str = Code.INVALID) -> RuleViolation:
     return RuleViolation(rule="R-R4", field=field, message=zh, message_en=en, code=code)
 
 
@@ -62,26 +62,33 @@ def check_plan(pack: RulePack, stages: Iterable[PlannedStage]) -> tuple[PlannedS
             known = "、".join(spec.stages)
             raise _refuse(
                 f"{field}.stage",
-                f"未知的施工阶段 {item.stage!r}（可选：{known}）",
-                f"unknown stage {item.stage!r} (one of {', '.join(spec.stages)})",
+                code=Code.UNKNOWN,
+                zh=f"未知的施工阶段 {item.stage!r}（可选：{known}）",
+                en=f"unknown stage {item.stage!r} (one of {', '.join(spec.stages)})",
             )
         if item.stage in seen:
             raise _refuse(
                 f"{field}.stage",
                 f"施工阶段 {item.stage} 重复",
                 f"stage {item.stage} is listed twice",
-                code="duplicate",
+                code=Code.DUPLICATE,
             )
         if item.ends_on < item.starts_on:
             raise _refuse(
                 f"{field}.ends_on",
                 f"阶段 {item.stage} 的结束日期 {item.ends_on} 早于开始日期 {item.starts_on}",
                 f"stage {item.stage} ends ({item.ends_on}) before it starts ({item.starts_on})",
+                Code.OUT_OF_ORDER,
             )
         seen.add(item.stage)
         out.append(item)
     if not out:
-        raise _refuse("stages", "检查计划至少列出一个施工阶段", "a plan lists at least one stage")
+        raise _refuse(
+            "stages",
+            "检查计划至少列出一个施工阶段",
+            "a plan lists at least one stage",
+            Code.REQUIRED,
+        )
     return tuple(sorted(out, key=lambda s: (s.starts_on, spec.stages.index(s.stage))))
 
 
@@ -147,6 +154,7 @@ def check_grade(pack: RulePack, grade: str, *, field: str = "grade") -> str:
         raise RuleViolation(
             rule="R-R5",
             field=field,
+            code=Code.UNKNOWN,
             message=f"未知的缺陷等级 {grade!r}（可选：{known}）",
             message_en=f"unknown grade {grade!r} (one of {', '.join(pack.riskmgmt.grades)})",
         )
@@ -156,10 +164,3 @@ def check_grade(pack: RulePack, grade: str, *, field: str = "grade") -> str:
 def is_major(pack: RulePack, grade: str) -> bool:
     """R-R7: a "major" (重大) defect is one of the pack's major grades (D and E)."""
     return grade in pack.riskmgmt.major_grades
-
-
-def joint_inspection_warning_on(pack: RulePack, completion: date) -> date:
-    """R-R8: the day from which a missing joint inspection is warned of: the insurance period
-    starts completion + N years (R-C2, R-T2); the warning comes the pack's days before it."""
-    period_start = add_years(completion, pack.coverage.start_offset_years)
-    return add_days(period_start, -pack.riskmgmt.joint_inspection_warning_days)
