@@ -4,12 +4,12 @@ refusals become `{"error": {"rule", "field", "message"}}` (config/api.py)."""
 
 from django.urls import reverse
 from django.utils.translation import get_language
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import NotFound
+from idi.core.paging import Page, PageQuery, page_body
 from idi.core.permissions import actor_from_request
 from idi.parties.models import OrgType
 from idi.projects.models import Unit
@@ -247,12 +247,11 @@ def _get(request, pk: int):
 # --- policies ----------------------------------------------------------------------------------
 
 
-@router.get("/policies", response=list[PolicySummaryOut], summary="保单列表 / policies I may see")
-@paginate(PageNumberPagination, page_size=50)
-def list_policies(request, q: str = "", state: str = ""):
+@router.get("/policies", response=Page[PolicySummaryOut], summary="保单列表 / policies I may see")
+def list_policies(request, paging: Query[PageQuery], q: str = "", state: str = ""):
     actor = actor_from_request(request)
     policies = selectors.search_policies(actor=actor, q=q, state=state)
-    return _Shaped(policies, lambda policy: _summary(actor, policy))
+    return page_body(_Shaped(policies, lambda policy: _summary(actor, policy)), paging)
 
 
 @router.post("/policies", response={201: PolicyOut}, summary="新建投保草稿 / create a draft")
@@ -276,10 +275,10 @@ def set_terms(request, pk: int, body: TermsIn):
     return _policy_out(actor, policy)
 
 
-@router.get("/policies/{pk}/shares", response=list[ShareOut], summary="承保份额 / shares")
-def get_shares(request, pk: int):
+@router.get("/policies/{pk}/shares", response=Page[ShareOut], summary="承保份额 / shares")
+def get_shares(request, pk: int, paging: Query[PageQuery]):
     _, policy = _get(request, pk)
-    return [_share(s) for s in selectors.shares_of(policy)]
+    return page_body([_share(s) for s in selectors.shares_of(policy)], paging)
 
 
 @router.put("/policies/{pk}/shares", response=PolicyOut, summary="设定承保份额 / set shares")
@@ -342,12 +341,13 @@ def amend(request, pk: int, body: AmendIn):
 
 
 @router.get(
-    "/policies/{pk}/attachments", response=list[AttachmentOut], summary="附件 / attachments"
+    "/policies/{pk}/attachments", response=Page[AttachmentOut], summary="附件 / attachments"
 )
-def list_attachments(request, pk: int):
+def list_attachments(request, pk: int, paging: Query[PageQuery]):
     _, policy = _get(request, pk)
     current = {a.pk for a in selectors.current_attachments(policy).values()}
-    return [_attachment_out(a, current) for a in policy.attachments.order_by("-id")]
+    rows = _Shaped(policy.attachments.order_by("-id"), lambda a: _attachment_out(a, current))
+    return page_body(rows, paging)
 
 
 @router.post(
@@ -387,33 +387,32 @@ def set_claims_standards(request, pk: int, body: ClaimsStandardIn):
 
 @router.get(
     "/policies/{pk}/participant-notices",
-    response=list[NoticeOut],
+    response=Page[NoticeOut],
     summary="参建单位告知 / participant notices",
 )
-def list_notices(request, pk: int):
+def list_notices(request, pk: int, paging: Query[PageQuery]):
     _, policy = _get(request, pk)
     notices = policy.participant_notices.select_related("participant__organisation")
-    return [_notice_out(n) for n in notices]
+    return page_body(_Shaped(notices.order_by("id"), _notice_out), paging)
 
 
 @router.post(
     "/policies/{pk}/participant-notices",
-    response={201: list[NoticeOut]},
+    response={201: Page[NoticeOut]},
     summary="书面告知参建单位 / notify the participants",
 )
 def notify(request, pk: int):
     actor, policy = _get(request, pk)
-    notices = services.notify_participants(actor=actor, policy=policy)
-    return Status(201, [_notice_out(n) for n in notices])
+    notices = [_notice_out(n) for n in services.notify_participants(actor=actor, policy=policy)]
+    return Status(201, page_body(notices, limit=max(len(notices), 1)))
 
 
 @router.get(
-    "/participant-notices", response=list[NoticeOut], summary="本单位收到的告知 / my notices"
+    "/participant-notices", response=Page[NoticeOut], summary="本单位收到的告知 / my notices"
 )
-@paginate(PageNumberPagination, page_size=50)
-def my_notices(request):
+def my_notices(request, paging: Query[PageQuery]):
     actor = actor_from_request(request)
-    return _Shaped(selectors.participant_notices_visible_to(actor), _notice_out)
+    return page_body(_Shaped(selectors.participant_notices_visible_to(actor), _notice_out), paging)
 
 
 @router.post(
@@ -430,10 +429,10 @@ def acknowledge(request, notice_pk: int):
 # --- changes after issue -----------------------------------------------------------------------
 
 
-@router.get("/policies/{pk}/changes", response=list[ChangeOut], summary="变更申请 / changes")
-def list_changes(request, pk: int):
+@router.get("/policies/{pk}/changes", response=Page[ChangeOut], summary="变更申请 / changes")
+def list_changes(request, pk: int, paging: Query[PageQuery]):
     _, policy = _get(request, pk)
-    return [_change_out(c) for c in policy.change_requests.all()]
+    return page_body(_Shaped(policy.change_requests.order_by("id"), _change_out), paging)
 
 
 @router.post(
@@ -522,8 +521,8 @@ def record_deposit(request, pk: int, body: DepositIn):
 # --- owners ------------------------------------------------------------------------------------
 
 
-@router.get("/my-homes", response=list[HomeOut], summary="我的房屋 / my homes and their cover")
-def my_homes(request):
+@router.get("/my-homes", response=Page[HomeOut], summary="我的房屋 / my homes and their cover")
+def my_homes(request, paging: Query[PageQuery]):
     actor = actor_from_request(request)
     homes = []
     for unit in selectors.units_owned_by(actor):
@@ -540,17 +539,17 @@ def my_homes(request):
                 "coverage": _coverage(selectors.coverage_windows_for_unit(actor, unit)),
             }
         )
-    return homes
+    return page_body(homes, paging)
 
 
 @router.get(
     "/units/{unit_pk}/coverage",
-    response=list[CoverageLineOut],
+    response=Page[CoverageLineOut],
     summary="房屋保险期间 / a unit's coverage windows",
 )
-def unit_coverage(request, unit_pk: int):
+def unit_coverage(request, unit_pk: int, paging: Query[PageQuery]):
     actor = actor_from_request(request)
     unit = Unit.objects.select_related("building").filter(pk=unit_pk).first()
     if unit is None:
         raise NotFound("unit")
-    return _coverage(selectors.coverage_windows_for_unit(actor, unit))
+    return page_body(_coverage(selectors.coverage_windows_for_unit(actor, unit)), paging)

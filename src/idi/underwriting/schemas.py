@@ -6,6 +6,7 @@ from typing import Literal
 
 from ninja import Schema
 
+from idi.core.numbers import Fraction, Money
 from idi.underwriting import services
 
 SubItem = Literal["decoration", "mep_installation", "hvac"]
@@ -16,7 +17,7 @@ class ShareOut(Schema):
     insurer: int
     insurer_name: str
     role: str
-    fraction: Decimal
+    fraction: Fraction
 
 
 class WarningOut(Schema):
@@ -28,13 +29,13 @@ class WarningOut(Schema):
 class ContributionPartOut(Schema):
     insurer: int
     role: str
-    fraction: Decimal
-    amount: Decimal
+    fraction: Fraction
+    amount: Money
 
 
 class FundDueOut(Schema):
     insurer: int
-    amount: Decimal
+    amount: Money
     due_since: date
 
 
@@ -51,7 +52,7 @@ class ClaimsStandardOut(Schema):
 
 
 class PaymentOut(Schema):
-    amount: Decimal
+    amount: Money
     paid_on: date
     reference: str
 
@@ -75,7 +76,7 @@ class PolicySummaryOut(Schema):
     project_name: str
     permit: int
     permit_number: str
-    premium: Decimal | None
+    premium: Money | None
     my_share: ShareOut | None
 
 
@@ -85,13 +86,13 @@ class PolicyOut(PolicySummaryOut):
     developer_name: str
     district: str
     housing_type: str
-    contract_price: Decimal | None
-    rate: Decimal | None
-    sum_insured: Decimal | None
-    deductible: Decimal
-    risk_management_fee: Decimal | None
-    min_risk_management_fee: Decimal | None
-    fund_contribution: Decimal | None
+    contract_price: Money | None
+    rate: Fraction | None
+    sum_insured: Money | None
+    deductible: Money
+    risk_management_fee: Money | None
+    min_risk_management_fee: Money | None
+    fund_contribution: Money | None
     additional: list[AdditionalOut]
     shares: list[ShareOut]
     warnings: list[WarningOut]
@@ -244,7 +245,7 @@ class DepositIn(Schema):
 
 
 class DepositOut(Schema):
-    amount: Decimal
+    amount: Money
     paid_on: date
     reference: str
 
