@@ -20,12 +20,12 @@ def plain_text(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-Money = Annotated[
+MoneyOut = Annotated[
     Decimal,
     PlainSerializer(money_text, return_type=str),
     WithJsonSchema({"type": "string", "format": "decimal", "example": "1851851.84"}),
 ]
-Fraction = Annotated[
+FractionOut = Annotated[
     Decimal,
     PlainSerializer(plain_text, return_type=str),
     WithJsonSchema({"type": "string", "format": "decimal", "example": "0.015"}),

@@ -10,6 +10,8 @@ from typing import Generic, TypeVar
 from django.core.paginator import Paginator
 from ninja import Field, Schema
 
+from idi.core.limits import MAX_PAGE
+
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 200
 
@@ -25,20 +27,22 @@ class Page(Schema, Generic[Item]):
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
-def page_body(rows, paging: PageQuery | None = None, *, page: int = 1, limit: int = 0) -> dict:
+def page_body(
+    rows, paging: PageQuery | None = None, *, page: int = 1, limit: int = 0, shape=None
+) -> dict:
     """`rows` (a queryset, or a list already built) cut to the asked page; a page past the
-    last answers the last."""
+    last answers the last. `shape`, when given, turns each row of the page into its answer."""
     if paging is not None:
         page, limit = paging.page, paging.limit
     limit = limit or DEFAULT_LIMIT
     paginator = Paginator(rows, limit)
     current = paginator.get_page(page)
     return {
-        "items": list(current.object_list),
+        "items": [shape(row) for row in current.object_list] if shape else list(current),
         "count": paginator.count,
         "page": current.number,
         "pages": paginator.num_pages,

@@ -7,6 +7,7 @@ from ninja import Query, Router, Status
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import RuleViolation
+from idi.core.limits import Search
 from idi.core.paging import Page, PageQuery, page_body
 from idi.core.permissions import actor_from_request
 from idi.parties import selectors, services
@@ -49,7 +50,7 @@ def me(request):
 def list_organisations(
     request,
     paging: Query[PageQuery],
-    q: str = "",
+    q: Search = "",
     org_type: OrgTypeKey | Literal[""] = "",
 ):
     actor = actor_from_request(request)

@@ -6,7 +6,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from idi.core.numbers import Money
+from idi.core.limits import MAX_BUYERS, Id
+from idi.core.numbers import MoneyOut
 from idi.parties.models import District
 from idi.projects import services
 from idi.projects.models import HousingType, ParticipantRole, ProjectHousingType
@@ -23,7 +24,7 @@ class ProjectIn(Schema):
     district: DistrictKey = Field(..., description="所属区县")
     housing_type: ProjectHousing = Field(..., description="住房类型：保障房/商品房/混合")
     address: str = Field("", max_length=300)
-    developer: int | None = Field(None, description="建设单位（仅平台运营方登记时填写）")
+    developer: Id | None = Field(None, description="建设单位（仅平台运营方登记时填写）")
 
 
 class ProjectOut(Schema):
@@ -54,7 +55,7 @@ class PlanningPermitOut(Schema):
 
 
 class PermitIn(Schema):
-    planning_permit: int
+    planning_permit: Id
     number: str = Field(..., max_length=64, description="施工许可证号")
     applied_on: date = Field(..., description="申领日期 (R-U1 picks the rule pack by it)")
     issued_on: date | None = None
@@ -89,7 +90,7 @@ class CompletionIn(Schema):
 
 
 class BuildingIn(Schema):
-    permit: int
+    permit: Id
     name: str = Field(..., max_length=64, description="楼栋")
     housing_type: BuildingHousing
     floors_above: int = Field(..., ge=1, le=300)
@@ -114,10 +115,12 @@ class DeliveryIn(Schema):
 
 
 class UnitIn(Schema):
-    building: int
+    building: Id
     room_number: str = Field(..., max_length=32)
     floor: int = Field(..., ge=-20, le=300)
-    area: Decimal = Field(..., gt=0, max_digits=9, decimal_places=2, description="建筑面积（㎡）")
+    area: Decimal = Field(
+        ..., gt=0, lt=10_000_000, max_digits=9, decimal_places=2, description="建筑面积（㎡）"
+    )
 
 
 class UnitOut(Schema):
@@ -126,7 +129,7 @@ class UnitOut(Schema):
     building_name: str
     room_number: str
     floor: int
-    area: Money
+    area: MoneyOut
     sold_on: date | None
 
 
@@ -141,8 +144,8 @@ class UnitPageOut(Schema):
 
 class BuyerIn(Schema):
     real_name: str = Field(..., max_length=100)
-    id_number: str = Field(..., description="18 位居民身份证号码")
-    phone: str = Field(..., description="11 位手机号")
+    id_number: str = Field(..., max_length=18, description="18 位居民身份证号码")
+    phone: str = Field(..., max_length=20, description="11 位手机号")
 
 
 class BuyerOut(Schema):
@@ -155,7 +158,7 @@ class BuyerOut(Schema):
 class SaleIn(Schema):
     sold_on: date
     contract_number: str = Field("", max_length=64)
-    buyers: list[BuyerIn] = Field(..., min_length=1)
+    buyers: list[BuyerIn] = Field(..., min_length=1, max_length=MAX_BUYERS)
 
 
 class SaleOut(Schema):
@@ -173,12 +176,12 @@ class UnitDetailOut(Schema):
     building_name: str
     room_number: str
     floor: int
-    area: Money
+    area: MoneyOut
     sale: SaleOut | None
 
 
 class ParticipantIn(Schema):
-    organisation_uscc: str = Field(..., description="参建单位的统一社会信用代码")
+    organisation_uscc: str = Field(..., max_length=18, description="参建单位的统一社会信用代码")
     role: Role
 
 
