@@ -421,6 +421,17 @@ NEXT_ACT = {
 }
 
 
+RULE_OF_STATUS = {
+    ClaimStatus.RECEIVED: "R-K2",
+    ClaimStatus.COMPLEX: "R-K2",
+    ClaimStatus.NOT_COVERED: "R-K4",
+    ClaimStatus.REPAIRING: "R-K3",
+    ClaimStatus.PAYING: "R-K3",
+    ClaimStatus.CONFIRMING: "R-K7",
+    ClaimStatus.DONE: "R-K5",
+}
+
+
 def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
     """The claim actions due from the actor: a handler's queue, an owner's repairs to accept."""
     if actor.organisation_id is not None:
@@ -449,6 +460,7 @@ def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
                 title_en=expected[2].capitalize(),
                 subject=claim.number,
                 url=f"/claims/{claim.pk}/",
+                rule=RULE_OF_STATUS.get(claim.status),
                 due=claim.next_due,
             )
         )

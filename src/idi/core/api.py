@@ -6,8 +6,7 @@ from django.utils import translation
 from ninja import Query, Router, Schema
 
 from idi.core.api_auth import API_AUTH
-from idi.core.limits import PageNumber
-from idi.core.paging import page_body
+from idi.core.paging import Page, PageQuery, page_body
 from idi.core.permissions import actor_from_request
 from idi.core.tasks import tasks_for
 
@@ -23,24 +22,17 @@ class TaskOut(Schema):
     due: date | None
     url: str
     urgency: str
-
-
-class TaskPage(Schema):
-    items: list[TaskOut]
-    count: int
-    page: int
-    pages: int
-    limit: int
+    rule: str | None
 
 
 @router.get(
     "/me/tasks",
-    response=TaskPage,
+    response=Page[TaskOut],
     summary="What the caller must do now (the workspace's to-do list)",
     description="`title` is in the request's language; `kind` is a stable key "
     "(`<app>.<what>`); `urgency` is `overdue`, `soon` or `normal`; most urgent first.",
 )
-def my_tasks(request, page: PageNumber = 1, limit: int = Query(50, ge=1, le=200)):
+def my_tasks(request, paging: Query[PageQuery]):
     language = translation.get_language()
     items = [
         {
@@ -52,7 +44,8 @@ def my_tasks(request, page: PageNumber = 1, limit: int = Query(50, ge=1, le=200)
             "due": t.due,
             "url": t.url,
             "urgency": str(t.urgency),
+            "rule": t.rule,
         }
         for t in tasks_for(actor_from_request(request))
     ]
-    return page_body(items, page=page, limit=limit)
+    return page_body(items, paging)

@@ -29,19 +29,22 @@ class Hook(StrEnum):
     PERMIT_GUARDS = "permit_guards"
     # fn(actor, permit, event, on) -> None: runs inside the transaction that recorded the event.
     PERMIT_EVENTS = "permit_events"
-    # fn(actor) -> list[Task]: what the actor must do now (the workspace to-do
-    # list and GET /api/v1/me/tasks). A Task is frozen: `kind` (stable key "<app>.<what>"),
-    # `title_zh`/`title_en` (what to do, in each language), `subject` (the project, permit or
-    # policy it is about, as people name it), `url` (the page that does it), `due` (the stored
-    # due date or None) and `urgency` ("overdue", "soon", "normal"; `idi.core.tasks.task()`
-    # derives it from `due`; see the class below). One selector per app answers; it returns []
-    # for actors it has nothing for and never grows its query count with the actor's rows.
+    # fn(actor) -> list[Task]: what the actor must do now (the workspace to-do list and
+    # GET /api/v1/me/tasks). A Task is frozen: `kind` (stable key "<app>.<what>"), `title_zh`/
+    # `title_en` (what to do, in each language), `subject` (the project, permit, policy or claim
+    # it is about, as people name it), `url` (the page that does it), `due` (the stored due
+    # date or None), `urgency` ("overdue", "soon", "normal"; `idi.core.tasks.task()` derives it
+    # from `due`) and `rule` (the rule ID behind it, or None). One selector per app answers;
+    # it returns [] for actors it has nothing for and never grows its query count with rows.
     TASKS = "tasks"
     # fn(actor) -> list[idi.core.tasks.Figure]: the few figures the actor watches on its
     # workspace (an insurer's book, a regulator's district).
     FIGURES = "figures"
     # (label, fn(*, actor) -> int): a periodic duty; idempotent, safe on several workers.
     SWEEPS = "sweeps"
+    # fn(actor, *, unit, category, place) -> list of objects with `label`, `url`, `recorded_on`:
+    # construction defects recorded at the same place and category, shown on a claim's page.
+    CLAIM_RELATED_DEFECTS = "claim_related_defects"
     # fn(*, password) -> list[(username, description)]: demo data, in INSTALLED_APPS order.
     DEMO_LOADERS = "demo_loaders"
 
@@ -79,6 +82,8 @@ class Task:
     url: str
     due: date | None = None
     urgency: Urgency = Urgency.NORMAL
+    # The rule that asks for it, shown as a link to its page (/rules/<ID>/).
+    rule: str | None = None
 
     def title(self, language: str | None) -> str:
         return self.title_en if (language or "").lower().startswith("en") else self.title_zh

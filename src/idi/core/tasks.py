@@ -31,10 +31,17 @@ def urgency_of(due: date | None) -> Urgency:
 
 
 def task(
-    *, kind: str, title_zh: str, title_en: str, subject: str, url: str, due: date | None = None
+    *,
+    kind: str,
+    title_zh: str,
+    title_en: str,
+    subject: str,
+    url: str,
+    due: date | None = None,
+    rule: str | None = None,
 ) -> Task:
     """A task whose urgency follows from its due date."""
-    return Task(kind, title_zh, title_en, subject, url, due, urgency_of(due))
+    return Task(kind, title_zh, title_en, subject, url, due, urgency_of(due), rule)
 
 
 class FigureKind(StrEnum):

@@ -11,7 +11,9 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
+from idi.core.limits import MAX_TEXT, too_long
 from idi.core.permissions import Actor
+from idi.notifications.services import meet_deadline, start_deadline
 from idi.parties.models import Organisation, OrgType
 from idi.parties.selectors import relationships_of
 from idi.projects.models import Building, ConstructionPermit, Participant, ParticipantRole
@@ -64,19 +66,20 @@ TRANSITION_AUDIT = {
 # Evidence is taken while the defect is still open for rectification.
 EVIDENCE_STATUSES = (S.RECORDED, S.DISPUTED, S.CONFIRMED)
 ENGAGEABLE_POLICY_STATES = (PolicyState.ISSUED, PolicyState.IN_FORCE)
-MAX_TEXT = 5000
 
 
 def _refuse(rule: str | None, field: str, zh: str, en: str, code: str = Code.INVALID):
     return RuleViolation(rule=rule, field=field, message=zh, message_en=en, code=str(code))
 
 
-def _text(value: str | None, field: str, *, rule: str | None, zh: str, en: str) -> str:
+def _text(
+    value: str | None, field: str, *, rule: str | None, zh: str, en: str, limit: int = MAX_TEXT
+) -> str:
     value = (value or "").strip()
     if not value:
-        raise _refuse(rule, field, f"{zh}不能为空", f"{en} is required")
-    if len(value) > MAX_TEXT:
-        raise _refuse(rule, field, f"{zh}过长", f"{en} is too long")
+        raise _refuse(rule, field, f"{zh}不能为空", f"{en} is required", Code.REQUIRED)
+    if len(value) > limit:
+        raise too_long(field, limit, len(value))
     return value
 
 
@@ -202,7 +205,11 @@ def appoint_rma(
         )
     if Engagement.objects.filter(policy=policy).exists():
         raise _refuse(
-            "R-R1", "policy", "本保单已委托风险管理机构", "the policy has an RMA", Code.DUPLICATE
+            "R-R1",
+            "policy",
+            "本保单已委托风险管理机构",
+            "the policy has an RMA",
+            Code.ALREADY_RECORDED,
         )
     org = _org(rma, "rma", rule="R-R1")
     if org.org_type != OrgType.RMA:
@@ -257,7 +264,9 @@ def record_kickoff(
     if actor.organisation_id not in (engagement.rma_id, engagement.project.developer_id):
         raise Forbidden("仅建设单位或风险管理机构可登记交底会", "developer or RMA only")
     if engagement.kickoff_held_on is not None:
-        raise _refuse("R-R3", "held_on", "交底会已登记", "the kickoff is recorded", Code.DUPLICATE)
+        raise _refuse(
+            "R-R3", "held_on", "交底会已登记", "the kickoff is recorded", Code.ALREADY_RECORDED
+        )
     _not_future(held_on, "held_on", "R-R3")
     names = _names(attendees, "attendees", rule="R-R3", zh="参会人员", en="attendees")
     minutes = _text(minutes, "minutes", rule="R-R3", zh="会议纪要", en="the minutes")
@@ -348,7 +357,9 @@ def _check_defects(engagement: Engagement, defects: list[DefectInput], prefix: s
             {
                 "building": building,
                 "floor": d.floor,
-                "part": _text(d.part, f"{field}part", rule="R-R5", zh="部位", en="the part")[:200],
+                "part": _text(
+                    d.part, f"{field}part", rule="R-R5", zh="部位", en="the part", limit=200
+                ),
                 "category": d.category,
                 "grade": d.grade,
                 "major": is_major(pack, d.grade),
@@ -679,15 +690,36 @@ def developer_confirm_defect(*, actor: Actor, defect: Defect, reply: str = "") -
 # --- construction start (R-R3) and completion acceptance (R-R7), asked by projects ------------
 
 
-def record_start_exceptions(actor: Actor, permit: ConstructionPermit, event: str, on: date) -> None:
-    """Hook.PERMIT_EVENTS: construction that starts without the kickoff meeting or the plan is
-    recorded as it is and stands as a compliance exception (R-R3)."""
-    if event != "construction_started":
-        return
+JOINT_INSPECTION = "joint_inspection"  # the pack's deadline kind (R-R8)
+
+
+def follow_permit_event(actor: Actor, permit: ConstructionPermit, event: str, on: date) -> None:
+    """Hook.PERMIT_EVENTS. Construction that starts without the kickoff meeting or the plan is
+    recorded as it is and stands as a compliance exception (R-R3). Completion starts the clock
+    of the joint pre-period inspection (R-R8), stored with its warning day."""
     policy = Policy.objects.filter(permit=permit).first()
     if policy is None:
         return
     engagement = Engagement.objects.filter(policy=policy).first()
+    if event == "construction_started":
+        _record_start_exceptions(actor, permit, engagement, on)
+    elif (
+        event == "completed"
+        and engagement is not None
+        and not JointInspection.objects.filter(permit=permit).exists()
+    ):
+        start_deadline(
+            actor=actor,
+            owner=engagement,
+            kind=JOINT_INSPECTION,
+            pack_id=policy.pack_id,
+            from_date=on,
+        )
+
+
+def _record_start_exceptions(
+    actor: Actor, permit: ConstructionPermit, engagement: Engagement | None, on: date
+) -> None:
     missing = []
     if engagement is None or engagement.kickoff_held_on is None or engagement.kickoff_held_on > on:
         missing.append(("kickoff_missing", "开工前未召开风险管理交底会", "no kickoff meeting"))
@@ -796,7 +828,7 @@ def review_final_report(*, actor: Actor, engagement: Engagement) -> FinalReport:
         )
     if report.reviewed_at is not None:
         raise _refuse(
-            "R-R7", "final_report", "最终检查报告已审核", "already reviewed", Code.DUPLICATE
+            "R-R7", "final_report", "最终检查报告已审核", "already reviewed", Code.ALREADY_RECORDED
         )
     before = selectors.report_state(report)
     report.reviewed_by_id = actor.user_id
@@ -879,6 +911,7 @@ def schedule_joint_inspection(
         )
     joint = JointInspection.objects.filter(permit=permit).first()
     before = {"scheduled_on": joint.scheduled_on} if joint else None
+    meet_deadline(actor=actor, owner=engagement, kind=JOINT_INSPECTION, on=clock.today())
     if joint is None:
         joint = JointInspection(permit=permit, engagement=engagement)
     joint.scheduled_on = scheduled_on
