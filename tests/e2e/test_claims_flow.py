@@ -57,7 +57,7 @@ def _log_in(page: Page, user) -> None:
     page.fill("#id_password", PASSWORD)
     with page.expect_navigation():
         page.locator("main button[type=submit]").click()
-    expect(page.locator("header")).to_contain_text(user.username)
+    expect(page.get_by_role("banner")).to_contain_text(user.username)
 
 
 def _act(page: Page, action: str, **fields) -> None:

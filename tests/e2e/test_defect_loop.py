@@ -46,7 +46,7 @@ def _browser_of(browser, live_server, username: str):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     _click(page, page.locator("main button[type=submit]"))
-    expect(page.locator("header")).to_contain_text(username)
+    expect(page.get_by_role("banner")).to_contain_text(username)
     try:
         yield page
     finally:
