@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "idi.parties",
     "idi.projects",
     "idi.underwriting",
+    "idi.fund",
 ]
 
 MIDDLEWARE = [

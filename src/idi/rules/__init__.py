@@ -11,6 +11,7 @@ from .coverage import assess, window
 from .dates import add_days, add_months, add_years
 from .deadlines import deadline
 from .errors import PackError, RuleViolation
+from .fund import check_fund_repair, fund_repair_cap_remaining, replenishment_due_on
 from .money import (
     check_risk_management_fee,
     fen,
@@ -53,6 +54,7 @@ __all__ = [
     "add_months",
     "add_years",
     "assess",
+    "check_fund_repair",
     "check_lead_qualifications",
     "check_risk_management_fee",
     "check_shares",
@@ -62,6 +64,7 @@ __all__ = [
     "fen",
     "fund_contribution",
     "fund_repair_cap",
+    "fund_repair_cap_remaining",
     "load_calendar",
     "load_pack_file",
     "load_packs",
@@ -70,6 +73,7 @@ __all__ = [
     "pack_for",
     "premium_quote",
     "read_holiday_file",
+    "replenishment_due_on",
     "run_query",
     "seed_calendar",
     "split_by_shares",

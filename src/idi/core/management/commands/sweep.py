@@ -5,6 +5,7 @@ from django.utils.module_loading import import_string
 # workers at once, and returns how many records it changed.
 SWEEPS = [
     ("policy states / 保单状态", "idi.underwriting.services.sweep_policy_states"),
+    ("fund contributions / 基金计提入账", "idi.fund.services.book_contributions_due"),
 ]
 
 

@@ -1,0 +1,954 @@
+"""Every write of the guarantee fund: postings to its ledger (R-F1, R-F6) and its cases
+(R-F3, R-F4, R-F5).
+
+All postings go through `_post`, which locks the accounts it touches in primary-key order (so
+concurrent postings never deadlock), checks every new balance, writes the entries and the new
+balances; the caller then records its audit event in the same transaction. The audit chain head
+is always locked after the accounts, never before.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Case, F, Sum, When
+
+from idi.core import audit, clock
+from idi.core.errors import Forbidden, RuleViolation
+from idi.core.permissions import SYSTEM, Actor
+from idi.core.rulebook import get_rulebook
+from idi.fund.codes import AuditAction, Code
+from idi.fund.models import (
+    CREDIT_NORMAL,
+    PRE_PERIOD_KINDS,
+    Account,
+    AccountKind,
+    CaseEvidence,
+    CaseKind,
+    CaseState,
+    Entry,
+    EntryKind,
+    FundCase,
+)
+from idi.parties.models import Organisation, OrgType, Role
+from idi.projects.models import Building, Participant, ParticipantRole, Project, Unit
+from idi.rules import assess, check_fund_repair, replenishment_due_on
+from idi.rules.money import FEN
+from idi.underwriting.models import CONTRACT_STATES, FundContributionDue, Policy
+from idi.underwriting.uploads import detect
+
+ZERO = Decimal("0.00")
+
+
+def _refuse(rule: str | None, field: str, code: Code, zh: str, en: str) -> RuleViolation:
+    return RuleViolation(rule=rule, field=field, code=code, message=zh, message_en=en)
+
+
+def require_institution(actor: Actor, *, zh: str, en: str) -> None:
+    """Only the guarantee institution's fund staff (or the operator) move the fund (G 5.2)."""
+    if actor.is_operator:
+        return
+    if actor.organisation_type == OrgType.GUARANTEE_INSTITUTION and actor.has_role(
+        Role.FUND_MANAGER, Role.ORG_ADMIN
+    ):
+        return
+    raise Forbidden(f"只有保障机构基金管理人员可以{zh} / only the guarantee institution may {en}")
+
+
+def _money(value: Decimal, field: str = "amount", rule: str | None = "R-F6") -> Decimal:
+    if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
+        raise _refuse(
+            rule,
+            field,
+            Code.INVALID,
+            f"金额应大于 0（当前：{value}）",
+            f"the amount must be greater than 0 (got: {value})",
+        )
+    if value != value.quantize(FEN):
+        raise _refuse(
+            rule,
+            field,
+            Code.INVALID,
+            f"金额应精确到分（当前：{value}）",
+            f"the amount must be in whole fen (got: {value})",
+        )
+    return value
+
+
+def _not_future(day: date, field: str) -> date:
+    if day > clock.today():
+        raise _refuse(
+            None,
+            field,
+            Code.INVALID,
+            f"日期 {day} 晚于今天",
+            f"the date {day} is in the future",
+        )
+    return day
+
+
+# --- accounts and the one posting function ----------------------------------------------------
+
+
+def account(kind: str, project: Project | int | None = None, organisation=None) -> Account:
+    """The account of `kind` for the project (and debtor), created on first use."""
+    project_id = project.pk if isinstance(project, Project) else project
+    org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+    key = f"{kind}:{project_id or '-'}:{org_id or '-'}"
+    found, _ = Account.objects.get_or_create(
+        key=key, defaults={"kind": kind, "project_id": project_id, "organisation_id": org_id}
+    )
+    return found
+
+
+@dataclass(frozen=True)
+class Posting:
+    kind: str
+    debit: Account
+    credit: Account
+    amount: Decimal
+    booked_on: date
+    memo: str = ""
+    reference: str = ""
+    policy_id: int | None = None
+    case_id: int | None = None
+    reverses_id: int | None = None
+
+
+def _short_of(account: Account, amount: Decimal, balance: Decimal) -> RuleViolation:
+    """What refusing a posting says, by the account it would take below zero."""
+    if account.kind == AccountKind.CONTRIBUTION_RECEIVABLE:
+        return _refuse(
+            "R-F1",
+            "amount",
+            Code.OVER_OUTSTANDING,
+            f"到账金额 {amount} 元超过该保险公司尚欠的计提 {balance} 元",
+            f"{amount} is more than the {balance} the insurer still owes the fund",
+        )
+    if account.kind == AccountKind.REPLENISHMENT_RECEIVABLE:
+        return _refuse(
+            "R-F3",
+            "amount",
+            Code.OVER_OUTSTANDING,
+            f"补足金额 {amount} 元超过建设单位尚欠的 {balance} 元",
+            f"{amount} is more than the {balance} the developer still owes the fund",
+        )
+    return _refuse(
+        "R-F6",
+        "amount",
+        Code.INSUFFICIENT_BALANCE,
+        f"{account.get_kind_display()}余额 {balance} 元不足 {amount} 元，基金余额不得为负",
+        f"the {account.kind} balance {balance} is less than {amount}; "
+        f"no fund balance may go below zero",
+    )
+
+
+def _post(
+    actor: Actor,
+    postings: Sequence[Posting],
+    *,
+    lock_also: Sequence[Account] = (),
+    check: Callable[[dict[int, Account]], None] | None = None,
+) -> tuple[list[Entry], dict[int, Account]]:
+    """Lock every account involved (primary-key order), run `check` on the locked balances,
+    apply the postings in order, refuse the first that would take a balance below zero, then
+    write entries and balances. Returns the entries and the locked accounts, updated."""
+    ids = {p.debit.pk for p in postings} | {p.credit.pk for p in postings}
+    ids |= {a.pk for a in lock_also}
+    locked = {
+        a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+    if check is not None:
+        check(locked)
+    touched: set[int] = set()
+    for p in postings:
+        for account_id, side in ((p.debit.pk, 1), (p.credit.pk, -1)):
+            acc = locked[account_id]
+            delta = p.amount * side * (-1 if acc.kind in CREDIT_NORMAL else 1)
+            if acc.balance + delta < 0:
+                raise _short_of(acc, p.amount, acc.balance)
+            acc.balance += delta
+            touched.add(account_id)
+    now = clock.now()
+    entries = Entry.objects.bulk_create(
+        [
+            Entry(
+                kind=p.kind,
+                debit_id=p.debit.pk,
+                credit_id=p.credit.pk,
+                amount=p.amount,
+                booked_on=p.booked_on,
+                posted_at=now,
+                posted_by_id=actor.user_id,
+                memo=p.memo[:300],
+                reference=p.reference[:100],
+                policy_id=p.policy_id,
+                case_id=p.case_id,
+                reverses_id=p.reverses_id,
+            )
+            for p in postings
+        ],
+        batch_size=5000,
+    )
+    Account.objects.bulk_update([locked[i] for i in sorted(touched)], ["balance"], batch_size=5000)
+    return entries, locked
+
+
+def _entry_after(entry: Entry) -> dict:
+    return {
+        "kind": entry.kind,
+        "debit": entry.debit_id,
+        "credit": entry.credit_id,
+        "amount": str(entry.amount),
+        "booked_on": entry.booked_on,
+        "reverses": entry.reverses_id,
+    }
+
+
+# --- contributions (R-F1) ---------------------------------------------------------------------
+
+
+def _booked_for(policy_id: int) -> Decimal:
+    """What the ledger already holds as owed for a policy: owed entries into the receivable
+    minus adjustments and reversals out of it."""
+    total = Entry.objects.filter(kind=EntryKind.CONTRIBUTION_OWED, policy_id=policy_id).aggregate(
+        s=Sum(
+            Case(
+                When(debit__kind=AccountKind.CONTRIBUTION_RECEIVABLE, then=F("amount")),
+                default=-F("amount"),
+            )
+        )
+    )["s"]
+    return total or ZERO
+
+
+def _book_due(actor: Actor, due: FundContributionDue) -> Entry | None:
+    """Bring the ledger to what underwriting records as owed for one policy (R-F1): at issue
+    the whole contribution; after a change of contract price, the difference."""
+    booked = _booked_for(due.policy_id)
+    if booked == due.amount:
+        return None
+    project_id = due.policy.permit.project_id
+    receivable = account(AccountKind.CONTRIBUTION_RECEIVABLE, project_id, due.insurer_id)
+    contributions = account(AccountKind.CONTRIBUTIONS, project_id)
+    difference = due.amount - booked
+    debit, credit = (receivable, contributions) if difference > 0 else (contributions, receivable)
+    (entry,), _ = _post(
+        actor,
+        [
+            Posting(
+                kind=EntryKind.CONTRIBUTION_OWED,
+                debit=debit,
+                credit=credit,
+                amount=abs(difference),
+                booked_on=due.due_since if booked == 0 else clock.today(),
+                memo=f"{due.policy.number} 计提 0.05% / R-F1",
+                policy_id=due.policy_id,
+            )
+        ],
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.BOOK_CONTRIBUTION_DUE,
+        obj=entry,
+        before={"booked": str(booked)},
+        after={**_entry_after(entry), "policy": due.policy_id, "owed": str(due.amount)},
+    )
+    return entry
+
+
+def _book_project_dues(actor: Actor, project_id: int) -> None:
+    dues = (
+        FundContributionDue.objects.select_for_update(of=("self",))
+        .select_related("policy__permit")
+        .filter(policy__permit__project_id=project_id)
+        .order_by("pk")
+    )
+    for due in dues:
+        _book_due(actor, due)
+
+
+def book_contributions_due(*, actor: Actor = SYSTEM) -> int:
+    """The sweep that books every contribution underwriting recorded as owed at issue (or
+    changed since); idempotent, and on PostgreSQL workers skip each other's rows."""
+    booked = dict(
+        Entry.objects.filter(kind=EntryKind.CONTRIBUTION_OWED)
+        .values("policy")
+        .annotate(
+            s=Sum(
+                Case(
+                    When(debit__kind=AccountKind.CONTRIBUTION_RECEIVABLE, then=F("amount")),
+                    default=-F("amount"),
+                )
+            )
+        )
+        .values_list("policy", "s")
+    )
+    pending = [
+        pk
+        for pk, policy_id, amount in FundContributionDue.objects.values_list(
+            "pk", "policy_id", "amount"
+        )
+        if booked.get(policy_id, ZERO) != amount
+    ]
+    changed = 0
+    for pk in pending:
+        with transaction.atomic():
+            due = (
+                FundContributionDue.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("policy__permit")
+                .filter(pk=pk)
+                .first()
+            )
+            if due is None:
+                continue
+            try:
+                with transaction.atomic():
+                    changed += _book_due(actor, due) is not None
+            except RuleViolation:
+                # A lowered contribution already paid in full: the institution settles it.
+                continue
+    return changed
+
+
+@transaction.atomic
+def record_contribution_received(
+    *,
+    actor: Actor,
+    project: Project,
+    insurer: Organisation,
+    amount: Decimal,
+    received_on: date,
+    reference: str = "",
+) -> Entry:
+    """The lead insurer's contribution arrived on the fund account (R-F1): from what it owes
+    for the project into the project's sub-account."""
+    require_institution(actor, zh="登记计提到账", en="record a contribution received")
+    _money(amount, rule="R-F1")
+    _not_future(received_on, "received_on")
+    _book_project_dues(actor, project.pk)
+    if not Account.objects.filter(
+        kind=AccountKind.CONTRIBUTION_RECEIVABLE, project=project, organisation=insurer
+    ).exists():
+        raise _refuse(
+            "R-F1",
+            "insurer",
+            Code.NOT_INSURED,
+            f"{insurer} 不是本项目任何已签发保单的主承保公司，不欠计提",
+            f"{insurer} is not the lead insurer of an issued policy of this project",
+        )
+    (entry,), _ = _post(
+        actor,
+        [
+            Posting(
+                kind=EntryKind.CONTRIBUTION_RECEIVED,
+                debit=account(AccountKind.PROJECT, project),
+                credit=account(AccountKind.CONTRIBUTION_RECEIVABLE, project, insurer),
+                amount=amount,
+                booked_on=received_on,
+                memo=f"{insurer.name} 计提到账",
+                reference=reference,
+            )
+        ],
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.RECORD_CONTRIBUTION_RECEIVED,
+        obj=entry,
+        after=_entry_after(entry),
+    )
+    return entry
+
+
+@transaction.atomic
+def record_replenishment(
+    *, actor: Actor, project: Project, amount: Decimal, received_on: date, reference: str = ""
+) -> Entry:
+    """The developer paid back what the fund spent on its project (R-F3)."""
+    require_institution(actor, zh="登记补足到账", en="record a replenishment")
+    _money(amount, rule="R-F3")
+    _not_future(received_on, "received_on")
+    (entry,), _ = _post(
+        actor,
+        [
+            Posting(
+                kind=EntryKind.REPLENISHMENT_RECEIVED,
+                debit=account(AccountKind.PROJECT, project),
+                credit=account(AccountKind.REPLENISHMENT_RECEIVABLE, project, project.developer_id),
+                amount=amount,
+                booked_on=received_on,
+                memo=f"{project.developer} 补足保障基金",
+                reference=reference,
+            )
+        ],
+    )
+    audit.record(
+        actor=actor, action=AuditAction.RECORD_REPLENISHMENT, obj=entry, after=_entry_after(entry)
+    )
+    return entry
+
+
+def _cash(project: Project | None) -> Account:
+    if project is None:
+        return account(AccountKind.GENERAL)
+    return account(AccountKind.PROJECT, project)
+
+
+@transaction.atomic
+def transfer(
+    *,
+    actor: Actor,
+    source: Project | None,
+    target: Project | None,
+    amount: Decimal,
+    booked_on: date,
+    reason: str,
+) -> Entry:
+    """Move money between sub-accounts of the fund account (None is the general sub-account):
+    the institution pools the fund (G 5.2 统筹使用) so that a project can draw up to its cap."""
+    require_institution(actor, zh="调拨资金", en="transfer between sub-accounts")
+    _money(amount)
+    _not_future(booked_on, "booked_on")
+    if (source.pk if source else None) == (target.pk if target else None):
+        raise _refuse(
+            "R-F6",
+            "target",
+            Code.INVALID,
+            "调出与调入子账户相同",
+            "the source and the target sub-account are the same",
+        )
+    if not reason.strip():
+        raise _refuse("R-F6", "reason", Code.INVALID, "请填写调拨原因", "a reason is required")
+    (entry,), _ = _post(
+        actor,
+        [
+            Posting(
+                kind=EntryKind.TRANSFER,
+                debit=_cash(target),
+                credit=_cash(source),
+                amount=amount,
+                booked_on=booked_on,
+                memo=reason.strip(),
+            )
+        ],
+    )
+    audit.record(actor=actor, action=AuditAction.TRANSFER, obj=entry, after=_entry_after(entry))
+    return entry
+
+
+# Kinds the institution enters by hand, and so may correct; the rest follow from underwriting
+# (contributions owed) or from a case (payments, debts) and are corrected there.
+REVERSIBLE = (
+    EntryKind.CONTRIBUTION_RECEIVED,
+    EntryKind.REPLENISHMENT_RECEIVED,
+    EntryKind.TRANSFER,
+)
+
+
+@transaction.atomic
+def reverse_entry(*, actor: Actor, entry: Entry, reason: str) -> Entry:
+    """Correct an entry by a reversing entry (R-F6: entries are never edited or deleted)."""
+    require_institution(actor, zh="冲正分录", en="reverse an entry")
+    entry = Entry.objects.select_related("debit", "credit").get(pk=entry.pk)
+    if entry.kind not in REVERSIBLE or entry.reverses_id is not None:
+        raise _refuse(
+            "R-F6",
+            "entry",
+            Code.INVALID_STATE,
+            f"“{entry.get_kind_display()}”分录不能直接冲正",
+            f"a {entry.kind} entry cannot be reversed by hand",
+        )
+    if Entry.objects.filter(reverses=entry).exists():
+        raise _refuse(
+            "R-F6",
+            "entry",
+            Code.ALREADY_REVERSED,
+            f"分录 #{entry.pk} 已冲正",
+            f"entry #{entry.pk} is already reversed",
+        )
+    if not reason.strip():
+        raise _refuse("R-F6", "reason", Code.INVALID, "请填写冲正原因", "a reason is required")
+    (reversal,), _ = _post(
+        actor,
+        [
+            Posting(
+                kind=entry.kind,
+                debit=entry.credit,
+                credit=entry.debit,
+                amount=entry.amount,
+                booked_on=clock.today(),
+                memo=f"冲正 #{entry.pk}：{reason.strip()}",
+                reference=entry.reference,
+                policy_id=entry.policy_id,
+                case_id=entry.case_id,
+                reverses_id=entry.pk,
+            )
+        ],
+    )
+    audit.record(
+        actor=actor, action=AuditAction.REVERSE_ENTRY, obj=reversal, after=_entry_after(reversal)
+    )
+    return reversal
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One credit on the fund account's bank statement."""
+
+    kind: str  # "contribution" (from the project's lead insurer) or "replenishment"
+    project_id: int
+    amount: Decimal
+    received_on: date
+    insurer_id: int | None = None
+    reference: str = ""
+
+
+@transaction.atomic
+def record_bank_statement(*, actor: Actor, lines: Sequence[StatementLine]) -> int:
+    """Record a bank statement's credits in one posting: every line checked as if entered alone
+    (no receivable below zero), all or nothing; one audit event for the statement."""
+    require_institution(actor, zh="登记银行流水", en="record a bank statement")
+    developers = dict(
+        Project.objects.filter(pk__in={line.project_id for line in lines}).values_list(
+            "pk", "developer_id"
+        )
+    )
+    accounts: dict[tuple, Account] = {}
+
+    def cached(kind: str, project_id: int, org_id: int | None = None) -> Account:
+        if (kind, project_id, org_id) not in accounts:
+            accounts[(kind, project_id, org_id)] = account(kind, project_id, org_id)
+        return accounts[(kind, project_id, org_id)]
+
+    postings = []
+    for number, line in enumerate(lines, start=1):
+        _money(line.amount, field=f"lines.{number}.amount")
+        if line.project_id not in developers:
+            raise _refuse(
+                None, f"lines.{number}.project", Code.INVALID, "项目不存在", "no such project"
+            )
+        if line.kind == "contribution":
+            source = cached(AccountKind.CONTRIBUTION_RECEIVABLE, line.project_id, line.insurer_id)
+            kind = EntryKind.CONTRIBUTION_RECEIVED
+        else:
+            developer_id = developers[line.project_id]
+            source = cached(AccountKind.REPLENISHMENT_RECEIVABLE, line.project_id, developer_id)
+            kind = EntryKind.REPLENISHMENT_RECEIVED
+        postings.append(
+            Posting(
+                kind=kind,
+                debit=cached(AccountKind.PROJECT, line.project_id),
+                credit=source,
+                amount=line.amount,
+                booked_on=line.received_on,
+                reference=line.reference,
+            )
+        )
+    entries, _ = _post(actor, postings)
+    total = sum((p.amount for p in postings), ZERO)
+    audit.record(
+        actor=actor,
+        action=AuditAction.RECORD_BANK_STATEMENT,
+        object_type="fund.entry",
+        object_id=entries[0].pk if entries else "",
+        after={
+            "entries": len(entries),
+            "first": entries[0].pk if entries else None,
+            "last": entries[-1].pk if entries else None,
+            "total": str(total),
+        },
+    )
+    return len(entries)
+
+
+# --- the fund's cases (R-F3, R-F4, R-F5) ------------------------------------------------------
+
+CASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseState.OPEN: frozenset({CaseState.APPROVED, CaseState.REFUSED}),
+    CaseState.APPROVED: frozenset({CaseState.PAID}),
+    CaseState.REFUSED: frozenset(),
+    CaseState.PAID: frozenset(),
+}
+
+# The R-C5 status each kind of case needs on the day of the event.
+ELIGIBLE_STATUS = {
+    CaseKind.ADVANCE_REPAIR: "developer_warranty",
+    CaseKind.FALLBACK_REPAIR: "developer_warranty",
+    CaseKind.STRUCTURAL: "fund_structural",
+}
+CASE_RULE = {
+    CaseKind.ADVANCE_REPAIR: "R-F3",
+    CaseKind.FALLBACK_REPAIR: "R-F4",
+    CaseKind.STRUCTURAL: "R-F5",
+}
+
+
+def _move(case: FundCase, target: str) -> None:
+    if target not in CASE_TRANSITIONS[case.state]:
+        raise _refuse(
+            CASE_RULE[case.kind],
+            "state",
+            Code.INVALID_STATE,
+            f"案件处于“{case.get_state_display()}”状态，不能变为 {target}",
+            f"the case is {case.state} and cannot become {target}",
+        )
+    case.state = target
+
+
+def _snapshot(case: FundCase) -> dict:
+    return {
+        "state": case.state,
+        "requested_amount": str(case.requested_amount),
+        "approved_amount": str(case.approved_amount) if case.approved_amount else None,
+        "reasons": case.reasons,
+        "paid_on": case.paid_on,
+        "replenishment_due_on": case.replenishment_due_on,
+    }
+
+
+def issued_policy(permit_id: int) -> Policy:
+    policy = Policy.objects.filter(permit_id=permit_id, state__in=CONTRACT_STATES).first()
+    if policy is None:
+        raise _refuse(
+            "R-F1",
+            "building",
+            Code.NOT_INSURED,
+            "该楼栋所在施工许可证没有已签发的保单，未计提保障基金",
+            "the building's permit has no issued policy, so nothing was set aside for it",
+        )
+    return policy
+
+
+def assess_for_fund(
+    *, kind: str, building: Building, category: str, event: str, occurred_on: date
+) -> str:
+    """R-C5 for a fund case: the status of the event, refused unless the fund answers for it
+    (R-F3/R-F4 `developer_warranty`, R-F5 `fund_structural`)."""
+    permit = building.permit
+    policy = issued_policy(permit.pk)
+    if permit.completion_accepted_on is None:
+        raise _refuse(
+            CASE_RULE[kind],
+            "occurred_on",
+            Code.NOT_ELIGIBLE,
+            "工程尚未竣工验收，保障基金不承担维修",
+            "completion acceptance is not recorded: the fund does not repair yet",
+        )
+    pack = get_rulebook().pack(policy.pack_id)
+    result = assess(
+        pack,
+        category,
+        completion=permit.completion_accepted_on,
+        on=occurred_on,
+        delivery=building.delivered_on,
+        fully_decorated=building.fully_decorated,
+        event=event,
+        additional_years=max((c.years for c in policy.additional_covers.all()), default=None),
+    )
+    wanted = ELIGIBLE_STATUS[kind]
+    if result.status != wanted:
+        raise _refuse(
+            CASE_RULE[kind],
+            "occurred_on",
+            Code.NOT_ELIGIBLE,
+            f"{occurred_on} 发生的事件保障状态为 {result.status}，保障基金仅承担 {wanted}",
+            f"an event on {occurred_on} is {result.status}; the fund answers only for {wanted}",
+        )
+    return result.status
+
+
+@transaction.atomic
+def open_case(
+    *,
+    actor: Actor,
+    kind: str,
+    building: Building,
+    category: str,
+    occurred_on: date,
+    description: str,
+    requested_amount: Decimal,
+    event: str = "other",
+    unit: Unit | None = None,
+) -> FundCase:
+    """The institution opens a case: R-F4 (nobody else can repair, before the insurance
+    period) or R-F5 (collapse or casualties after the 10-year window, up to 25 years)."""
+    require_institution(actor, zh="受理基金使用", en="open a fund case")
+    if kind not in (CaseKind.FALLBACK_REPAIR, CaseKind.STRUCTURAL):
+        raise _refuse(
+            None,
+            "kind",
+            Code.INVALID,
+            "先行维修由业主经理赔渠道申请",
+            "an advance repair is applied for by the owner through the claim",
+        )
+    return create_case(
+        actor=actor,
+        kind=kind,
+        building=building,
+        unit=unit,
+        category=category,
+        event=event,
+        occurred_on=occurred_on,
+        description=description,
+        requested_amount=requested_amount,
+    )
+
+
+def create_case(
+    *,
+    actor: Actor,
+    kind: str,
+    building: Building,
+    unit: Unit | None,
+    category: str,
+    event: str,
+    occurred_on: date,
+    description: str,
+    requested_amount: Decimal,
+) -> FundCase:
+    """A case of any kind, inside the caller's transaction (the claims track opens R-F3
+    advance repairs through it)."""
+    rule = CASE_RULE[kind]
+    _money(requested_amount, field="requested_amount", rule=rule)
+    _not_future(occurred_on, "occurred_on")
+    if not description.strip():
+        raise _refuse(rule, "description", Code.INVALID, "请说明情况", "a description is required")
+    if unit is not None and unit.building_id != building.pk:
+        raise _refuse(
+            rule, "unit", Code.INVALID, "房屋不在该楼栋", "the unit is not in this building"
+        )
+    status = assess_for_fund(
+        kind=kind, building=building, category=category, event=event, occurred_on=occurred_on
+    )
+    if kind in PRE_PERIOD_KINDS:
+        _book_project_dues(actor, building.project_id)
+        contributions, repairs = _cap_accounts(building.project_id)
+        pack = get_rulebook().pack(issued_policy(building.permit_id).pack_id)
+        check_fund_repair(pack, contributions.balance, repairs.balance, requested_amount)
+    case = FundCase.objects.create(
+        kind=kind,
+        project_id=building.project_id,
+        permit_id=building.permit_id,
+        building=building,
+        unit=unit,
+        category=category,
+        event=event,
+        occurred_on=occurred_on,
+        status=status,
+        description=description.strip(),
+        requested_amount=requested_amount,
+        opened_at=clock.now(),
+        opened_by_id=actor.user_id,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.OPEN_CASE,
+        obj=case,
+        after={**_snapshot(case), "kind": kind, "status": status, "building": building.pk},
+    )
+    return case
+
+
+@transaction.atomic
+def add_evidence(*, actor: Actor, case: FundCase, upload) -> CaseEvidence:
+    """A document or photo behind the case, judged by its content."""
+    require_institution(actor, zh="上传证据", en="add evidence")
+    found = detect(upload)
+    evidence = CaseEvidence(
+        case=case,
+        original_name=(upload.name or "")[:255],
+        content_type=found.content_type,
+        size=found.size,
+        sha256=found.sha256,
+        uploaded_by_id=actor.user_id,
+        uploaded_at=clock.now(),
+    )
+    evidence.file.save(f"{found.sha256[:16]}.{found.extension}", upload, save=False)
+    evidence.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.ADD_EVIDENCE,
+        obj=evidence,
+        after={"case": case.pk, "sha256": found.sha256, "content_type": found.content_type},
+    )
+    return evidence
+
+
+def _pack_for(case: FundCase):
+    return get_rulebook().pack(issued_policy(case.permit_id).pack_id)
+
+
+def _cap_accounts(project_id: int) -> tuple[Account, Account]:
+    return account(AccountKind.CONTRIBUTIONS, project_id), account(AccountKind.REPAIRS, project_id)
+
+
+def _check_cap(case: FundCase, amount: Decimal, *, locked: dict[int, Account] | None = None):
+    """R-F4 on the project's fund repairs before its insurance period."""
+    if case.kind not in PRE_PERIOD_KINDS:
+        return
+    contributions, repairs = _cap_accounts(case.project_id)
+    if locked is not None:
+        contributions, repairs = locked[contributions.pk], locked[repairs.pk]
+    check_fund_repair(_pack_for(case), contributions.balance, repairs.balance, amount)
+
+
+@transaction.atomic
+def decide_case(
+    *,
+    actor: Actor,
+    case: FundCase,
+    approved: bool,
+    reasons: str,
+    amount: Decimal | None = None,
+) -> FundCase:
+    """The institution approves (with the amount, within the R-F4 cap) or refuses, with its
+    reasons either way."""
+    require_institution(actor, zh="审核基金使用", en="decide a fund case")
+    case = FundCase.objects.select_for_update().get(pk=case.pk)
+    rule = CASE_RULE[case.kind]
+    before = _snapshot(case)
+    _move(case, CaseState.APPROVED if approved else CaseState.REFUSED)
+    if not reasons.strip():
+        raise _refuse(rule, "reasons", Code.INVALID, "请写明审核理由", "the reasons are required")
+    if approved:
+        if amount is None:
+            raise _refuse(
+                rule, "amount", Code.INVALID, "批准时须填写金额", "an approval needs the amount"
+            )
+        _money(amount, rule=rule)
+        _check_cap(case, amount)
+        case.approved_amount = amount
+    case.reasons = reasons.strip()
+    case.decided_at = clock.now()
+    case.decided_by_id = actor.user_id
+    case.save()
+    audit.record(
+        actor=actor, action=AuditAction.DECIDE_CASE, obj=case, before=before, after=_snapshot(case)
+    )
+    return case
+
+
+@transaction.atomic
+def pay_case(*, actor: Actor, case: FundCase, paid_on: date | None = None) -> FundCase:
+    """Pay an approved case from the project's sub-account. Before the insurance period the
+    payment counts against the R-F4 cap and becomes the developer's debt, due before the
+    period starts (R-F3)."""
+    require_institution(actor, zh="支付基金款项", en="pay a fund case")
+    case = (
+        FundCase.objects.select_for_update(of=("self",))
+        .select_related("project", "permit")
+        .get(pk=case.pk)
+    )
+    before = _snapshot(case)
+    _move(case, CaseState.PAID)
+    paid_on = _not_future(paid_on or clock.today(), "paid_on")
+    amount = case.approved_amount
+    assert amount is not None  # the database refuses an approved case without an amount
+    project = case.project
+    pre_period = case.kind in PRE_PERIOD_KINDS
+    contributions, repairs = _cap_accounts(project.pk)
+    expense = repairs if pre_period else account(AccountKind.STRUCTURAL, project)
+    postings = [
+        Posting(
+            kind=EntryKind.REPAIR_PAYMENT if pre_period else EntryKind.STRUCTURAL_PAYMENT,
+            debit=expense,
+            credit=account(AccountKind.PROJECT, project),
+            amount=amount,
+            booked_on=paid_on,
+            memo=f"{case.get_kind_display()} #{case.pk}",
+            case_id=case.pk,
+        )
+    ]
+    if pre_period:
+        postings.append(
+            Posting(
+                kind=EntryKind.REPLENISHMENT_OWED,
+                debit=account(AccountKind.REPLENISHMENT_RECEIVABLE, project, project.developer_id),
+                credit=account(AccountKind.RECOVERIES, project),
+                amount=amount,
+                booked_on=paid_on,
+                memo=f"建设单位补足 #{case.pk} / R-F3",
+                case_id=case.pk,
+            )
+        )
+        pack = _pack_for(case)
+        completion = case.permit.completion_accepted_on
+        assert completion is not None  # a pre-period case is opened after completion
+        case.replenishment_due_on = replenishment_due_on(pack, completion)
+    # The cap is checked on balances read under the same lock as the payment.
+    _post(
+        actor,
+        postings,
+        lock_also=[contributions, repairs],
+        check=lambda locked: _check_cap(case, amount, locked=locked),
+    )
+    case.paid_on = paid_on
+    case.save()
+    audit.record(
+        actor=actor, action=AuditAction.PAY_CASE, obj=case, before=before, after=_snapshot(case)
+    )
+    return case
+
+
+@transaction.atomic
+def record_deposit_deduction(
+    *, actor: Actor, case: FundCase, contractor: Organisation, amount: Decimal
+) -> FundCase:
+    """R-F3: the developer records that it deducts what it repaid from the responsible
+    contractor's quality deposit."""
+    case = FundCase.objects.select_for_update().get(pk=case.pk)
+    if not (
+        actor.is_operator
+        or (
+            actor.organisation_type == OrgType.DEVELOPER
+            and actor.organisation_id == case.project.developer_id
+        )
+    ):
+        raise Forbidden("只有建设单位可以登记质量保证金扣除 / only the developer may record this")
+    if case.kind not in PRE_PERIOD_KINDS or case.state != CaseState.PAID:
+        raise _refuse(
+            "R-F3",
+            "case",
+            Code.INVALID_STATE,
+            "只有已支付的先行维修可以从质量保证金中扣除",
+            "only a paid pre-period fund repair can be deducted from the quality deposit",
+        )
+    if case.quality_deposit_deduction is not None:
+        raise _refuse(
+            "R-F3", "case", Code.INVALID_STATE, "已登记扣除", "the deduction is already recorded"
+        )
+    if not Participant.objects.filter(
+        project_id=case.project_id, organisation=contractor, role=ParticipantRole.CONTRACTOR
+    ).exists():
+        raise _refuse(
+            "R-F3",
+            "contractor",
+            Code.INVALID,
+            f"{contractor} 不是本项目的施工单位",
+            f"{contractor} is not a contractor of this project",
+        )
+    _money(amount, rule="R-F3")
+    assert case.approved_amount is not None
+    if amount > case.approved_amount:
+        raise _refuse(
+            "R-F3",
+            "amount",
+            Code.OVER_OUTSTANDING,
+            f"扣除金额不能超过基金支付的 {case.approved_amount} 元",
+            f"the deduction cannot exceed the {case.approved_amount} the fund paid",
+        )
+    before = {"contractor": None, "quality_deposit_deduction": None}
+    case.contractor = contractor
+    case.quality_deposit_deduction = amount
+    case.deduction_recorded_at = clock.now()
+    case.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.RECORD_DEPOSIT_DEDUCTION,
+        obj=case,
+        before=before,
+        after={"contractor": contractor.pk, "quality_deposit_deduction": str(amount)},
+    )
+    return case
