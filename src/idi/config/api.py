@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from idi.core.errors import Forbidden, NotFound, RuleViolation
+from idi.fund.api import router as fund_router
 from idi.parties.api import router as parties_router
 from idi.projects.api import router as projects_router
 from idi.public.api import router as rules_router
@@ -66,3 +67,4 @@ api.add_router("/rules/", rules_router, tags=["rules"])
 api.add_router("/", parties_router, tags=["parties"])
 api.add_router("/", projects_router, tags=["projects"])
 api.add_router("/", underwriting_router, tags=["underwriting"])
+api.add_router("/", fund_router, tags=["fund"])

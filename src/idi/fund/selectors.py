@@ -7,7 +7,7 @@ cases. A project or case the actor may not see is "not found".
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
@@ -277,4 +277,113 @@ def outstanding_replenishments(actor: Actor) -> QuerySet:
         cases_visible_to(actor, state=CaseState.PAID)
         .filter(replenishment_due_on__isnull=False)
         .order_by("replenishment_due_on", "pk")
+    )
+
+
+def balances_as_of(actor: Actor, day: date) -> dict[int | None, dict[str, Decimal]]:
+    """Project → account kind → balance from the entries booked up to `day` (the general
+    sub-account under None), for the projects the actor may see."""
+    qs = entries_visible_to(actor).filter(booked_on__lte=day).order_by()
+    result: dict[int | None, dict[str, Decimal]] = {}
+    for side, sign in (("debit", 1), ("credit", -1)):
+        rows = (
+            qs.values(f"{side}__project_id", f"{side}__kind")
+            .annotate(s=Sum("amount"))
+            .values_list(f"{side}__project_id", f"{side}__kind", "s")
+        )
+        for project_id, kind, total in rows:
+            normal = -1 if kind in CREDIT_NORMAL else 1
+            kinds = result.setdefault(project_id, {})
+            kinds[kind] = kinds.get(kind, ZERO) + total * sign * normal
+    return result
+
+
+CASH_KINDS = (AccountKind.PROJECT, AccountKind.GENERAL)
+
+
+@dataclass(frozen=True)
+class MonthlyProject:
+    project: Project
+    figures: ProjectFigures
+    received_in_month: Decimal
+    withdrawn_in_month: Decimal
+    replenished_in_month: Decimal
+
+
+@dataclass(frozen=True)
+class Overdue:
+    project: Project
+    due_on: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """R-F6: the institution's monthly report of fund use to the regulator, from the ledger."""
+
+    month: str
+    opening_balance: Decimal
+    inflows: Decimal
+    outflows: Decimal
+    closing_balance: Decimal
+    projects: list[MonthlyProject]
+    overdue_replenishments: list[Overdue]
+
+
+def monthly_report(actor: Actor, *, month: date) -> MonthlyReport:
+    """The month starting on `month` (its first day), as the ledger records it."""
+    start = month.replace(day=1)
+    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    before = balances_as_of(actor, start - timedelta(days=1))
+    after = balances_as_of(actor, end)
+
+    whole = sees_whole_fund(actor)
+
+    def cash(balances) -> Decimal:
+        # A party that sees part of the fund sees its projects' sub-accounts, not the pool.
+        return sum(
+            (
+                kinds.get(k, ZERO)
+                for pk, kinds in balances.items()
+                if whole or pk is not None
+                for k in CASH_KINDS
+            ),
+            ZERO,
+        )
+
+    project_ids = [pk for pk in after if pk is not None]
+    projects = {p.pk: p for p in Project.objects.filter(pk__in=project_ids).order_by("pk")}
+    packs = _pack_ids(project_ids)
+    book = get_rulebook()
+    rows, inflows, outflows = [], ZERO, ZERO
+    for pk, project in projects.items():
+        pack = book.pack(packs.get(pk))
+        now, then = _figures(after[pk], pack), _figures(before.get(pk, {}), pack)
+        rows.append(
+            MonthlyProject(
+                project,
+                now,
+                now.received - then.received,
+                now.withdrawn - then.withdrawn,
+                now.replenished - then.replenished,
+            )
+        )
+        inflows += (now.received - then.received) + (now.replenished - then.replenished)
+        outflows += now.withdrawn - then.withdrawn
+    overdue = []
+    earliest: dict[int, date] = {}
+    for case in outstanding_replenishments(actor).filter(replenishment_due_on__lt=end):
+        earliest.setdefault(case.project_id, case.replenishment_due_on)
+    for row in rows:
+        due_on = earliest.get(row.project.pk)
+        if due_on is not None and row.figures.replenishment_due > 0:
+            overdue.append(Overdue(row.project, due_on, row.figures.replenishment_due))
+    return MonthlyReport(
+        month=f"{start:%Y-%m}",
+        opening_balance=cash(before),
+        inflows=inflows,
+        outflows=outflows,
+        closing_balance=cash(after),
+        projects=rows,
+        overdue_replenishments=overdue,
     )

@@ -894,7 +894,7 @@ def pay_case(*, actor: Actor, case: FundCase, paid_on: date | None = None) -> Fu
 
 @transaction.atomic
 def record_deposit_deduction(
-    *, actor: Actor, case: FundCase, contractor: Organisation, amount: Decimal
+    *, actor: Actor, case: FundCase, contractor_id: int, amount: Decimal
 ) -> FundCase:
     """R-F3: the developer records that it deducts what it repaid from the responsible
     contractor's quality deposit."""
@@ -919,16 +919,24 @@ def record_deposit_deduction(
         raise _refuse(
             "R-F3", "case", Code.INVALID_STATE, "已登记扣除", "the deduction is already recorded"
         )
-    if not Participant.objects.filter(
-        project_id=case.project_id, organisation=contractor, role=ParticipantRole.CONTRACTOR
-    ).exists():
+    participant = (
+        Participant.objects.select_related("organisation")
+        .filter(
+            project_id=case.project_id,
+            organisation_id=contractor_id,
+            role=ParticipantRole.CONTRACTOR,
+        )
+        .first()
+    )
+    if participant is None:
         raise _refuse(
             "R-F3",
             "contractor",
             Code.INVALID,
-            f"{contractor} 不是本项目的施工单位",
-            f"{contractor} is not a contractor of this project",
+            "该单位不是本项目的施工单位",
+            "the organisation is not a contractor of this project",
         )
+    contractor = participant.organisation
     _money(amount, rule="R-F3")
     assert case.approved_amount is not None
     if amount > case.approved_amount:
