@@ -17,6 +17,7 @@ from uw_helpers import (
     terms,
 )
 
+from idi.core.errors import Forbidden, RuleViolation
 from idi.underwriting import services
 from idi.underwriting.models import (
     BuyerConsent,
@@ -218,7 +219,7 @@ def test_R_U8_a_sale_after_the_request_needs_its_buyer_too(world):
     policy = issued(world)
     change = _open(world, policy, ChangeKind.CHANGE_TERMS, terms=terms(rate=Decimal("0.016")))
     sell(world.unit, world.owner)
-    with nothing_written(), pytest.raises(services.RuleViolation) as refused:
+    with nothing_written(), pytest.raises(RuleViolation) as refused:
         services.amend_policy(actor=world.developer.actor, change=change)
     assert (refused.value.rule, refused.value.field) == ("R-U8", "consents")
 
@@ -242,7 +243,7 @@ def test_R_U8_buyer_records_own_consent(world, sold):
         consented_on=CONSENTED,
     )
     assert BuyerConsent.objects.filter(change_request=change).count() == 1
-    with nothing_written(), pytest.raises(services.Forbidden):
+    with nothing_written(), pytest.raises(Forbidden):
         services.record_buyer_consent(
             actor=world.owner.actor,
             change=change,

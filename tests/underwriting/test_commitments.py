@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from uw_helpers import (
+    JPEG_BYTES,
     PDF_BYTES,
     PNG_BYTES,
     assert_api_refused,
@@ -32,9 +33,9 @@ from idi.underwriting.uploads import MAX_UPLOAD_BYTES
 pytestmark = pytest.mark.django_db
 
 
-def _issue_api(world, policy):
+def _issue_api(world, policy, **headers):
     return world.developer.client().post(
-        f"/api/v1/policies/{policy.pk}/issue", {}, content_type="application/json"
+        f"/api/v1/policies/{policy.pk}/issue", {}, content_type="application/json", **headers
     )
 
 
@@ -51,7 +52,7 @@ def _issue_api(world, policy):
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
         ("plan.png", PNG_BYTES, "image/png"),
-        ("plan.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 32, "image/jpeg"),
+        ("plan.jpg", JPEG_BYTES, "image/jpeg"),
     ],
 )
 def test_upload_accepts_pdf_docx_png_jpeg_by_content(world, name, content, content_type):
@@ -146,8 +147,12 @@ def test_R_U11_issue_refused_while_an_attachment_is_missing_in_api(world):
     with nothing_written():
         response = _issue_api(world, policy)
     error = assert_api_refused(response, rule="R-U11", field="attachments")
+    assert error["code"] == "prerequisite_missing"
     assert "理赔应急预案" in error["message"]
-    assert "emergency_plan" in error["message"]
+    english = assert_api_refused(
+        _issue_api(world, policy, HTTP_ACCEPT_LANGUAGE="en"), rule="R-U11", field="attachments"
+    )
+    assert "emergency_plan" in english["message"]
 
 
 def test_R_U11_issue_refused_while_an_attachment_is_unconfirmed_in_ui(world):

@@ -27,6 +27,7 @@ from uw_helpers import (
 )
 
 from idi.core import clock
+from idi.core.errors import RuleViolation
 from idi.core.models import AuditEvent
 from idi.underwriting import selectors, services
 from idi.underwriting.models import (
@@ -277,7 +278,7 @@ def test_R_U5_mixed_housing_takes_the_higher_floor(world):
         floors_above=10,
     )
     policy = draft(world)
-    with nothing_written(), pytest.raises(services.RuleViolation) as refused:
+    with nothing_written(), pytest.raises(RuleViolation) as refused:
         services.set_terms(
             actor=world.developer.actor, policy=policy, terms=terms(rate=Decimal("0.0143"))
         )
@@ -488,7 +489,7 @@ def test_R_U3_terms_frozen_once_paid(world):
     """R-U3: after the payment the premium cannot change."""
     policy = quoted(world)
     pay(world, policy)
-    with nothing_written(), pytest.raises(services.RuleViolation) as refused:
+    with nothing_written(), pytest.raises(RuleViolation) as refused:
         services.set_terms(actor=world.developer.actor, policy=policy, terms=terms())
     assert refused.value.rule == "R-U3"
 
@@ -561,11 +562,11 @@ def test_editing_a_quoted_policy_returns_it_to_draft(world):
 def test_quote_without_terms_or_shares_is_refused(world):
     """A draft needs terms and insurers before it is quoted (R-U4 names the missing insurer)."""
     policy = draft(world)
-    with nothing_written(), pytest.raises(services.RuleViolation) as refused:
+    with nothing_written(), pytest.raises(RuleViolation) as refused:
         services.quote(actor=world.developer.actor, policy=policy)
     assert refused.value.field == "terms"
     services.set_terms(actor=world.developer.actor, policy=policy, terms=terms())
-    with nothing_written(), pytest.raises(services.RuleViolation) as refused:
+    with nothing_written(), pytest.raises(RuleViolation) as refused:
         services.quote(actor=world.developer.actor, policy=policy)
     assert (refused.value.rule, refused.value.field) == ("R-U4", "shares")
 

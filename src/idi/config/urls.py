@@ -5,17 +5,19 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from idi.config.api import api
+from idi.core.middleware import API_PREFIX
 
 urlpatterns = [
     path("", include("idi.public.urls")),
     path("", include("idi.parties.urls")),
     path("projects/", include("idi.projects.urls")),
     path("policies/", include("idi.underwriting.urls")),
+    path("inbox/", include("idi.notifications.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico whatever the page says; base.html links the SVG.
     path("favicon.ico", RedirectView.as_view(url=static("idi/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path(API_PREFIX.removeprefix("/"), api.urls),
 ]

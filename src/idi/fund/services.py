@@ -54,7 +54,7 @@ def require_institution(actor: Actor, *, zh: str, en: str) -> None:
         Role.FUND_MANAGER, Role.ORG_ADMIN
     ):
         return
-    raise Forbidden(f"只有保障机构基金管理人员可以{zh} / only the guarantee institution may {en}")
+    raise Forbidden(f"只有保障机构基金管理人员可以{zh}", f"only the guarantee institution may {en}")
 
 
 def _money(value: Decimal, field: str = "amount", rule: str | None = "R-F6") -> Decimal:
@@ -906,7 +906,10 @@ def record_deposit_deduction(
             and actor.organisation_id == case.project.developer_id
         )
     ):
-        raise Forbidden("只有建设单位可以登记质量保证金扣除 / only the developer may record this")
+        raise Forbidden(
+            "只有本项目建设单位可以登记质量保证金扣除",
+            "only the project's developer may record a quality deposit deduction",
+        )
     if case.kind not in PRE_PERIOD_KINDS or case.state != CaseState.PAID:
         raise _refuse(
             "R-F3",

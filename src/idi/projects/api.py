@@ -4,229 +4,45 @@ Reads answer 404 for whatever the caller may not know exists; writes by anyone b
 project's developer (or the operator) answer 403 and change nothing.
 """
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from django.utils.translation import get_language
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import NotFound, RuleViolation
 from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
-from idi.parties.models import District
 from idi.parties.selectors import get_organisation
 from idi.projects import imports, selectors, services
-from idi.projects.models import HousingType, ParticipantRole, ProjectHousingType
+from idi.projects.codes import Code
+from idi.projects.schemas import (
+    BuildingIn,
+    BuildingOut,
+    CompletionIn,
+    ConstructionStartIn,
+    DeliveryIn,
+    ImportOut,
+    ParticipantIn,
+    ParticipantOut,
+    PermitIn,
+    PermitIssueIn,
+    PermitOut,
+    PlanningPermitIn,
+    PlanningPermitOut,
+    ProjectIn,
+    ProjectOut,
+    ProjectPage,
+    SaleIn,
+    SaleOut,
+    UnitDetailOut,
+    UnitIn,
+    UnitOut,
+    UnitPageOut,
+)
 
 router = Router(auth=API_AUTH)
-
-# The choices of the models, as the OpenAPI enums of the schemas.
-DistrictKey = Literal[tuple(k for k in District.values if k != District.CITY)]
-ProjectHousing = Literal[tuple(ProjectHousingType.values)]
-BuildingHousing = Literal[tuple(HousingType.values)]
-Role = Literal[tuple(ParticipantRole.values)]
-
-
-# --- schemas ----------------------------------------------------------------------------------
-
-
-class ProjectIn(Schema):
-    name: str = Field(..., max_length=200, description="项目名称")
-    district: DistrictKey = Field(..., description="所属区县")
-    housing_type: ProjectHousing = Field(..., description="住房类型：保障房/商品房/混合")
-    address: str = Field("", max_length=300)
-    developer_id: int | None = Field(None, description="建设单位（仅平台运营方登记时填写）")
-
-
-class ProjectOut(Schema):
-    id: int
-    name: str
-    developer_id: int
-    developer_name: str
-    district: str
-    housing_type: str
-    address: str
-    created_at: datetime
-
-    @staticmethod
-    def resolve_developer_name(obj) -> str:
-        return obj.developer.name
-
-
-class ProjectPage(Schema):
-    items: list[ProjectOut]
-    count: int
-    page: int
-    pages: int
-    limit: int
-
-
-class PlanningPermitIn(Schema):
-    number: str = Field(..., max_length=64, description="工程规划许可证号")
-    issued_on: date | None = None
-
-
-class PlanningPermitOut(Schema):
-    id: int
-    project_id: int
-    number: str
-    issued_on: date | None
-
-
-class PermitIn(Schema):
-    planning_permit_id: int
-    number: str = Field(..., max_length=64, description="施工许可证号")
-    applied_on: date = Field(..., description="申领日期 (R-U1 picks the rule pack by it)")
-    issued_on: date | None = None
-
-
-class PermitOut(Schema):
-    id: int
-    project_id: int
-    planning_permit_id: int
-    number: str
-    applied_on: date
-    issued_on: date | None
-    construction_started_on: date | None
-    completion_accepted_on: date | None
-    stage: str = Field(..., description="applied / issued / under_construction / completed")
-
-    @staticmethod
-    def resolve_stage(obj) -> str:
-        return services.permit_stage(obj)
-
-
-class PermitIssueIn(Schema):
-    issued_on: date
-
-
-class ConstructionStartIn(Schema):
-    started_on: date
-
-
-class CompletionIn(Schema):
-    accepted_on: date
-
-
-class BuildingIn(Schema):
-    permit_id: int
-    name: str = Field(..., max_length=64, description="楼栋")
-    housing_type: BuildingHousing
-    floors_above: int = Field(..., ge=1, le=300)
-    floors_below: int = Field(0, ge=0, le=20)
-    fully_decorated: bool = False
-
-
-class BuildingOut(Schema):
-    id: int
-    project_id: int
-    permit_id: int
-    name: str
-    housing_type: str
-    fully_decorated: bool
-    floors_above: int
-    floors_below: int
-    delivered_on: date | None
-
-
-class DeliveryIn(Schema):
-    delivered_on: date
-
-
-class UnitIn(Schema):
-    building_id: int
-    room_number: str = Field(..., max_length=32)
-    floor: int = Field(..., ge=-20, le=300)
-    area: Decimal = Field(..., gt=0, max_digits=9, decimal_places=2, description="建筑面积（㎡）")
-
-
-class UnitOut(Schema):
-    id: int
-    building_id: int
-    building_name: str
-    room_number: str
-    floor: int
-    area: Decimal
-    sold_on: date | None
-
-
-class UnitPageOut(Schema):
-    items: list[UnitOut]
-    limit: int
-    count: int | None = Field(None, description="page mode: total number of units")
-    page: int | None = None
-    pages: int | None = None
-    next_cursor: str | None = Field(None, description="cursor mode: pass as ?cursor= for more")
-
-
-class BuyerIn(Schema):
-    real_name: str = Field(..., max_length=100)
-    id_number: str = Field(..., description="18 位居民身份证号码")
-    phone: str = Field(..., description="11 位手机号")
-
-
-class BuyerOut(Schema):
-    user_id: int
-    real_name: str
-    id_number: str = Field(..., description="masked (3301********1234) unless the viewer may")
-    phone: str = Field(..., description="masked (138****5678) unless the viewer may")
-
-
-class SaleIn(Schema):
-    sold_on: date
-    contract_number: str = Field("", max_length=64)
-    buyers: list[BuyerIn] = Field(..., min_length=1)
-
-
-class SaleOut(Schema):
-    id: int
-    unit_id: int
-    sold_on: date
-    contract_number: str
-    buyers: list[BuyerOut]
-
-
-class UnitDetailOut(Schema):
-    id: int
-    project_id: int
-    building_id: int
-    building_name: str
-    room_number: str
-    floor: int
-    area: Decimal
-    sale: SaleOut | None
-
-
-class ParticipantIn(Schema):
-    organisation_uscc: str = Field(..., description="参建单位的统一社会信用代码")
-    role: Role
-
-
-class ParticipantOut(Schema):
-    id: int
-    project_id: int
-    organisation_id: int
-    organisation_name: str
-    role: str
-
-    @staticmethod
-    def resolve_organisation_name(obj) -> str:
-        return obj.organisation.name
-
-
-class RowErrorOut(Schema):
-    row: int = Field(..., description="spreadsheet row number; the header is row 1")
-    column: str
-    message: str
-
-
-class ImportOut(Schema):
-    dry_run: bool
-    ok: bool
-    errors: list[RowErrorOut]
-    counts: dict[str, int]
 
 
 # --- projects ---------------------------------------------------------------------------------
@@ -424,6 +240,7 @@ def create_unit(request, project_id: int, body: UnitIn):
         raise RuleViolation(
             rule=None,
             field="building_id",
+            code=Code.WRONG_PROJECT,
             message="本项目没有该楼栋",
             message_en="no such building in this project",
         )
@@ -548,7 +365,10 @@ def import_units(request, project_id: int, file: File[UploadedFile], dry_run: Fo
     return {
         "dry_run": report.dry_run,
         "ok": report.ok,
-        "errors": [vars(e) for e in report.errors],
+        "errors": [
+            {"row": e.row, "column": e.column, "message": e.message_for(get_language())}
+            for e in report.errors
+        ],
         "counts": report.counts,
     }
 

@@ -1,121 +1,27 @@
 """The rulebook over HTTP: the same questions and the same JSON as `idi rules`."""
 
 from datetime import date
-from decimal import Decimal
-from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import get_language
+from ninja import Query, Router, Schema
 
 from idi.core.rulebook import get_rulebook
+from idi.public.schemas import (
+    AssessIn,
+    AssessOut,
+    CoinsuranceIn,
+    CoinsuranceOut,
+    DeadlineKind,
+    DeadlineOut,
+    PacksOut,
+    PremiumIn,
+    PremiumOut,
+    WindowIn,
+    WindowOut,
+)
 from idi.rules.queries import run_query
 
 router = Router()
-
-Category = Literal[
-    "foundation_structure", "insulation", "waterproofing", "concealed_works", "additional"
-]
-DeadlineKind = Literal[
-    "claim_determination",
-    "claim_determination_complex",
-    "claim_performance",
-    "denial_notice",
-    "appraisal_confirmation",
-    "developer_notification",
-    "developer_site_visit",
-    "repair_warranty",
-    "fund_application_opens",
-]
-
-
-class PackOut(Schema):
-    id: str
-    jurisdiction: str
-    permits_from: date
-    permits_to: date
-
-
-class PacksOut(Schema):
-    packs: list[PackOut]
-
-
-class WindowIn(Schema):
-    pack: str | None = None
-    category: Category
-    completion: date
-    additional_years: int | None = None
-
-
-class WindowOut(Schema):
-    category: str
-    start: date
-    end: date
-
-
-class Span(Schema):
-    start: date
-    end: date
-
-
-class AssessIn(Schema):
-    pack: str | None = None
-    category: Category
-    completion: date
-    on: date
-    delivery: date | None = None
-    fully_decorated: bool = True
-    additional_years: int | None = None
-    event: Literal["collapse", "casualty", "other"] = "other"
-
-
-class AssessOut(Schema):
-    status: str
-    window: Span | None
-    fund_fallback: bool
-    insurer_channel: bool
-
-
-class DeadlineOut(Schema):
-    kind: str
-    from_: date = Field(alias="from")
-    due: date
-    moved_from: date | None
-    provisional: bool
-
-
-class PremiumIn(Schema):
-    pack: str | None = None
-    contract_price: Decimal
-    housing: Literal["affordable", "commercial"]
-    rate: Decimal
-
-
-class PremiumOut(Schema):
-    premium: str
-    fund_contribution: str
-    min_risk_management_fee: str
-    rate_floor: str
-
-
-class ShareIn(Schema):
-    role: Literal["lead", "follower"]
-    insurer: str
-    fraction: Decimal
-
-
-class CoinsuranceIn(Schema):
-    pack: str | None = None
-    shares: list[ShareIn]
-
-
-class ViolationOut(Schema):
-    rule: str
-    severity: str
-    message: str
-
-
-class CoinsuranceOut(Schema):
-    valid: bool
-    violations: list[ViolationOut]
 
 
 def _params(schema: Schema) -> dict:
@@ -158,4 +64,4 @@ def premium(request, query: Query[PremiumIn]):
 
 @router.post("/coinsurance", response=CoinsuranceOut, summary="共保份额校验 / co-insurance")
 def coinsurance(request, body: CoinsuranceIn):
-    return run_query(get_rulebook(), "coinsurance", _params(body))
+    return run_query(get_rulebook(), "coinsurance", _params(body), language=get_language())

@@ -9,8 +9,8 @@ from .calendar import WorkCalendar, load_calendar, read_holiday_file, seed_calen
 from .coinsurance import LeadQualifications, check_lead_qualifications, check_shares
 from .coverage import assess, window
 from .dates import add_days, add_months, add_years
-from .deadlines import deadline
-from .errors import PackError, RuleViolation
+from .deadlines import deadline, stricter_deadline
+from .errors import PackError, RuleViolation, RuleViolations
 from .fund import check_fund_repair, fund_repair_cap_remaining, replenishment_due_on
 from .money import (
     check_risk_management_fee,
@@ -44,6 +44,7 @@ __all__ = [
     "PremiumQuote",
     "RulePack",
     "RuleViolation",
+    "RuleViolations",
     "Rulebook",
     "Share",
     "ShareCheck",
@@ -77,5 +78,6 @@ __all__ = [
     "run_query",
     "seed_calendar",
     "split_by_shares",
+    "stricter_deadline",
     "window",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from .codes import Code
 from .dates import ONE_DAY, add_years
 from .errors import RuleViolation
 from .money import fund_repair_cap
@@ -30,7 +31,7 @@ def check_fund_repair(
             field="amount",
             message=f"金额应大于 0 且精确到分（当前：{amount}）",
             message_en=f"the amount must be greater than 0, in whole fen (got: {amount})",
-            code="invalid",
+            code=Code.INVALID,
         )
     cap = fund_repair_cap(pack, contribution)
     remaining = fund_repair_cap_remaining(pack, contribution, used)
@@ -43,7 +44,7 @@ def check_fund_repair(
             f"已使用 {used} 元，剩余 {remaining} 元，不足 {amount} 元",
             message_en=f"fund repairs are capped at {multiple} × the project's contribution "
             f"({cap}); {used} is used, {remaining} remains, less than {amount}",
-            code="over_cap",
+            code=Code.OVER_CAP,
         )
 
 

@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,6 +46,7 @@ from idi.underwriting.models import (
     PolicyState,
     ShareRole,
 )
+from idi.underwriting.transitions import EDITABLE_STATES, LIVE_STATES
 
 PAGE_SIZE = 20
 REFUSED = 400
@@ -60,7 +62,7 @@ def login_required(view):
         except NotFound as exc:
             raise Http404(exc.what) from exc
         except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
+            raise PermissionDenied(exc.message_for(get_language())) from exc
 
     return django_login_required(wrapped)
 
@@ -133,7 +135,7 @@ def policy_list(request):
 def policy_create(request):
     actor = actor_from_request(request)
     if actor.organisation_type != OrgType.DEVELOPER:
-        raise Forbidden("仅建设单位可投保 / only a developer insures its projects")
+        raise Forbidden("仅建设单位可投保", "only a developer insures its projects")
     permits = selectors.permits_open_for_policy(actor)
     # The project page's 投保 button names its permit; an unknown one just selects nothing.
     form = CreatePolicyForm(
@@ -166,8 +168,8 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
     )
     current = selectors.current_attachments(policy)
     fully_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
-    editable = policy.state in services.EDITABLE_STATES
-    live = policy.state in services.LIVE_STATES
+    editable = policy.state in EDITABLE_STATES
+    live = policy.state in LIVE_STATES
     open_change = selectors.open_change_request(policy)
     return {
         "policy": policy,
@@ -178,7 +180,7 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
         "sees_contract": sees_contract,
         "editable": editable,
         "shares": selectors.shares_of(policy),
-        "warnings": selectors.lead_warnings(policy) if sees_contract else (),
+        "warnings": selectors.quote_warnings(policy, get_language()) if sees_contract else (),
         "min_fee": selectors.min_fee_for(policy),
         "split": selectors.contribution_split(policy) if sees_contract else [],
         "additional": policy.additional_covers.all(),

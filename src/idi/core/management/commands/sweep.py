@@ -1,11 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from idi.core.permissions import SYSTEM
+from idi.core.registry import Hook, providers
+
 # Every periodic duty of the platform, in order; each is idempotent and safe to run on several
 # workers at once, and returns how many records it changed.
 SWEEPS = [
     ("policy states / 保单状态", "idi.underwriting.services.sweep_policy_states"),
-    ("fund contributions / 基金计提入账", "idi.fund.services.book_contributions_due"),
 ]
 
 
@@ -16,3 +18,5 @@ class Command(BaseCommand):
         for label, path in SWEEPS:
             changed = import_string(path)()
             self.stdout.write(f"{label}: {changed}")
+        for label, sweep in providers(Hook.SWEEPS):
+            self.stdout.write(f"{label}: {sweep(actor=SYSTEM)}")

@@ -1,0 +1,154 @@
+"""What is promised before issue: the claims service standards (R-U13) and the written notice
+to every participant of the project (R-U12)."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from idi.core import audit, clock
+from idi.core.errors import Forbidden
+from idi.core.permissions import Actor
+from idi.rules import RulePack
+from idi.underwriting import selectors
+from idi.underwriting.codes import AuditAction, Code
+from idi.underwriting.models import ClaimsServiceStandard, ParticipantNotice, Policy
+from idi.underwriting.services._common import (
+    _locked,
+    _refuse,
+    _require_developer,
+    _require_lead,
+    _require_state,
+)
+from idi.underwriting.transitions import EDITABLE_STATES, LIVE_STATES
+
+
+@dataclass(frozen=True)
+class ClaimsStandardInput:
+    days_to_accept: int
+    days_to_survey: int
+    days_to_determine: int
+    days_to_repair: int
+
+
+def _check_claims_standard(pack: RulePack, standard: ClaimsStandardInput) -> None:
+    """R-U13: stricter than the legal times, never looser; every time positive."""
+    for name in ("days_to_accept", "days_to_survey", "days_to_determine", "days_to_repair"):
+        value = getattr(standard, name)
+        if value is None or value <= 0:
+            raise _refuse(
+                Code.OUT_OF_RANGE,
+                "R-U13",
+                name,
+                f"承诺时限必须为正整数天（当前：{value}）",
+                f"a committed time must be a positive number of days (got: {value})",
+            )
+    legal = {
+        "days_to_determine": pack.deadlines["claim_determination"],
+        "days_to_repair": pack.deadlines["claim_performance"],
+    }
+    for name, spec in legal.items():
+        value = getattr(standard, name)
+        if value > spec.count:
+            raise _refuse(
+                Code.ABOVE_LIMIT,
+                "R-U13",
+                name,
+                f"承诺的{spec.label_zh}时限 {value} 日长于法定时限 {spec.count} 日"
+                f"（{spec.rule}）：只能更严格，不能更宽松",
+                f"the committed {spec.label_en} time of {value} days is longer than the legal "
+                f"{spec.count} days ({spec.rule}): it may be stricter, never looser",
+            )
+
+
+@transaction.atomic
+def set_claims_standards(
+    *, actor: Actor, policy: Policy, standard: ClaimsStandardInput
+) -> ClaimsServiceStandard:
+    """R-U13: the lead insurer's committed claims times, stored with the policy before issue."""
+    policy = _locked(policy)
+    _require_lead(actor, policy, zh="设定理赔服务标准", en="set the claims service standards")
+    _require_state(policy, EDITABLE_STATES, zh="修改理赔服务标准", en="change its standards")
+    _check_claims_standard(selectors.pack_of(policy), standard)
+    existing = ClaimsServiceStandard.objects.filter(policy=policy).first()
+    fields = ("days_to_accept", "days_to_survey", "days_to_determine", "days_to_repair")
+    before = {f: getattr(existing, f) for f in fields} if existing else None
+    row = existing or ClaimsServiceStandard(policy=policy)
+    for name in fields:
+        setattr(row, name, getattr(standard, name))
+    row.set_by_id = actor.user_id
+    row.set_at = clock.now()
+    row.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.SET_CLAIMS_STANDARDS,
+        obj=row,
+        before=before,
+        after={f: getattr(row, f) for f in fields},
+    )
+    return row
+
+
+@transaction.atomic
+def notify_participants(*, actor: Actor, policy: Policy) -> list[ParticipantNotice]:
+    """R-U12: the developer's written notice to every participant not yet notified."""
+    policy = _locked(policy)
+    _require_developer(actor, policy, zh="通知参建单位", en="notify the participants")
+    _require_state(
+        policy, (*EDITABLE_STATES, *LIVE_STATES), zh="通知参建单位", en="notify participants"
+    )
+    pending = list(selectors.participants_not_notified(policy))
+    if not pending:
+        raise _refuse(
+            Code.NOTHING_TO_DO,
+            None,
+            "participants",
+            "没有待通知的参建单位（均已通知，或项目尚未登记参建单位）",
+            "no participant to notify (all notified, or none registered for the project)",
+        )
+    now = clock.now()
+    notices = []
+    for participant in pending:
+        notice = ParticipantNotice.objects.create(
+            policy=policy, participant=participant, notified_at=now, notified_by_id=actor.user_id
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.NOTIFY_PARTICIPANT,
+            obj=notice,
+            after={"policy": policy.pk, "participant": participant.pk},
+        )
+        notices.append(notice)
+    return notices
+
+
+@transaction.atomic
+def acknowledge_notice(*, actor: Actor, notice: ParticipantNotice) -> ParticipantNotice:
+    """R-U12: a user of the notified organisation acknowledges the notice."""
+    notice = (
+        ParticipantNotice.objects.select_for_update()
+        .select_related("participant")
+        .get(pk=notice.pk)
+    )
+    if actor.organisation_id != notice.participant.organisation_id:
+        raise Forbidden(
+            "仅被通知单位的人员可确认收到", "only the notified organisation may acknowledge"
+        )
+    if notice.acknowledged_at is not None:
+        raise _refuse(
+            Code.ALREADY_RECORDED,
+            None,
+            "notice",
+            "该通知已确认收到",
+            "the notice is already acknowledged",
+        )
+    notice.acknowledged_at = clock.now()
+    notice.acknowledged_by_id = actor.user_id
+    notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.ACKNOWLEDGE_NOTICE,
+        obj=notice,
+        before={"acknowledged": False},
+        after={"acknowledged": True},
+    )
+    return notice
