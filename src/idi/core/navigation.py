@@ -13,15 +13,16 @@ POLICIES = ("underwriting:list", _("保单"))
 NOTICES = ("underwriting:notices", _("参建单位通知"))
 ORGANISATIONS = ("parties:org_list", _("单位"))
 MY_ORGANISATION = ("parties:my_org", _("我的单位"))
+FUND = ("fund:overview", _("保障基金"))
 
 MENUS = {
-    "developer": [PROJECTS, POLICIES, MY_ORGANISATION],
-    "insurer": [POLICIES, PROJECTS, MY_ORGANISATION],
-    "regulator": [PROJECTS, POLICIES, ORGANISATIONS],
-    "guarantee_institution": [PROJECTS, POLICIES, ORGANISATIONS],
+    "developer": [PROJECTS, POLICIES, FUND, MY_ORGANISATION],
+    "insurer": [POLICIES, PROJECTS, FUND, MY_ORGANISATION],
+    "regulator": [PROJECTS, POLICIES, FUND, ORGANISATIONS],
+    "guarantee_institution": [FUND, PROJECTS, POLICIES, ORGANISATIONS],
 }
 PARTICIPANT_MENU = [PROJECTS, NOTICES, MY_ORGANISATION]
-OPERATOR_MENU = [PROJECTS, POLICIES, ORGANISATIONS]
+OPERATOR_MENU = [PROJECTS, POLICIES, FUND, ORGANISATIONS]
 
 
 def menu_for(actor: Actor) -> list[tuple[str, str]]:

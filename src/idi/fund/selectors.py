@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, F, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth
 
 from idi.core.errors import NotFound
@@ -32,6 +32,11 @@ from idi.rules import fund_repair_cap, fund_repair_cap_remaining
 from idi.underwriting.models import CONTRACT_STATES, Policy, PolicyShare
 
 ZERO = Decimal("0.00")
+
+
+def _fen(total: Decimal | None) -> Decimal:
+    """A database sum back to fen (SQLite's sums of decimals carry extra places)."""
+    return (total or ZERO).quantize(ZERO)
 
 
 def sees_whole_fund(actor: Actor) -> bool:
@@ -141,7 +146,7 @@ def figures_of(project_ids) -> dict[int, ProjectFigures]:
         .values_list("project_id", "kind", "total")
     )
     for project_id, kind, total in rows:
-        balances[project_id][kind] = total
+        balances[project_id][kind] = _fen(total)
     packs = _pack_ids(project_ids)
     book = get_rulebook()
     return {pk: _figures(kinds, book.pack(packs.get(pk))) for pk, kinds in balances.items()}
@@ -164,7 +169,7 @@ def balances_from_entries() -> dict[int, Decimal]:
     )
     result = {}
     for pk, kind in Account.objects.values_list("pk", "kind"):
-        net = debits.get(pk, ZERO) - credits.get(pk, ZERO)
+        net = _fen(debits.get(pk)) - _fen(credits.get(pk))
         result[pk] = -net if kind in CREDIT_NORMAL else net
     return result
 
@@ -240,14 +245,11 @@ class MonthRow:
 
 def _signed_totals(qs: QuerySet, group: tuple[str, ...]) -> dict:
     """Sum of amounts per `group`, a reversal counting against the kind it reverses."""
-    totals: dict = {}
-    for *key, original, amount in (
-        qs.values(*group, "reverses__isnull")
-        .annotate(s=Sum("amount"))
-        .values_list(*group, "reverses__isnull", "s")
-    ):
-        totals[tuple(key)] = totals.get(tuple(key), ZERO) + (amount if original else -amount)
-    return totals
+    signed = Case(When(reverses__isnull=True, then=F("amount")), default=-F("amount"))
+    return {
+        tuple(key): _fen(total)
+        for *key, total in qs.values(*group).annotate(s=Sum(signed)).values_list(*group, "s")
+    }
 
 
 def monthly_flows(actor: Actor, *, until: date) -> list[MonthRow]:
@@ -294,7 +296,7 @@ def balances_as_of(actor: Actor, day: date) -> dict[int | None, dict[str, Decima
         for project_id, kind, total in rows:
             normal = -1 if kind in CREDIT_NORMAL else 1
             kinds = result.setdefault(project_id, {})
-            kinds[kind] = kinds.get(kind, ZERO) + total * sign * normal
+            kinds[kind] = kinds.get(kind, ZERO) + _fen(total) * sign * normal
     return result
 
 

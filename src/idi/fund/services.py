@@ -221,7 +221,7 @@ def _booked_for(policy_id: int) -> Decimal:
             )
         )
     )["s"]
-    return total or ZERO
+    return (total or ZERO).quantize(ZERO)
 
 
 def _book_due(actor: Actor, due: FundContributionDue) -> Entry | None:
@@ -286,6 +286,7 @@ def book_contributions_due(*, actor: Actor = SYSTEM) -> int:
         )
         .values_list("policy", "s")
     )
+    booked = {policy: total.quantize(ZERO) for policy, total in booked.items()}
     pending = [
         pk
         for pk, policy_id, amount in FundContributionDue.objects.values_list(
