@@ -32,6 +32,16 @@ from .results import (
     Violation,
     Window,
 )
+from .riskmgmt import (
+    MonthCompliance,
+    PlannedStage,
+    check_grade,
+    check_plan,
+    inspection_compliance,
+    is_major,
+    joint_inspection_warning_on,
+    required_inspections,
+)
 from .schema import RulePack
 
 __all__ = [
@@ -40,7 +50,9 @@ __all__ = [
     "Assessment",
     "Deadline",
     "LeadQualifications",
+    "MonthCompliance",
     "PackError",
+    "PlannedStage",
     "PremiumQuote",
     "RulePack",
     "RuleViolation",
@@ -56,7 +68,9 @@ __all__ = [
     "add_years",
     "assess",
     "check_fund_repair",
+    "check_grade",
     "check_lead_qualifications",
+    "check_plan",
     "check_risk_management_fee",
     "check_shares",
     "deadline",
@@ -66,6 +80,9 @@ __all__ = [
     "fund_contribution",
     "fund_repair_cap",
     "fund_repair_cap_remaining",
+    "inspection_compliance",
+    "is_major",
+    "joint_inspection_warning_on",
     "load_calendar",
     "load_pack_file",
     "load_packs",
@@ -75,6 +92,7 @@ __all__ = [
     "premium_quote",
     "read_holiday_file",
     "replenishment_due_on",
+    "required_inspections",
     "run_query",
     "seed_calendar",
     "split_by_shares",
