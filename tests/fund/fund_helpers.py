@@ -116,3 +116,25 @@ def other_insured_project(w, shares=None):
     )
     as_other = SimpleNamespace(**{**vars(w), "developer": w.other_developer})
     return issued(as_other, permit, shares=shares(as_other) if shares else None)
+
+
+DELIVERY = date(2025, 3, 1)  # the insurer takes complaints from 2025-06-01 (R-F2, R-T2)
+
+
+def deliver_and_sell(w):
+    """The building is handed over and unit 101 sold to the owner (registry facts)."""
+    from uw_helpers import sell
+
+    w.building.delivered_on = DELIVERY
+    w.building.save()
+    sell(w.unit, w.owner, sold_on=date(2025, 2, 25))
+    w.handler = Party(w.lead.org, make_user("handler", w.lead.org, roles=("claims_handler",)))
+
+
+def at(y, m, d, hh=10):
+    from datetime import datetime
+
+    import time_machine
+    from uw_helpers import SHANGHAI
+
+    return time_machine.travel(datetime(y, m, d, hh, 0, tzinfo=SHANGHAI), tick=False)

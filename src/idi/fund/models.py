@@ -229,3 +229,36 @@ class CaseEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PrePeriodRequest(models.Model):
+    """An owner's repair request between delivery + 3 months and the insurance period (R-F2,
+    R-F3): filed as a claim, handled by the lead insurer and the developer, and, when the
+    developer has neither agreed a plan nor started repair within 2 months of the first request
+    (R-T6), open to the owner's written application for a fund repair."""
+
+    claim = models.OneToOneField(
+        "claims.Claim", on_delete=models.PROTECT, related_name="pre_period_request"
+    )
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
+    # R-F3 counts from the owner's first repair request for the same defect.
+    first_request_on = models.DateField("首次维修主张日")
+    application_opens_on = models.DateField("可申请基金先行维修之日")
+    notified_on = models.DateField("告知建设单位日", null=True, blank=True)
+    site_visit_on = models.DateField("现场查看日", null=True, blank=True)
+    plan_agreed_on = models.DateField("维修方案商定日", null=True, blank=True)
+    plan = models.TextField("维修方案", blank=True)
+    repair_started_on = models.DateField("启动维修日", null=True, blank=True)
+    applied_on = models.DateField("书面申请日", null=True, blank=True)
+    application_reason = models.TextField("申请理由", blank=True)
+    decision_reasons = models.TextField("审核理由", blank=True)
+    case = models.OneToOneField(
+        FundCase, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "交付后保险期前维修申请 / pre-period repair request"
+
+    def __str__(self) -> str:
+        return f"先行维修申请 #{self.pk}"
