@@ -280,8 +280,8 @@ def add_construction_permit(
 
 # The permit events that higher apps guard (Hook.PERMIT_GUARDS) and follow (Hook.PERMIT_EVENTS).
 PERMIT_EVENT_NAMES = {
-    "record_construction_start": "construction_started",
-    "record_completion_acceptance": "completed",
+    AuditAction.RECORD_CONSTRUCTION_START: "construction_started",
+    AuditAction.RECORD_COMPLETION_ACCEPTANCE: "completed",
 }
 
 

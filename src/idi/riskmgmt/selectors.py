@@ -39,6 +39,7 @@ from idi.riskmgmt.models import (
 )
 from idi.rules import PlannedStage as PlanItem
 from idi.rules import RulePack, add_years, inspection_compliance, joint_inspection_warning_on
+from idi.rules.errors import is_english
 from idi.underwriting.models import Policy, PolicyShare, ShareRole
 
 MAX_PAGE_SIZE = 200
@@ -393,7 +394,7 @@ def exception_answer(e: ComplianceException) -> dict:
         "code": e.code,
         "permit": e.permit_id,
         "on": e.on,
-        "message": f"{e.message} / {e.message_en}",
+        "message": e.message_en if is_english(translation.get_language()) else e.message,
     }
 
 

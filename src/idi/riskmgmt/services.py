@@ -116,12 +116,12 @@ def _org(pk: int | Organisation | None, field: str, *, rule: str | None) -> Orga
 
 def _require_lead(actor: Actor, policy: Policy, what: str) -> None:
     if not actor.is_operator and actor.organisation_id != selectors.lead_insurer_id(policy):
-        raise Forbidden(f"仅主承保公司可{what} / only the lead insurer may do this")
+        raise Forbidden(f"仅主承保公司可{what}", "only the lead insurer may do this")
 
 
 def _require_rma(actor: Actor, engagement: Engagement, what: str) -> None:
     if actor.organisation_id != engagement.rma_id:
-        raise Forbidden(f"仅受托风险管理机构可{what} / only the engaged RMA may do this")
+        raise Forbidden(f"仅受托风险管理机构可{what}", "only the engaged RMA may do this")
 
 
 def _require_developer(actor: Actor, project_developer_id: int, what: str) -> None:
@@ -129,7 +129,7 @@ def _require_developer(actor: Actor, project_developer_id: int, what: str) -> No
         actor.organisation_type != OrgType.DEVELOPER
         or actor.organisation_id != project_developer_id
     ):
-        raise Forbidden(f"仅本项目建设单位可{what} / only the project's developer may do this")
+        raise Forbidden(f"仅本项目建设单位可{what}", "only the project's developer may do this")
 
 
 def _lock_engagement(engagement: Engagement) -> Engagement:
@@ -255,7 +255,7 @@ def record_kickoff(
     """风险管理交底会: organised by the developer, held with the RMA; minutes recorded (R-R3)."""
     engagement = _lock_engagement(engagement)
     if actor.organisation_id not in (engagement.rma_id, engagement.project.developer_id):
-        raise Forbidden("仅建设单位或风险管理机构可登记交底会 / developer or RMA only")
+        raise Forbidden("仅建设单位或风险管理机构可登记交底会", "developer or RMA only")
     if engagement.kickoff_held_on is not None:
         raise _refuse("R-R3", "held_on", "交底会已登记", "the kickoff is recorded", Code.DUPLICATE)
     _not_future(held_on, "held_on", "R-R3")
@@ -559,7 +559,7 @@ def dispute_defect(*, actor: Actor, defect: Defect, reason: str) -> Defect:
     defect = _locked_defect(defect)
     parties = selectors.participant_ids(defect.project_id) | {defect.project.developer_id}
     if actor.organisation_id not in parties:
-        raise Forbidden("仅建设单位或参建单位可提出异议 / developer or participants only")
+        raise Forbidden("仅建设单位或参建单位可提出异议", "developer or participants only")
     reason = _text(reason, "reason", rule="R-R6", zh="争议理由", en="the reason")
     return _move(actor, defect, "dispute", note=reason, dispute_reason=reason)
 
@@ -599,7 +599,7 @@ def upload_evidence(*, actor: Actor, defect: Defect, stage: str, upload) -> Evid
     """Before/after photos of a rectification, checked by content (R-R5)."""
     defect = _locked_defect(defect)
     if actor.organisation_id not in (defect.responsible_id, defect.engagement.rma_id):
-        raise Forbidden("仅责任单位或风险管理机构可上传整改资料 / responsible unit or RMA only")
+        raise Forbidden("仅责任单位或风险管理机构可上传整改资料", "responsible unit or RMA only")
     if stage not in EvidenceStage.values:
         raise _refuse("R-R5", "stage", "阶段应为 before 或 after", "stage is before or after")
     if defect.status not in EVIDENCE_STATUSES:
@@ -638,7 +638,7 @@ def rectify_defect(*, actor: Actor, defect: Defect, explanation: str) -> Defect:
     """The responsible unit reports the repair with an explanation and after-photos (R-R5)."""
     defect = _locked_defect(defect)
     if actor.organisation_id is None or actor.organisation_id != defect.responsible_id:
-        raise Forbidden("仅责任单位可提交整改 / only the responsible unit may do this")
+        raise Forbidden("仅责任单位可提交整改", "only the responsible unit may do this")
     explanation = _text(
         explanation, "explanation", rule="R-R5", zh="整改情况说明", en="explanation"
     )
@@ -662,7 +662,7 @@ def supervisor_confirm_defect(*, actor: Actor, defect: Defect) -> Defect:
     defect = _locked_defect(defect)
     supervisors = selectors.participant_ids(defect.project_id, role=ParticipantRole.SUPERVISOR)
     if actor.organisation_id not in supervisors:
-        raise Forbidden("仅本项目监理单位可确认整改 / only the project's supervisor")
+        raise Forbidden("仅本项目监理单位可确认整改", "only the project's supervisor")
     return _move(actor, defect, "supervisor-confirm")
 
 

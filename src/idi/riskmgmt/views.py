@@ -7,8 +7,8 @@ from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from idi.core.errors import RuleViolation
@@ -390,7 +390,8 @@ def final_report(request, pk: int, step: str):
     try:
         service(actor=actor, engagement=engagement)
     except RuleViolation as exc:
-        messages.error(request, f"{exc.rule}：{exc.text}" if exc.rule else exc.text)
+        text = exc.message_for(get_language())
+        messages.error(request, f"{exc.rule}：{text}" if exc.rule else text)
     else:
         messages.success(
             request, _("已审核最终检查报告") if step == "review" else _("已生成最终检查报告")

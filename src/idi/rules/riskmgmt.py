@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from .codes import Code
 from .dates import ONE_DAY, add_days, add_years, days_in_month
 from .errors import RuleViolation
 from .schema import RulePack
@@ -46,7 +47,7 @@ class MonthCompliance:
     short: int
 
 
-def _refuse(field: str, zh: str, en: str, code: str = "invalid") -> RuleViolation:
+def _refuse(field: str, zh: str, en: str, code: str = Code.INVALID) -> RuleViolation:
     return RuleViolation(rule="R-R4", field=field, message=zh, message_en=en, code=code)
 
 
@@ -62,26 +63,33 @@ def check_plan(pack: RulePack, stages: Iterable[PlannedStage]) -> tuple[PlannedS
             known = "、".join(spec.stages)
             raise _refuse(
                 f"{field}.stage",
-                f"未知的施工阶段 {item.stage!r}（可选：{known}）",
-                f"unknown stage {item.stage!r} (one of {', '.join(spec.stages)})",
+                code=Code.UNKNOWN,
+                zh=f"未知的施工阶段 {item.stage!r}（可选：{known}）",
+                en=f"unknown stage {item.stage!r} (one of {', '.join(spec.stages)})",
             )
         if item.stage in seen:
             raise _refuse(
                 f"{field}.stage",
                 f"施工阶段 {item.stage} 重复",
                 f"stage {item.stage} is listed twice",
-                code="duplicate",
+                code=Code.DUPLICATE,
             )
         if item.ends_on < item.starts_on:
             raise _refuse(
                 f"{field}.ends_on",
                 f"阶段 {item.stage} 的结束日期 {item.ends_on} 早于开始日期 {item.starts_on}",
                 f"stage {item.stage} ends ({item.ends_on}) before it starts ({item.starts_on})",
+                Code.OUT_OF_ORDER,
             )
         seen.add(item.stage)
         out.append(item)
     if not out:
-        raise _refuse("stages", "检查计划至少列出一个施工阶段", "a plan lists at least one stage")
+        raise _refuse(
+            "stages",
+            "检查计划至少列出一个施工阶段",
+            "a plan lists at least one stage",
+            Code.REQUIRED,
+        )
     return tuple(sorted(out, key=lambda s: (s.starts_on, spec.stages.index(s.stage))))
 
 
@@ -147,6 +155,7 @@ def check_grade(pack: RulePack, grade: str, *, field: str = "grade") -> str:
         raise RuleViolation(
             rule="R-R5",
             field=field,
+            code=Code.UNKNOWN,
             message=f"未知的缺陷等级 {grade!r}（可选：{known}）",
             message_en=f"unknown grade {grade!r} (one of {', '.join(pack.riskmgmt.grades)})",
         )
