@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import RuleViolation
+from idi.core.limits import Id, PageNumber
 from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
 from idi.fund import selectors, services
@@ -128,8 +129,8 @@ def get_project_fund(request, project: int):
 @router.get("/fund/entries", response=EntryPage, summary="基金分录 / ledger entries")
 def list_entries(
     request,
-    project: int | None = None,
-    page: int = Query(1, ge=1),
+    project: Id | None = None,
+    page: PageNumber = 1,
     limit: int = Query(50, ge=1, le=200),
 ):
     actor = actor_from_request(request)
@@ -210,7 +211,10 @@ def post_reversal(request, entry: int, body: ReverseIn):
 
 @router.get("/fund/cases", response=CasePage, summary="基金使用案件 / fund cases")
 def list_cases(
-    request, state: str = "", page: int = Query(1, ge=1), limit: int = Query(50, ge=1, le=200)
+    request,
+    state: str = Query("", max_length=16),
+    page: PageNumber = 1,
+    limit: int = Query(50, ge=1, le=200),
 ):
     qs = selectors.cases_visible_to(actor_from_request(request), state=state).annotate(
         evidence_count=Count("evidence")
@@ -304,7 +308,7 @@ def post_evidence(request, case: int, file: File[UploadedFile]):
     response=MonthlyReportOut,
     summary="月度基金使用报告 / monthly report to the regulator (R-F6)",
 )
-def get_monthly_report(request, month: str):
+def get_monthly_report(request, month: str = Query(..., max_length=7)):
     try:
         first = date.fromisoformat(f"{month}-01")
     except ValueError:

@@ -7,6 +7,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from idi.core.limits import MAX_TEXT, Id, SignedMoney
+
 
 def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
@@ -54,24 +56,24 @@ class EntryPage(Schema):
 
 
 class ContributionIn(Schema):
-    project: int
-    insurer: int
-    amount: Decimal
+    project: Id
+    insurer: Id
+    amount: SignedMoney
     received_on: date
     reference: str = Field("", max_length=100)
 
 
 class ReplenishmentIn(Schema):
-    project: int
-    amount: Decimal
+    project: Id
+    amount: SignedMoney
     received_on: date
     reference: str = Field("", max_length=100)
 
 
 class TransferIn(Schema):
-    source: int | None = Field(None, description="项目子账户；空为统筹子账户 / null: general")
-    target: int | None = Field(None, description="项目子账户；空为统筹子账户 / null: general")
-    amount: Decimal
+    source: Id | None = Field(None, description="项目子账户；空为统筹子账户 / null: general")
+    target: Id | None = Field(None, description="项目子账户；空为统筹子账户 / null: general")
+    amount: SignedMoney
     booked_on: date
     reason: str = Field(..., max_length=300)
 
@@ -82,19 +84,19 @@ class ReverseIn(Schema):
 
 class CaseIn(Schema):
     kind: Literal["fallback_repair", "structural"]
-    building: int
-    unit: int | None = None
-    category: str
-    event: str = "other"
+    building: Id
+    unit: Id | None = None
+    category: str = Field(..., max_length=32)
+    event: Literal["other", "collapse", "casualty"] = "other"
     occurred_on: date
-    description: str
-    requested_amount: Decimal
+    description: str = Field(..., max_length=MAX_TEXT)
+    requested_amount: SignedMoney
 
 
 class DecisionIn(Schema):
     approved: bool
-    amount: Decimal | None = None
-    reasons: str
+    amount: SignedMoney | None = None
+    reasons: str = Field(..., max_length=MAX_TEXT)
 
 
 class PaymentIn(Schema):
@@ -102,8 +104,8 @@ class PaymentIn(Schema):
 
 
 class DeductionIn(Schema):
-    contractor: int
-    amount: Decimal
+    contractor: Id
+    amount: SignedMoney
 
 
 class CaseOut(Schema):

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden
+from idi.core.limits import check_length
 from idi.core.permissions import Actor
 from idi.core.rulebook import get_rulebook
 from idi.fund.codes import AuditAction, Code
@@ -184,6 +185,7 @@ def create_case(
     """A case of any kind, inside the caller's transaction (the claims track opens R-F3
     advance repairs through it)."""
     rule = CASE_RULE[kind]
+    check_length(FundCase, "description", description)
     _money(requested_amount, field="requested_amount", rule=rule)
     _not_future(occurred_on, "occurred_on")
     if not description.strip():
@@ -283,6 +285,7 @@ def decide_case(
     rule = CASE_RULE[case.kind]
     before = _snapshot(case)
     _move(case, CaseState.APPROVED if approved else CaseState.REFUSED)
+    check_length(FundCase, "reasons", reasons)
     if not reasons.strip():
         raise _refuse(rule, "reasons", Code.INVALID, "请写明审核理由", "the reasons are required")
     if approved:

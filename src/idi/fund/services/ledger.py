@@ -16,6 +16,7 @@ from django.db.models import Case, F, Sum, When
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
+from idi.core.limits import check_length
 from idi.core.permissions import SYSTEM, Actor
 from idi.fund.codes import AuditAction, Code
 from idi.fund.models import (
@@ -318,6 +319,7 @@ def record_contribution_received(
     """The lead insurer's contribution arrived on the fund account (R-F1): from what it owes
     for the project into the project's sub-account."""
     require_institution(actor, zh="登记计提到账", en="record a contribution received")
+    check_length(Entry, "reference", reference)
     _money(amount, rule="R-F1")
     _not_future(received_on, "received_on")
     _book_project_dues(actor, project.pk)
@@ -360,6 +362,7 @@ def record_replenishment(
 ) -> Entry:
     """The developer paid back what the fund spent on its project (R-F3)."""
     require_institution(actor, zh="登记补足到账", en="record a replenishment")
+    check_length(Entry, "reference", reference)
     _money(amount, rule="R-F3")
     _not_future(received_on, "received_on")
     (entry,), _ = _post(
@@ -401,6 +404,7 @@ def transfer(
     """Move money between sub-accounts of the fund account (None is the general sub-account):
     the institution pools the fund (G 5.2 统筹使用) so that a project can draw up to its cap."""
     require_institution(actor, zh="调拨资金", en="transfer between sub-accounts")
+    check_length(Entry, "memo", reason, field="reason")
     _money(amount)
     _not_future(booked_on, "booked_on")
     if (source.pk if source else None) == (target.pk if target else None):
@@ -443,6 +447,7 @@ REVERSIBLE = (
 def reverse_entry(*, actor: Actor, entry: Entry, reason: str) -> Entry:
     """Correct an entry by a reversing entry (R-F6: entries are never edited or deleted)."""
     require_institution(actor, zh="冲正分录", en="reverse an entry")
+    check_length(Entry, "memo", reason, field="reason")
     entry = Entry.objects.select_related("debit", "credit").get(pk=entry.pk)
     if entry.kind not in REVERSIBLE or entry.reverses_id is not None:
         raise _refuse(

@@ -21,6 +21,7 @@ from idi.claims.selectors import is_handler, is_owner_of_unit
 from idi.claims.tracks import Track, TrackAction
 from idi.core import audit, clock
 from idi.core.errors import Forbidden
+from idi.core.limits import MAX_TEXT, check_length
 from idi.core.permissions import Actor
 from idi.fund.codes import AuditAction, Code
 from idi.fund.models import CaseKind, PrePeriodRequest
@@ -77,19 +78,19 @@ AUDIT_ACTIONS = {
 class RepairPlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     agreed_on: date
-    plan: str = Field(..., max_length=4000)
+    plan: str = Field(..., max_length=MAX_TEXT)
 
 
 class FundApplicationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(..., max_length=4000)
+    reason: str = Field(..., max_length=MAX_TEXT)
 
 
 class FundDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     approved: bool
     amount: Decimal | None = None
-    reasons: str = Field(..., max_length=4000)
+    reasons: str = Field(..., max_length=MAX_TEXT)
 
 
 # --- who acts -----------------------------------------------------------------------------------
@@ -263,6 +264,7 @@ def repair_plan(*, actor: Actor, claim: Claim, data: RepairPlanIn) -> Claim:
     _require_status(claim, "repair-plan")
     request = _request(claim)
     plan = (data.plan or "").strip()
+    check_length(PrePeriodRequest, "plan", plan)
     if not plan:
         raise _refuse("R-F2", "plan", Code.INVALID, "请填写维修方案", "the plan is required")
     request.plan_agreed_on = _date(data.agreed_on, "agreed_on", not_before=request.first_request_on)
@@ -319,6 +321,7 @@ def fund_application(*, actor: Actor, claim: Claim, data: FundApplicationIn) -> 
             f"to agree a plan and start the repair: the owner may apply from {opens}",
         )
     reason = (data.reason or "").strip()
+    check_length(PrePeriodRequest, "application_reason", reason, field="reason")
     if not reason:
         raise _refuse("R-F3", "reason", Code.INVALID, "请写明申请理由", "the reason is required")
     request.applied_on = today
@@ -338,6 +341,7 @@ def fund_decision(*, actor: Actor, claim: Claim, data: FundDecisionIn) -> Claim:
     _require_status(claim, "fund-decision")
     request = _request(claim)
     reasons = (data.reasons or "").strip()
+    check_length(PrePeriodRequest, "decision_reasons", reasons, field="reasons")
     if not reasons:
         raise _refuse("R-F3", "reasons", Code.INVALID, "请写明审核理由", "the reasons are required")
     request.decision_reasons = reasons
