@@ -240,3 +240,22 @@ def test_r_f4_withdrawals_stop_at_three_times_the_contribution(fw):
     withdraw(fw, "5185.17")
     assert figures(fw).cap_remaining == Decimal("0.00")
     assert_ledger_consistent()
+
+
+def test_r_f1_r_f3_bank_statement_is_all_or_nothing(fw):
+    services.book_contributions_due()
+    line = services.StatementLine(
+        kind="contribution",
+        project_id=fw.project.pk,
+        insurer_id=fw.lead.org.pk,
+        amount=Decimal("30000.00"),
+        received_on=date(2025, 3, 3),
+        reference="S-1",
+    )
+    assert services.record_bank_statement(actor=fw.gi.actor, lines=[line, line]) == 2
+    assert figures(fw).received == Decimal("60000.00")
+    # The third 30,000 would be more than the insurer still owes (1,728.39): nothing is posted.
+    with nothing_written(), pytest.raises(RuleViolation) as refused:
+        services.record_bank_statement(actor=fw.gi.actor, lines=[line])
+    assert (refused.value.rule, refused.value.code) == ("R-F1", "over_outstanding")
+    assert_ledger_consistent()

@@ -6,7 +6,7 @@ balances; the caller then records its audit event in the same transaction. The a
 is always locked after the accounts, never before.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -202,108 +202,142 @@ def _entry_after(entry: Entry) -> dict:
 # --- contributions (R-F1) ---------------------------------------------------------------------
 
 
-def _booked_for(policy_id: int) -> Decimal:
-    """What the ledger already holds as owed for a policy: owed entries into the receivable
+OWED_SUM = Sum(
+    Case(
+        When(debit__kind=AccountKind.CONTRIBUTION_RECEIVABLE, then=F("amount")),
+        default=-F("amount"),
+    )
+)
+
+
+def _booked_for(policy_ids) -> dict[int, Decimal]:
+    """What the ledger already holds as owed per policy: owed entries into the receivable
     minus adjustments and reversals out of it."""
-    total = Entry.objects.filter(kind=EntryKind.CONTRIBUTION_OWED, policy_id=policy_id).aggregate(
-        s=Sum(
-            Case(
-                When(debit__kind=AccountKind.CONTRIBUTION_RECEIVABLE, then=F("amount")),
-                default=-F("amount"),
-            )
-        )
-    )["s"]
-    return (total or ZERO).quantize(ZERO)
+    rows = (
+        Entry.objects.filter(kind=EntryKind.CONTRIBUTION_OWED, policy_id__in=policy_ids)
+        .order_by()
+        .values("policy_id")
+        .annotate(s=OWED_SUM)
+        .values_list("policy_id", "s")
+    )
+    return {policy_id: total.quantize(ZERO) for policy_id, total in rows}
 
 
-def _book_due(actor: Actor, due: FundContributionDue) -> Entry | None:
-    """Bring the ledger to what underwriting records as owed for one policy (R-F1): at issue
-    the whole contribution; after a change of contract price, the difference."""
-    booked = _booked_for(due.policy_id)
-    if booked == due.amount:
-        return None
-    project_id = due.policy.permit.project_id
-    receivable = account(AccountKind.CONTRIBUTION_RECEIVABLE, project_id, due.insurer_id)
-    contributions = account(AccountKind.CONTRIBUTIONS, project_id)
-    difference = due.amount - booked
-    debit, credit = (receivable, contributions) if difference > 0 else (contributions, receivable)
-    (entry,), _ = _post(
-        actor,
+def accounts(keys: Iterable[tuple[str, int | None, int | None]]) -> dict[tuple, Account]:
+    """The accounts for (kind, project id, organisation id) keys, created where missing, in
+    three queries whatever their number."""
+    wanted = {
+        f"{kind}:{project or '-'}:{org or '-'}": (kind, project, org) for kind, project, org in keys
+    }
+    Account.objects.bulk_create(
         [
+            Account(kind=kind, project_id=project, organisation_id=org, key=key)
+            for key, (kind, project, org) in wanted.items()
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    found = Account.objects.in_bulk(list(wanted), field_name="key")
+    return {wanted[key]: acc for key, acc in found.items()}
+
+
+def _book_dues(actor: Actor, dues: list[FundContributionDue]) -> list[Entry]:
+    """Bring the ledger to what underwriting records as owed for each policy (R-F1): at issue
+    the whole contribution; after a change of contract price, the difference. One posting and
+    one audit event for all of them; the caller holds the due rows locked."""
+    booked = _booked_for([due.policy_id for due in dues])
+    pending = [due for due in dues if booked.get(due.policy_id, ZERO) != due.amount]
+    if not pending:
+        return []
+    keys = set()
+    for due in pending:
+        project_id = due.policy.permit.project_id
+        keys.add((AccountKind.CONTRIBUTION_RECEIVABLE, project_id, due.insurer_id))
+        keys.add((AccountKind.CONTRIBUTIONS, project_id, None))
+    found = accounts(keys)
+    postings = []
+    for due in pending:
+        project_id = due.policy.permit.project_id
+        receivable = found[(AccountKind.CONTRIBUTION_RECEIVABLE, project_id, due.insurer_id)]
+        contributions = found[(AccountKind.CONTRIBUTIONS, project_id, None)]
+        already = booked.get(due.policy_id, ZERO)
+        difference = due.amount - already
+        debit, credit = (
+            (receivable, contributions) if difference > 0 else (contributions, receivable)
+        )
+        postings.append(
             Posting(
                 kind=EntryKind.CONTRIBUTION_OWED,
                 debit=debit,
                 credit=credit,
                 amount=abs(difference),
-                booked_on=due.due_since if booked == 0 else clock.today(),
+                booked_on=due.due_since if already == 0 else clock.today(),
                 memo=f"{due.policy.number} 计提 0.05% / R-F1",
                 policy_id=due.policy_id,
             )
-        ],
-    )
+        )
+    entries, _ = _post(actor, postings)
     audit.record(
         actor=actor,
         action=AuditAction.BOOK_CONTRIBUTION_DUE,
-        obj=entry,
-        before={"booked": str(booked)},
-        after={**_entry_after(entry), "policy": due.policy_id, "owed": str(due.amount)},
+        object_type="fund.entry",
+        object_id=entries[0].pk,
+        after={
+            "entries": [e.pk for e in entries],
+            "policies": [due.policy_id for due in pending],
+            "owed": [str(due.amount) for due in pending],
+        },
     )
-    return entry
+    return entries
+
+
+def _locked_dues(**filters) -> list[FundContributionDue]:
+    return list(
+        FundContributionDue.objects.select_for_update(of=("self",))
+        .select_related("policy__permit")
+        .filter(**filters)
+        .order_by("pk")
+    )
 
 
 def _book_project_dues(actor: Actor, project_id: int) -> None:
-    dues = (
-        FundContributionDue.objects.select_for_update(of=("self",))
-        .select_related("policy__permit")
-        .filter(policy__permit__project_id=project_id)
-        .order_by("pk")
-    )
-    for due in dues:
-        _book_due(actor, due)
+    _book_dues(actor, _locked_dues(policy__permit__project_id=project_id))
 
 
-def book_contributions_due(*, actor: Actor = SYSTEM) -> int:
+SWEEP_BATCH = 1000
+
+
+def book_contributions_due(*, actor: Actor = SYSTEM, batch_size: int = SWEEP_BATCH) -> int:
     """The sweep that books every contribution underwriting recorded as owed at issue (or
-    changed since); idempotent, and on PostgreSQL workers skip each other's rows."""
-    booked = dict(
-        Entry.objects.filter(kind=EntryKind.CONTRIBUTION_OWED)
-        .values("policy")
-        .annotate(
-            s=Sum(
-                Case(
-                    When(debit__kind=AccountKind.CONTRIBUTION_RECEIVABLE, then=F("amount")),
-                    default=-F("amount"),
-                )
-            )
-        )
-        .values_list("policy", "s")
-    )
-    booked = {policy: total.quantize(ZERO) for policy, total in booked.items()}
-    pending = [
-        pk
-        for pk, policy_id, amount in FundContributionDue.objects.values_list(
-            "pk", "policy_id", "amount"
-        )
-        if booked.get(policy_id, ZERO) != amount
-    ]
-    changed = 0
-    for pk in pending:
+    changed since), a batch per transaction; idempotent, and on PostgreSQL workers skip each
+    other's rows. Returns how many entries it posted."""
+    owed = list(FundContributionDue.objects.order_by("pk").values_list("pk", "policy_id", "amount"))
+    booked: dict[int, Decimal] = {}
+    for start in range(0, len(owed), 5000):
+        booked.update(_booked_for([policy for _, policy, _ in owed[start : start + 5000]]))
+    pending = [pk for pk, policy, amount in owed if booked.get(policy, ZERO) != amount]
+    posted = 0
+    for start in range(0, len(pending), batch_size):
         with transaction.atomic():
-            due = (
+            dues = list(
                 FundContributionDue.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("policy__permit")
-                .filter(pk=pk)
-                .first()
+                .filter(pk__in=pending[start : start + batch_size])
+                .order_by("pk")
             )
-            if due is None:
-                continue
             try:
                 with transaction.atomic():
-                    changed += _book_due(actor, due) is not None
+                    posted += len(_book_dues(actor, dues))
             except RuleViolation:
-                # A lowered contribution already paid in full: the institution settles it.
-                continue
-    return changed
+                # A lowered contribution already paid in full cannot be booked with the rest:
+                # each due alone, and the one that cannot waits for the institution.
+                for due in dues:
+                    try:
+                        with transaction.atomic():
+                            posted += len(_book_dues(actor, [due]))
+                    except RuleViolation:
+                        continue
+    return posted
 
 
 @transaction.atomic
@@ -512,37 +546,35 @@ def record_bank_statement(*, actor: Actor, lines: Sequence[StatementLine]) -> in
             "pk", "developer_id"
         )
     )
-    accounts: dict[tuple, Account] = {}
-
-    def cached(kind: str, project_id: int, org_id: int | None = None) -> Account:
-        if (kind, project_id, org_id) not in accounts:
-            accounts[(kind, project_id, org_id)] = account(kind, project_id, org_id)
-        return accounts[(kind, project_id, org_id)]
-
-    postings = []
     for number, line in enumerate(lines, start=1):
         _money(line.amount, field=f"lines.{number}.amount")
+        check_length(Entry, "reference", line.reference, field=f"lines.{number}.reference")
         if line.project_id not in developers:
             raise _refuse(
                 None, f"lines.{number}.project", Code.INVALID, "项目不存在", "no such project"
             )
+
+    def source(line: StatementLine) -> tuple[str, int, int | None]:
         if line.kind == "contribution":
-            source = cached(AccountKind.CONTRIBUTION_RECEIVABLE, line.project_id, line.insurer_id)
-            kind = EntryKind.CONTRIBUTION_RECEIVED
-        else:
-            developer_id = developers[line.project_id]
-            source = cached(AccountKind.REPLENISHMENT_RECEIVABLE, line.project_id, developer_id)
-            kind = EntryKind.REPLENISHMENT_RECEIVED
-        postings.append(
-            Posting(
-                kind=kind,
-                debit=cached(AccountKind.PROJECT, line.project_id),
-                credit=source,
-                amount=line.amount,
-                booked_on=line.received_on,
-                reference=line.reference,
-            )
+            return (AccountKind.CONTRIBUTION_RECEIVABLE, line.project_id, line.insurer_id)
+        return (AccountKind.REPLENISHMENT_RECEIVABLE, line.project_id, developers[line.project_id])
+
+    keys = {source(line) for line in lines}
+    keys |= {(AccountKind.PROJECT, line.project_id, None) for line in lines}
+    found = accounts(keys)
+    postings = [
+        Posting(
+            kind=EntryKind.CONTRIBUTION_RECEIVED
+            if line.kind == "contribution"
+            else EntryKind.REPLENISHMENT_RECEIVED,
+            debit=found[(AccountKind.PROJECT, line.project_id, None)],
+            credit=found[source(line)],
+            amount=line.amount,
+            booked_on=line.received_on,
+            reference=line.reference,
         )
+        for line in lines
+    ]
     entries, _ = _post(actor, postings)
     total = sum((p.amount for p in postings), ZERO)
     audit.record(
