@@ -32,6 +32,7 @@ from .results import (
     Window,
 )
 from .schema import RulePack
+from .terms import check_signed_before_start
 
 __all__ = [
     "BUILTIN_PACK_DIR",
@@ -56,6 +57,7 @@ __all__ = [
     "check_lead_qualifications",
     "check_risk_management_fee",
     "check_shares",
+    "check_signed_before_start",
     "deadline",
     "eval_line",
     "eval_lines",

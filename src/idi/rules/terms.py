@@ -1,0 +1,30 @@
+"""The terms of a policy and when it must be signed (Art. 7 R-U3, Art. 5 R-C1)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .errors import RuleViolation
+
+__all__ = ["check_signed_before_start"]
+
+
+def check_signed_before_start(*, issued_on: date | None, started_on: date) -> None:
+    """R-U3: the policy is signed before construction starts, so construction starts after the
+    day of issue; a policy not issued yet means construction may not start."""
+    if issued_on is None:
+        raise RuleViolation(
+            rule="R-U3",
+            field="construction_started_on",
+            message="保单尚未签发：保险合同须在开工前签订，签发后才能登记开工",
+            message_en="the policy is not issued yet: it must be signed before construction "
+            "starts, so construction is recorded only after issue",
+        )
+    if started_on <= issued_on:
+        raise RuleViolation(
+            rule="R-U3",
+            field="construction_started_on",
+            message=f"工程已于 {started_on} 开工：保险合同须在开工前签订（签发日期：{issued_on}）",
+            message_en=f"construction started on {started_on}: the policy must be signed before "
+            f"construction starts (issued on {issued_on})",
+        )
