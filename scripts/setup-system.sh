@@ -6,7 +6,10 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# Capture first: under pipefail, `fc-list | grep -q` fails whenever grep exits early and
+# fc-list dies of SIGPIPE, so present fonts would read as missing.
+fonts=$(fc-list : family 2>/dev/null || true)
+grep -q "Noto Sans CJK" <<<"$fonts" || need+=(fonts-noto-cjk)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi

@@ -19,3 +19,14 @@ def _database_engine_check(request, django_db_blocker):
         pytest.exit(f"--require-postgres: DATABASE_URL points at {connection.vendor}", returncode=1)
     with django_db_blocker.unblock():
         connection.ensure_connection()
+
+
+# Argon2 costs tens of milliseconds per password by design; the suite creates hundreds of
+# accounts. Tests of the hasher itself mark themselves `production_hasher`.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(request, settings):
+    if request.node.get_closest_marker("production_hasher") is None:
+        settings.PASSWORD_HASHERS = FAST_HASHERS

@@ -26,7 +26,9 @@ def test_underwriting_registers_the_policy_state_sweep():
 @pytest.mark.django_db
 def test_idi_sweep_runs_every_registered_sweep(monkeypatch, capsys):
     monkeypatch.setitem(
-        registry._providers, Hook.SWEEPS, [("one / 一", lambda: 0), ("two / 二", lambda: 3)]
+        registry._providers,
+        Hook.SWEEPS,
+        [("one / 一", lambda *, actor: 0), ("two / 二", lambda *, actor: 3)],
     )
     call_command("sweep")
     assert capsys.readouterr().out.splitlines() == ["one / 一: 0", "two / 二: 3"]

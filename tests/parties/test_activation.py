@@ -97,6 +97,7 @@ def test_login_page_links_to_activation():
     assert "购房业主首次登录请先激活账号" in answer.content.decode()
 
 
+@pytest.mark.production_hasher
 def test_owner_activates_signs_in_with_id_number_and_sees_its_home(owner):
     client = Client()
     answer = _activate(client, id_number=ID_NUMBER.lower())

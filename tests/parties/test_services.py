@@ -195,6 +195,7 @@ def test_R_O3_declare_relationship_and_refuse_self_and_duplicate(org, member):
     assert (OrganisationRelationship.objects.count(), audit_count()) == before
 
 
+@pytest.mark.production_hasher
 def test_R_O3_create_user_hashes_with_argon2_and_audits_without_the_password(org):
     """R-O3: the account is audited; the password is stored as an Argon2 hash only."""
     insurer = org("insurer")

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from uw_helpers import (
+    JPEG_BYTES,
     PDF_BYTES,
     PNG_BYTES,
     assert_api_refused,
@@ -51,7 +52,7 @@ def _issue_api(world, policy):
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
         ("plan.png", PNG_BYTES, "image/png"),
-        ("plan.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 32, "image/jpeg"),
+        ("plan.jpg", JPEG_BYTES, "image/jpeg"),
     ],
 )
 def test_upload_accepts_pdf_docx_png_jpeg_by_content(world, name, content, content_type):

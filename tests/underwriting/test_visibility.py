@@ -232,3 +232,30 @@ def test_pages_render_for_each_party(world):
     assert "1851851.84" not in owner_page
     assert world.developer.client().get(reverse("underwriting:list")).status_code == 200
     assert world.contractor.client().get(reverse("underwriting:notices")).status_code == 200
+
+
+def test_unit_coverage_api_is_404_for_an_owner_of_another_unit_of_the_same_policy(world):
+    """An owner sees the cover of the unit it bought, and of no other unit under the same
+    permit and policy (404, as GET /units/{id} answers): visibility of a unit comes from the
+    unit, not from whether the actor may see the policy."""
+    issued(world)
+    sell(world.unit, world.owner)
+    sell(world.unit2, world.other_owner)
+    client = world.owner.client()
+    assert client.get(f"/api/v1/units/{world.unit.pk}/coverage").status_code == 200
+    assert client.get(f"/api/v1/units/{world.unit2.pk}").status_code == 404
+    assert client.get(f"/api/v1/units/{world.unit2.pk}/coverage").status_code == 404
+    with pytest.raises(NotFound):
+        selectors.policy_for_unit(world.owner.actor, world.unit2)
+
+
+def test_unit_coverage_follows_the_unit_and_the_policy_selectors(world):
+    """A participant sees the project's units but no policy: the unit answers, without cover.
+    The lead insurer and the district regulator see both."""
+    issued(world)
+    url = f"/api/v1/units/{world.unit.pk}/coverage"
+    assert world.contractor.client().get(url).json() == []
+    assert len(world.lead.client().get(url).json()) >= 4
+    assert len(world.reg_binjiang.client().get(url).json()) >= 4
+    assert world.reg_xihu.client().get(url).status_code == 404
+    assert world.outsider.client().get(url).status_code == 404

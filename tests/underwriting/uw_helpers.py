@@ -6,7 +6,9 @@ underwriting does goes through its services, its API or its pages.
 """
 
 import io
+import struct
 import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -49,7 +51,27 @@ FUND_CONTRIBUTION = Decimal("61728.39")
 MIN_RM_FEE = Decimal("277777.78")
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+# A real 1×1 grey PNG and a structurally complete JPEG (uploads are checked beyond magic bytes).
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n"
+    + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+    + _png_chunk(b"IDAT", zlib.compress(b"\x00\x80"))
+    + _png_chunk(b"IEND", b"")
+)
+JPEG_BYTES = (
+    b"\xff\xd8"
+    + b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    + b"\xff\xc0\x00\x0b\x08\x00\x01\x00\x01\x01\x01\x11\x00"
+    + b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00"
+    + b"\x7f\x00"
+    + b"\xff\xd9"
+)
 
 
 _uscc_counter = iter(range(10_000, 99_999))

@@ -7,7 +7,9 @@ the same shape the `idi` command line prints with --json.
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from idi.claims.api import router as claims_router
 from idi.core.errors import Forbidden, NotFound, RuleViolation
+from idi.notifications.api import router as notifications_router
 from idi.parties.api import router as parties_router
 from idi.projects.api import router as projects_router
 from idi.public.api import router as rules_router
@@ -66,3 +68,5 @@ api.add_router("/rules/", rules_router, tags=["rules"])
 api.add_router("/", parties_router, tags=["parties"])
 api.add_router("/", projects_router, tags=["projects"])
 api.add_router("/", underwriting_router, tags=["underwriting"])
+api.add_router("/", claims_router, tags=["claims"])
+api.add_router("/", notifications_router, tags=["notifications"])

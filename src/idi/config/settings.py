@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "idi.public",
     "idi.parties",
     "idi.projects",
+    "idi.notifications",
     "idi.underwriting",
+    "idi.claims",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "idi.core.navigation.navigation",
+                "idi.notifications.context.unread",
             ],
         },
     },
@@ -149,6 +152,15 @@ IDI_RULE_PACK_DIRS = [p for p in os.environ.get("IDI_RULE_PACK_DIRS", "").split(
 IDI_CALENDAR_DIR = os.environ.get("IDI_CALENDAR_DIR") or (
     str(VAR_DIR / "calendar") if (VAR_DIR / "calendar").is_dir() else None
 )
+
+# Where notifications go besides the in-app inbox; e-mail and SMS senders plug in here.
+IDI_NOTIFICATION_SENDERS = [
+    p
+    for p in os.environ.get(
+        "IDI_NOTIFICATION_SENDERS", "idi.notifications.senders.ConsoleSender"
+    ).split(",")
+    if p
+]
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("idi.parties.urls")),
     path("projects/", include("idi.projects.urls")),
     path("policies/", include("idi.underwriting.urls")),
+    path("inbox/", include("idi.notifications.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

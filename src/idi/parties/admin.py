@@ -2,6 +2,7 @@
 services (RULES.md R-O3) — the pages under /orgs/ and the API — never through a bare save()."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from idi.parties.models import InsurerQualification, Organisation, OrganisationRelationship, Profile
 
@@ -51,3 +52,16 @@ class ProfileAdmin(ReadOnlyAdmin):
     list_display = ("user", "organisation", "roles", "real_name")
     search_fields = ("user__username", "real_name", "organisation__name")
     exclude = ("id_number", "phone")
+
+
+# Django's own user admin can set any user's password, an owner's included; here accounts are
+# only read. Members get theirs from their administrator (`create_user`); owners set their own
+# at activation and nobody else ever does.
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserAdmin(ReadOnlyAdmin):
+    list_display = ("username", "first_name", "is_active", "is_staff", "last_login")
+    search_fields = ("username", "first_name")
+    fields = ("username", "first_name", "is_active", "is_staff", "last_login", "date_joined")

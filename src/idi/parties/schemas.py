@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from idi.parties.models import District, OrgType, RelationshipKind, Role
 
@@ -118,11 +119,15 @@ class MemberOut(Schema):
 
 
 class OwnerIn(Schema):
+    """No password: only the owner sets one, at activation (`/activate/`). A body that sends
+    one, or any other unknown field, is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
     real_name: str = Field(..., max_length=100)
     id_number: str = Field(..., description="18 位居民身份证号码")
     phone: str = Field(..., description="11 位手机号")
     username: str | None = Field(None, max_length=150)
-    password: str | None = Field(None, description="none: the owner sets one later")
 
 
 class OwnerOut(Schema):

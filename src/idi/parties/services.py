@@ -34,6 +34,7 @@ from idi.parties.validators import (
     id_number_problem,
     mobile_problem,
     normalise_id_number,
+    person_name_problem,
     uscc_problem,
 )
 
@@ -130,6 +131,9 @@ def register_organisation(
     if problem:
         raise _problem("uscc", "统一社会信用代码", "credit code:", problem)
     district = _clean_district(org_type=org_type, district=district.strip())
+    problem = person_name_problem(contact_name.strip())
+    if problem:
+        raise _problem("contact_name", "联系人", "contact name:", problem)
     if Organisation.objects.filter(uscc=uscc).exists():
         raise _violation(
             "uscc", f"统一社会信用代码 {uscc} 已登记", f"credit code {uscc} is already registered"
@@ -188,6 +192,9 @@ def update_organisation(
         raise _violation("name", "单位名称不能为空", "the name is required")
     if "district" in changes:
         _clean_district(org_type=org.org_type, district=changes["district"])
+    problem = person_name_problem(changes.get("contact_name", ""))
+    if problem:
+        raise _problem("contact_name", "联系人", "contact name:", problem)
     if not changes:
         return org
     before = _organisation_state(org)
@@ -375,6 +382,9 @@ def create_user(
             f"角色 {', '.join(wrong)} 不适用于{organisation.get_org_type_display()}",
             f"role(s) {', '.join(wrong)} do not fit a {organisation.org_type}",
         )
+    problem = person_name_problem(real_name.strip())
+    if problem:
+        raise _problem("real_name", "姓名", "name:", problem)
     user = get_user_model()(
         username=_clean_username(username), first_name=real_name.strip(), email=email.strip()
     )
@@ -410,6 +420,9 @@ def clean_owner_identity(*, real_name: str, id_number: str, phone: str) -> tuple
     phone = phone.strip()
     if not real_name:
         raise _violation("real_name", "业主姓名不能为空", "the owner's name is required")
+    problem = person_name_problem(real_name)
+    if problem:
+        raise _problem("real_name", "业主姓名", "owner's name:", problem)
     problem = id_number_problem(id_number)
     if problem:
         raise _problem("id_number", "身份证号", "ID number:", problem)
@@ -441,11 +454,11 @@ def register_owner(
     id_number: str,
     phone: str,
     username: str | None = None,
-    password: str | None = None,
 ):
     """登记业主: an owner is a user without an organisation, known by its ID number.
 
-    Without a password the account cannot log in until the owner sets one.
+    The account has no usable password: only the owner sets one, proving who it is
+    (`activate_owner`); nobody who registers an owner can ever log in as it.
     """
     if not may_register_owners(actor):
         raise Forbidden(
@@ -463,7 +476,7 @@ def register_owner(
         username=_clean_username(username) if username else new_owner_username(),
         first_name=real_name,
     )
-    _set_password(user, password)
+    user.set_unusable_password()
     user.save()
     Profile.objects.create(
         user=user, roles=[Role.OWNER], real_name=real_name, id_number=id_number, phone=phone

@@ -6,6 +6,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from idi.core.spreadsheets import formula_like
+
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -71,4 +73,15 @@ MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 def mobile_problem(phone: str) -> str | None:
     if not MOBILE_RE.fullmatch(phone):
         return "应为 11 位手机号 / must be an 11-digit mobile number"
+    return None
+
+
+def person_name_problem(name: str) -> str | None:
+    """Why text cannot be a person's name, or None. Names never start with a formula character
+    (= + - @) or hold control characters: such text is an attack on the spreadsheets the name
+    will be exported to (core.spreadsheets), not a name."""
+    if formula_like(name):
+        return "不能以 = + - @ 开头 / must not start with = + - @"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "含控制字符 / contains control characters"
     return None

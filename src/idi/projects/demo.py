@@ -19,10 +19,11 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from idi.core.permissions import ANONYMOUS
 from idi.parties import demo as parties_demo
 from idi.parties.models import Profile
 from idi.parties.selectors import actor_for_user
-from idi.parties.services import register_owner
+from idi.parties.services import activate_owner, register_owner
 from idi.parties.validators import id_number_check_char
 from idi.projects import services
 from idi.projects.models import Project
@@ -162,8 +163,9 @@ def _finish_and_sell(actor, project, *, password: str) -> None:
                 id_number=person_id(n),
                 phone=phone,
                 username=username,
-                password=password,
             )
+            # As every owner does: the buyer, not the developer, sets its password.
+            activate_owner(actor=ANONYMOUS, id_number=person_id(n), phone=phone, password=password)
     services.import_units(
         actor=actor,
         project=project,

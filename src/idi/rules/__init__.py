@@ -9,7 +9,7 @@ from .calendar import WorkCalendar, load_calendar, read_holiday_file, seed_calen
 from .coinsurance import LeadQualifications, check_lead_qualifications, check_shares
 from .coverage import assess, window
 from .dates import add_days, add_months, add_years
-from .deadlines import deadline
+from .deadlines import deadline, stricter_deadline
 from .errors import PackError, RuleViolation
 from .money import (
     check_risk_management_fee,
@@ -75,5 +75,6 @@ __all__ = [
     "run_query",
     "seed_calendar",
     "split_by_shares",
+    "stricter_deadline",
     "window",
 ]

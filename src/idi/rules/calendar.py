@@ -61,6 +61,16 @@ class WorkCalendar:
         """The first working day strictly after `day`."""
         return self.roll_forward(day + ONE_DAY)[0]
 
+    def working_days_before(self, day: date, n: int) -> date:
+        """The n-th working day before `day` (not counting `day` itself): when a reminder is
+        due so that n working days remain for the act."""
+        found = 0
+        while found < n:
+            day -= ONE_DAY
+            if not self.is_rest_day(day):
+                found += 1
+        return day
+
     def years(self) -> list[tuple[int, str]]:
         return sorted(self.sources.items())
 

@@ -7,6 +7,7 @@ a provisional answer (R-T5) is recomputed once the operator loads that year's no
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from .calendar import WorkCalendar
@@ -15,7 +16,7 @@ from .errors import RuleViolation
 from .results import Deadline
 from .schema import DeadlineSpec, RulePack
 
-__all__ = ["deadline", "deadline_spec"]
+__all__ = ["deadline", "deadline_spec", "stricter_deadline"]
 
 
 def deadline_spec(pack: RulePack, kind: str) -> DeadlineSpec:
@@ -48,3 +49,39 @@ def deadline(pack: RulePack, calendar: WorkCalendar, kind: str, from_date: date)
         return Deadline(kind, from_date, due, None, False)
     moved, provisional = calendar.roll_forward(due)
     return Deadline(kind, from_date, moved, due if moved != due else None, provisional)
+
+
+def stricter_deadline(
+    pack: RulePack,
+    calendar: WorkCalendar,
+    kind: str,
+    from_date: date,
+    committed_days: int | None,
+) -> Deadline:
+    """R-U13: the earlier of the legal due date and the insurer's committed one.
+
+    The committed time counts like the legal one (same unit, R-T1 and R-T3); `basis` says which
+    of the two applies. Without a commitment, or with one that is not stricter, the law applies.
+    """
+    legal = deadline(pack, calendar, kind, from_date)
+    spec = deadline_spec(pack, kind)
+    if committed_days is None or committed_days >= spec.count:
+        return legal
+    if committed_days < 0:
+        raise RuleViolation(
+            rule="R-U13",
+            field="committed_days",
+            message=f"承诺时限不能为负数（当前：{committed_days}）",
+            message_en=f"a committed time cannot be negative (got: {committed_days})",
+        )
+    last = add(from_date, committed_days, spec.unit)
+    moved, provisional = calendar.roll_forward(last) if spec.act else (last, False)
+    if moved >= legal.due:
+        return legal
+    return replace(
+        legal,
+        due=moved,
+        moved_from=last if moved != last else None,
+        provisional=provisional,
+        basis="policy",
+    )

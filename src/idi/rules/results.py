@@ -55,13 +55,17 @@ class Assessment:
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    """A due date. `moved_from` is the last day before R-T3 moved it; `provisional` per R-T5."""
+    """A due date. `moved_from` is the last day before R-T3 moved it; `provisional` per R-T5.
+
+    `basis` is "policy" when the insurer's committed time (R-U13) is stricter than the law.
+    """
 
     kind: str
     from_date: date
     due: date
     moved_from: date | None
     provisional: bool
+    basis: Literal["legal", "policy"] = "legal"
 
     @property
     def due_at(self) -> datetime:

@@ -19,6 +19,7 @@ from idi.core.rulebook import get_rulebook
 from idi.parties.models import District, Organisation, OrgType
 from idi.parties.selectors import last_complete_year, lead_qualifications_for
 from idi.projects.models import ConstructionPermit, Participant, Project, Sale, Unit
+from idi.projects.selectors import units_visible_to
 from idi.rules import (
     RulePack,
     Share,
@@ -406,22 +407,16 @@ def units_owned_by(actor: Actor) -> QuerySet[Unit]:
     )
 
 
-def _unit_visible(actor: Actor, unit: Unit) -> bool:
-    if sees_everything(actor):
-        return True
-    if Sale.objects.filter(unit=unit, buyers=actor.user_id).exists():
-        return True
-    return policies_visible_to(actor).filter(permit_id=unit.building.permit_id).exists()
-
-
 def policy_for_unit(actor: Actor, unit: Unit) -> Policy | None:
     """The issued policy covering the unit (building → permit → policy), or None while there
-    is none. An actor who may not see the unit gets NotFound."""
-    if not _unit_visible(actor, unit):
+    is none or the actor may not see it. An actor who may not see the unit gets NotFound: the
+    unit's visibility comes from the units selector, never from whether the actor may see the
+    policy (an owner sees the policy through one unit and must not reach the others)."""
+    if not units_visible_to(actor).filter(pk=unit.pk).exists():
         raise NotFound("unit")
     return (
-        Policy.objects.filter(permit_id=unit.building.permit_id, state__in=COVERING_STATES)
-        .select_related("permit__project")
+        policies_visible_to(actor)
+        .filter(permit_id=unit.building.permit_id, state__in=COVERING_STATES)
         .first()
     )
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from idi.core.permissions import SYSTEM
 from idi.core.registry import Hook, providers
 
 
@@ -10,4 +11,4 @@ class Command(BaseCommand):
         # Each app registers its periodic duties (Hook.SWEEPS); each is idempotent, safe on
         # several workers at once, and returns how many records it changed.
         for label, sweep in providers(Hook.SWEEPS):
-            self.stdout.write(f"{label}: {sweep()}")
+            self.stdout.write(f"{label}: {sweep(actor=SYSTEM)}")

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class ClaimsConfig(AppConfig):
+    name = "idi.claims"
+    label = "claims"
+    verbose_name = "理赔 / Claims"
+
+    def ready(self) -> None:
+        from idi.claims import selectors, services
+        from idi.core.registry import Hook, provide
+        from idi.notifications.owners import OwnerType, register_owner
+
+        register_owner(
+            OwnerType(
+                label=selectors.OWNER_LABEL,
+                recipients=selectors.deadline_recipients,
+                describe=selectors.describe_claims,
+                changed=services.refresh_next_due,
+            )
+        )
+        provide(Hook.SWEEPS, ("emergency repairs / 应急维修", services.sweep_emergencies))
+        provide(Hook.TASKS, selectors.tasks_for)

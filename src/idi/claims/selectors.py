@@ -1,0 +1,456 @@
+"""Reads of claims that depend on who asks.
+
+Visibility (RULES R-O1, issue 10): an owner sees the claims on the units it bought; an insurer
+the claims on policies where it holds a share (and those routed to it); a developer the claims
+on its projects' units; a district regulator its district; the city regulator, the guarantee
+institution and the operator every claim; an appraiser the claims whose dispute it decides.
+Everyone else sees nothing, and a claim the actor may not see is "not found".
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet, Sum
+
+from idi.claims.models import (
+    Claim,
+    ClaimPayment,
+    ClaimPaymentShare,
+    ClaimStatus,
+    Dispute,
+    InsuranceNotice,
+    Repair,
+)
+from idi.claims.tracks import get_track
+from idi.core import clock
+from idi.core.errors import NotFound
+from idi.core.permissions import Actor
+from idi.notifications.models import Deadline
+from idi.parties.models import District, Organisation, OrgType, Profile, Role
+from idi.projects.models import Sale, Unit
+from idi.underwriting.models import Policy, PolicyShare
+from idi.underwriting.selectors import (
+    COVERING_STATES,
+    coverage_lines,
+    lead_share,
+    pack_of,
+    sees_everything,
+)
+
+OWNER_LABEL = "claims.claim"
+HANDLER_ROLES = (Role.CLAIMS_HANDLER, Role.ORG_ADMIN)
+
+
+def is_owner_of_unit(actor: Actor, unit_id: int) -> bool:
+    return (
+        actor.user_id is not None
+        and Sale.objects.filter(unit_id=unit_id, buyers=actor.user_id).exists()
+    )
+
+
+def claims_visible_to(actor: Actor) -> QuerySet[Claim]:
+    qs = Claim.objects.select_related("unit__building", "unit__project", "routed_org")
+    if actor.user_id is None:
+        return qs.none()
+    if sees_everything(actor):
+        return qs
+    visible = Q(unit__in=Unit.objects.filter(sale__buyers=actor.user_id).values("pk"))
+    org, kind = actor.organisation_id, actor.organisation_type
+    if org is not None:
+        if kind == OrgType.REGULATOR and actor.district:
+            visible |= Q(unit__project__district=actor.district)
+        elif kind == OrgType.DEVELOPER:
+            visible |= Q(unit__project__developer_id=org)
+        elif kind == OrgType.INSURER:
+            visible |= Q(policy__in=PolicyShare.objects.filter(insurer_id=org).values("policy_id"))
+            visible |= Q(routed_org_id=org)
+        elif kind == OrgType.APPRAISER:
+            visible |= Q(pk__in=Dispute.objects.filter(appraiser_id=org).values("claim_id"))
+    return qs.filter(visible)
+
+
+def get_claim(*, actor: Actor, pk: int) -> Claim:
+    claim = claims_visible_to(actor).filter(pk=pk).first()
+    if claim is None:
+        raise NotFound("claim")
+    return claim
+
+
+def search_claims(
+    *,
+    actor: Actor,
+    status: str = "",
+    overdue: bool = False,
+    unit: int | None = None,
+    policy: int | None = None,
+) -> QuerySet[Claim]:
+    """The API list: newest first, filtered as asked."""
+    qs = claims_visible_to(actor)
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(is_open=True, next_due__lt=clock.today())
+    if unit is not None:
+        qs = qs.filter(unit_id=unit)
+    if policy is not None:
+        qs = qs.filter(policy_id=policy)
+    return qs.order_by("-id")
+
+
+def queue_for(actor: Actor) -> QuerySet[Claim]:
+    """The handling organisation's queue: open claims routed to it, the earliest due first (so
+    overdue claims lead), claims without a running clock last."""
+    if actor.organisation_id is None:
+        return Claim.objects.none()
+    return (
+        Claim.objects.filter(routed_org_id=actor.organisation_id, is_open=True)
+        .select_related("unit__building", "unit__project")
+        .order_by(F("next_due").asc(nulls_last=True), "id")
+    )
+
+
+def oversight_list(actor: Actor, *, which: str) -> QuerySet[Claim]:
+    """R-O1: what a regulator sees without asking: overdue claims, or refused ones."""
+    if actor.organisation_type != OrgType.REGULATOR and not sees_everything(actor):
+        return Claim.objects.none()
+    qs = claims_visible_to(actor)
+    if which == "refused":
+        return qs.filter(status__in=(ClaimStatus.NOT_COVERED, ClaimStatus.REFUSED)).order_by("-id")
+    return qs.filter(is_open=True, next_due__lt=clock.today()).order_by("next_due", "id")
+
+
+def units_to_file_for(actor: Actor) -> QuerySet[Unit]:
+    """The units the actor may file a claim on: its own, or (on the owner's behalf) a sold unit
+    of the developer's projects or of the insurer's policies."""
+    if actor.user_id is None:
+        return Unit.objects.none()
+    mine = Q(sale__buyers=actor.user_id)
+    if actor.organisation_type == OrgType.DEVELOPER:
+        mine |= Q(project__developer_id=actor.organisation_id, sale__isnull=False)
+    elif actor.organisation_type == OrgType.INSURER:
+        permits = Policy.objects.filter(
+            state__in=COVERING_STATES, shares__insurer_id=actor.organisation_id, shares__role="lead"
+        ).values("permit_id")
+        mine |= Q(building__permit_id__in=permits, sale__isnull=False)
+    return (
+        Unit.objects.filter(mine)
+        .select_related("building__permit", "project")
+        .distinct()
+        .order_by("project__name", "building__name", "room_number")
+    )
+
+
+def unit_for_filing(*, actor: Actor, pk: int) -> Unit:
+    unit = units_to_file_for(actor).filter(pk=pk).first()
+    if unit is None:
+        raise NotFound("unit")
+    return unit
+
+
+def covering_policy(unit: Unit) -> Policy | None:
+    return (
+        Policy.objects.filter(permit_id=unit.building.permit_id, state__in=COVERING_STATES)
+        .select_related("permit")
+        .first()
+    )
+
+
+def is_handler(actor: Actor, claim: Claim) -> bool:
+    """The claim's handling organisation acting through a claims handler or its admin."""
+    return (
+        claim.routed_org_id is not None
+        and actor.organisation_id == claim.routed_org_id
+        and actor.has_role(*HANDLER_ROLES)
+    )
+
+
+def paid_on_policy(policy_id: int) -> Decimal:
+    total = ClaimPayment.objects.filter(policy_id=policy_id).aggregate(s=Sum("amount"))["s"]
+    return total or Decimal("0.00")
+
+
+def paid_on_claim(claim: Claim) -> Decimal:
+    total = claim.payments.aggregate(s=Sum("amount"))["s"]
+    return total or Decimal("0.00")
+
+
+def remaining_sum_insured(policy: Policy | None) -> Decimal | None:
+    """R-K9: the sum insured less every indemnity paid on the policy."""
+    if policy is None or policy.sum_insured is None:
+        return None
+    return policy.sum_insured - paid_on_policy(policy.pk)
+
+
+def shares_paid(claim: Claim) -> list[tuple[Organisation, Decimal]]:
+    """R-U10: what each insurer has paid on the claim."""
+    rows = (
+        ClaimPaymentShare.objects.filter(payment__claim=claim)
+        .values("insurer_id")
+        .annotate(total=Sum("amount"))
+        .order_by("insurer_id")
+    )
+    orgs = Organisation.objects.in_bulk([r["insurer_id"] for r in rows])
+    return [(orgs[r["insurer_id"]], r["total"]) for r in rows]
+
+
+def deadlines_of(claim: Claim) -> list[Deadline]:
+    return list(
+        Deadline.objects.filter(owner_type=OWNER_LABEL, owner_id=claim.pk).order_by(
+            "created_at", "id"
+        )
+    )
+
+
+def warranty_repair_for(*, unit: Unit, category: str, place: str, on: date) -> Repair | None:
+    """R-K5: an accepted repair of the same item at the same place still under warranty."""
+    return (
+        Repair.objects.filter(
+            unit=unit,
+            category=category,
+            place=place,
+            accepted_on__isnull=False,
+            warranty_until__gte=on,
+        )
+        .order_by("-warranty_until")
+        .first()
+    )
+
+
+# --- who hears about a claim's deadlines --------------------------------------------------------
+
+
+def _users_by_org(org_ids: set[int]) -> dict[int, list[Profile]]:
+    out: dict[int, list[Profile]] = defaultdict(list)
+    for profile in Profile.objects.filter(organisation_id__in=org_ids, user__is_active=True):
+        out[profile.organisation_id].append(profile)
+    return out
+
+
+def _regulator_users(districts: set[str]) -> dict[str, set[int]]:
+    out: dict[str, set[int]] = defaultdict(set)
+    profiles = Profile.objects.filter(
+        organisation__org_type=OrgType.REGULATOR,
+        organisation__district__in=districts - {District.CITY},
+        user__is_active=True,
+    ).select_related("organisation")
+    for profile in profiles:
+        if Role.REGULATOR in profile.roles or Role.ORG_ADMIN in profile.roles:
+            out[profile.organisation.district].add(profile.user_id)
+    return out
+
+
+def claim_recipients(claim_ids: list[int], event: str) -> dict[int, set[int]]:
+    """A reminder goes to the claim's handlers; an escalation also to their organisation's
+    managers and to the district regulator (issue 10, "never missed silently")."""
+    rows = list(
+        Claim.objects.filter(pk__in=claim_ids).values(
+            "pk", "routed_org_id", "unit__project__district"
+        )
+    )
+    members = _users_by_org({r["routed_org_id"] for r in rows if r["routed_org_id"]})
+    regulators = (
+        _regulator_users({r["unit__project__district"] for r in rows})
+        if event == "escalation"
+        else {}
+    )
+    out: dict[int, set[int]] = {}
+    for r in rows:
+        profiles = members.get(r["routed_org_id"], [])
+        handlers = {p.user_id for p in profiles if Role.CLAIMS_HANDLER in p.roles}
+        managers = {p.user_id for p in profiles if Role.ORG_ADMIN in p.roles}
+        users = set(handlers or managers)
+        if event == "escalation":
+            users |= managers | regulators.get(r["unit__project__district"], set())
+        out[r["pk"]] = users
+    return out
+
+
+def deadline_recipients(rows: list[Deadline], event: str) -> dict[int, set[int]]:
+    """Recipients per deadline: the claim's, unless the claim's track names its own for the
+    kind (e.g. the developer for a pre-period site visit)."""
+    by_claim = claim_recipients(sorted({d.owner_id for d in rows}), event)
+    tracks_of = dict(Claim.objects.filter(pk__in=by_claim).values_list("pk", "track"))
+    out: dict[int, set[int]] = {}
+    for d in rows:
+        track = get_track(tracks_of.get(d.owner_id, ""))
+        own = track.recipients(d.owner_id, event, d.kind) if track and track.recipients else None
+        out[d.pk] = own if own is not None else by_claim.get(d.owner_id, set())
+    return out
+
+
+def describe_claims(claim_ids: list[int]) -> dict[int, tuple[str, str]]:
+    rows = Claim.objects.filter(pk__in=claim_ids).only("pk", "filed_on")
+    return {c.pk: (f"理赔案件 {c.number}", f"/claims/{c.pk}/") for c in rows}
+
+
+# --- owner's timeline -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Countdown:
+    deadline: Deadline
+    days_left: int  # negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def countdowns(claim: Claim) -> list[Countdown]:
+    today = clock.today()
+    return [
+        Countdown(d, (d.due - today).days)
+        for d in deadlines_of(claim)
+        if d.met_on is None and d.cancelled_on is None
+    ]
+
+
+# --- the insurance notice (R-K1) ------------------------------------------------------------------
+
+
+def notice_content(unit: Unit, policy: Policy) -> dict:
+    """What the notice of one unit says (R-K1): scope and each category's window with real
+    dates, the start date, the claims process with its legal times, the claims handler and its
+    contacts, and the owner's duty to notify. JSON-shaped: it is stored as handed over."""
+    pack = pack_of(policy)
+    lines = coverage_lines(policy, fully_decorated=unit.building.fully_decorated)
+    lead = lead_share(policy)
+    plan = getattr(lead.insurer, "emergency_plan", None) if lead else None
+    times = {
+        kind: {
+            "days": spec.count,
+            "label": spec.label_zh,
+            "label_en": spec.label_en,
+            "rule": spec.rule,
+        }
+        for kind, spec in pack.deadlines.items()
+        if kind
+        in (
+            "claim_determination",
+            "claim_determination_complex",
+            "claim_performance",
+            "denial_notice",
+            "appraisal_confirmation",
+            "repair_warranty",
+        )
+    }
+    starts = [line.start for line in lines if line.covered and line.start]
+    return {
+        "unit": str(unit),
+        "project": unit.project.name,
+        "policy": policy.number,
+        "pack": pack.id,
+        "start": min(starts).isoformat() if starts else None,
+        "categories": [
+            {
+                "category": line.category,
+                "sub_item": line.sub_item,
+                "label": line.label,
+                "label_en": line.label_en,
+                "years": line.years,
+                "covered": line.covered,
+                "start": line.start.isoformat() if line.start else None,
+                "end": line.end.isoformat() if line.end else None,
+            }
+            for line in lines
+        ],
+        "handler": {
+            "name": lead.insurer.name if lead else "",
+            "phone": lead.insurer.contact_phone if lead else "",
+            "address": lead.insurer.address if lead else "",
+            "emergency_hours": plan.response_hours if plan else None,
+            "emergency_hotline": plan.hotline if plan else "",
+        },
+        "times": times,
+    }
+
+
+def notice_for_unit(
+    *, actor: Actor, unit_id: int
+) -> tuple[Unit, Policy, dict, InsuranceNotice | None]:
+    """The notice of a unit the actor may see (owner, developer, insurers, regulators): the
+    stored one when handed over, else generated now for preview."""
+    unit = (
+        Unit.objects.filter(pk=unit_id)
+        .select_related("building__permit", "project__developer")
+        .first()
+    )
+    if unit is None or not _unit_visible(actor, unit):
+        raise NotFound("unit")
+    policy = covering_policy(unit)
+    if policy is None:
+        raise NotFound("policy")
+    stored = InsuranceNotice.objects.filter(unit=unit).first()
+    return unit, policy, stored.content if stored else notice_content(unit, policy), stored
+
+
+def _unit_visible(actor: Actor, unit: Unit) -> bool:
+    if sees_everything(actor) or is_owner_of_unit(actor, unit.pk):
+        return True
+    kind, org = actor.organisation_type, actor.organisation_id
+    if kind == OrgType.DEVELOPER:
+        return unit.project.developer_id == org
+    if kind == OrgType.REGULATOR:
+        return unit.project.district == actor.district
+    if kind == OrgType.INSURER:
+        return PolicyShare.objects.filter(
+            insurer_id=org, policy__permit_id=unit.building.permit_id
+        ).exists()
+    return False
+
+
+# --- the workspace to-do list (Hook.TASKS) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    url: str
+    due: date | None
+    overdue: bool
+
+
+# What each status expects next, and of whom: "handler" or "owner".
+NEXT_ACT = {
+    ClaimStatus.RECEIVED: ("handler", "核定", "determine"),
+    ClaimStatus.COMPLEX: ("handler", "核定", "determine"),
+    ClaimStatus.NOT_COVERED: ("handler", "发出拒赔通知", "issue the refusal notice"),
+    ClaimStatus.COVERED: ("handler", "与业主约定维修或赔偿", "agree repair or payment"),
+    ClaimStatus.PARTLY_COVERED: ("handler", "与业主约定维修或赔偿", "agree repair or payment"),
+    ClaimStatus.REPAIRING: ("handler", "完成维修", "complete the repair"),
+    ClaimStatus.REJECTED: ("handler", "返修", "redo the repair"),
+    ClaimStatus.PAYING: ("handler", "支付赔款", "pay"),
+    ClaimStatus.CONFIRMING: ("handler", "书面确认", "confirm in writing"),
+    ClaimStatus.DONE: ("owner", "确认维修结果", "accept or reject the repair"),
+}
+
+
+def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
+    """The claim actions due from the actor: a handler's queue, an owner's repairs to accept."""
+    today = clock.today()
+    if actor.organisation_id is not None:
+        if not actor.has_role(*HANDLER_ROLES):
+            return []
+        claims = list(queue_for(actor)[:limit])
+        who = "handler"
+    else:
+        claims = list(
+            claims_visible_to(actor)
+            .filter(is_open=True, status=ClaimStatus.DONE)
+            .order_by("id")[:limit]
+        )
+        who = "owner"
+    out = []
+    for claim in claims:
+        expected = (
+            NEXT_ACT.get(ClaimStatus(claim.status)) if claim.status in ClaimStatus.values else None
+        )
+        if expected is None or expected[0] != who:
+            continue
+        overdue = claim.next_due is not None and claim.next_due < today
+        out.append(
+            Task(f"{claim.number}：{expected[1]}", f"/claims/{claim.pk}/", claim.next_due, overdue)
+        )
+    return out

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "idi.notifications"
+    label = "notifications"
+    verbose_name = "通知与期限 / Notifications and deadlines"
+
+    def ready(self) -> None:
+        from idi.core.registry import Hook, provide
+        from idi.notifications.services import sweep_deadlines
+
+        provide(Hook.SWEEPS, ("deadlines / 期限提醒与督办", sweep_deadlines))
