@@ -1,5 +1,7 @@
 """The audit log: every state change is recorded and chained by hash (RULES.md R-O3)."""
 
+from enum import StrEnum
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,18 +16,24 @@ pytestmark = pytest.mark.django_db
 ALICE = Actor(user_id=None, label="alice")
 
 
+class DemoAction(StrEnum):
+    CREATE = "demo.create"
+    QUOTE = "demo.quote"
+    ISSUE = "demo.issue"
+
+
 def _record_three():
     with transaction.atomic():
         audit.record(
             actor=SYSTEM,
-            action="demo.create",
+            action=DemoAction.CREATE,
             object_type="demo",
             object_id=1,
             after={"status": "draft"},
         )
         audit.record(
             actor=ALICE,
-            action="demo.quote",
+            action=DemoAction.QUOTE,
             object_type="demo",
             object_id=1,
             before={"status": "draft"},
@@ -33,7 +41,7 @@ def _record_three():
         )
         audit.record(
             actor=ALICE,
-            action="demo.issue",
+            action=DemoAction.ISSUE,
             object_type="demo",
             object_id=1,
             before={"status": "quoted"},
@@ -62,6 +70,13 @@ def test_R_O3_events_chain_and_verify():
 def test_R_O3_record_outside_a_transaction_is_refused():
     """R-O3: the event must be written in the same transaction as the change it records."""
     with pytest.raises(RuntimeError):
+        audit.record(actor=SYSTEM, action=DemoAction.CREATE, object_type="demo", object_id=1)
+    assert AuditEvent.objects.count() == 0
+
+
+def test_R_O3_actions_are_members_of_an_audit_action_enum():
+    """R-O3: the actions are one typed list per app; a bare string is refused, nothing written."""
+    with pytest.raises(TypeError), transaction.atomic():
         audit.record(actor=SYSTEM, action="demo.create", object_type="demo", object_id=1)
     assert AuditEvent.objects.count() == 0
 

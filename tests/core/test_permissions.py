@@ -6,6 +6,7 @@ from django.test import RequestFactory
 
 from idi.core import clock
 from idi.core.api_auth import BearerToken, create_token
+from idi.core.codes import AuditAction
 from idi.core.errors import Forbidden
 from idi.core.models import ApiToken, AuditEvent
 from idi.core.permissions import ANONYMOUS, SYSTEM, Actor, actor_from_request, require_role
@@ -37,7 +38,7 @@ def test_bearer_token_is_stored_hashed_and_revocable():
     key = create_token(actor=SYSTEM, user=user, name="script")
     token = ApiToken.objects.get(user=user)
     assert key not in token.key_hash
-    assert AuditEvent.objects.filter(action="api_token.create").count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE_TOKEN).count() == 1
 
     auth = BearerToken()
     request = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {key}")

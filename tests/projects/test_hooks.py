@@ -65,7 +65,7 @@ def test_a_guard_refuses_a_permit_event_before_anything_is_written(world, monkey
     cancel_draft_policy(world)
 
     def guard(permit, event, on):
-        raise RuleViolation(rule="R-X1", field="on", message="不行", message_en="no")
+        raise RuleViolation(rule="R-X1", field="on", code="invalid", message="不", message_en="no")
 
     _only(monkeypatch, Hook.PERMIT_GUARDS, guard)
     with pytest.raises(RuleViolation):

@@ -184,7 +184,9 @@ def test_every_bad_row_is_listed_and_nothing_is_written(world):
         (10, "销售日期"),
         (11, "业主姓名"),
     }
-    assert all(" / " in e.message for e in report.errors)  # Chinese, then English
+    # Each message in one language: Chinese on Chinese pages, English on English ones.
+    assert all(" / " not in e.message and e.message_en.isascii() for e in report.errors)
+    assert all(e.message_for("en") == e.message_en for e in report.errors)
     assert counts() == before
 
 
@@ -279,7 +281,8 @@ def test_files_are_judged_by_content_and_refused_clearly(world, name, content, w
     with pytest.raises(RuleViolation) as refused:
         run(world, content, name=name)
     assert refused.value.field == "file"
-    assert why in refused.value.text
+    assert why in refused.value.message
+    assert refused.value.code == "invalid_file"
     assert counts() == before
 
 

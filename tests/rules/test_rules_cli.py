@@ -239,8 +239,13 @@ def test_R_U4_cli_coinsurance(capsys: pytest.CaptureFixture[str]) -> None:
     out = _json(capsys, ["coinsurance", "--share", "lead:A:0.6", "--share", "follower:B:0.4"])
     assert out["valid"] is False
     assert [v["rule"] for v in out["violations"]] == ["R-U4"]
-    assert out["violations"][0]["message"].startswith("共保体应有不少于 2 家从保公司（当前 1 家）")
-    assert "at least 2 followers" in out["violations"][0]["message"]
+    assert out["violations"][0]["code"] == "wrong_count"
+    assert out["violations"][0]["message"] == "共保体应有不少于 2 家从保公司（当前 1 家）"
+    english = _json(
+        capsys,
+        ["coinsurance", "--share", "lead:A:0.6", "--share", "follower:B:0.4", "--lang", "en"],
+    )
+    assert english["violations"][0]["message"] == "co-insurance needs at least 2 followers (got 1)"
     out = _json(capsys, ["coinsurance", "--share", "lead-A-1"], 2)
     assert out["error"]["field"] == "shares[0]"
 
@@ -302,12 +307,29 @@ def test_R_U4_cli_coinsurance(capsys: pytest.CaptureFixture[str]) -> None:
 def test_R_U1_cli_errors_exit_2_with_json_error(
     capsys: pytest.CaptureFixture[str], argv: list[str], field: str
 ) -> None:
-    """Bad input (argparse or rule) exits 2 with {"error": {rule, field, message}}; an unknown
-    pack is refused under R-U1, an unknown event under R-C5."""
+    """Bad input (argparse or rule) exits 2 with the API's error shape: {"error": {code, rule,
+    field, message, problems}}; an unknown pack is refused under R-U1, an unknown event under
+    R-C5."""
     out = _json(capsys, argv, 2)
-    assert set(out["error"]) == {"code", "rule", "field", "message"}
-    assert out["error"]["field"] == field
-    assert out["error"]["rule"] == {"pack": "R-U1", "event": "R-C5"}.get(field)
+    error = out["error"]
+    assert set(error) == {"code", "rule", "field", "message", "problems"}
+    assert error["field"] == field
+    assert error["rule"] == {"pack": "R-U1", "event": "R-C5"}.get(field)
+    assert error["problems"] == [{k: error[k] for k in ("code", "rule", "field", "message")}]
+
+
+def test_R_U1_cli_error_codes_and_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """R-U1: a refusal carries a stable code; its message is Chinese, or English with --lang en,
+    never both in one string."""
+    argv = ["packs", "--pack", "nope", "--json"]
+    zh = _json(capsys, argv, 2)["error"]
+    en = _json(capsys, [*argv, "--lang", "en"], 2)["error"]
+    assert zh["code"] == en["code"] == "unknown"
+    assert zh["message"].startswith("未知的规则包 'nope'") and " / " not in zh["message"]
+    assert en["message"].startswith("unknown rule pack 'nope'")
+    usage = _json(capsys, ["teleport", "--json", "--lang=en"], 2)["error"]
+    assert usage["code"] == "invalid_arguments"
+    assert usage["message"].startswith("invalid arguments:")
 
 
 def test_R_T3_cli_eval_in_process(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from idi.rules import Rulebook, RuleViolation, eval_line, run_query
+from idi.rules.codes import Code
 
 
 def _err(book: Rulebook, op: str, params: dict[str, Any]) -> RuleViolation:
@@ -112,7 +113,8 @@ def test_R_U5_premium_query_accepts_numbers_and_strings(book: Rulebook) -> None:
 
 
 def test_R_U4_coinsurance_query(book: Rulebook) -> None:
-    """R-U4: coinsurance op: valid flag and violations with rule, severity and message."""
+    """R-U4: coinsurance op: valid flag and violations with code, rule, severity and message,
+    the message in one language (Chinese unless English is asked for)."""
     good = [
         {"role": "lead", "insurer": "A", "fraction": "0.5"},
         {"role": "follower", "insurer": "B", "fraction": 0.25},
@@ -124,18 +126,24 @@ def test_R_U4_coinsurance_query(book: Rulebook) -> None:
         "valid": False,
         "violations": [
             {
+                "code": "wrong_total",
                 "rule": "R-U4",
                 "severity": "error",
-                "message": "份额合计为 0.75，应恰好为 1（100%） / shares sum to 0.75, not 1 (100%)",
+                "message": "份额合计为 0.75，应恰好为 1（100%）",
             },
             {
+                "code": "wrong_count",
                 "rule": "R-U4",
                 "severity": "error",
-                "message": "共保体应有不少于 2 家从保公司（当前 1 家） / "
-                "co-insurance needs at least 2 followers (got 1)",
+                "message": "共保体应有不少于 2 家从保公司（当前 1 家）",
             },
         ],
     }
+    english = run_query(book, "coinsurance", {"shares": good[:2]}, language="en")
+    assert [v["message"] for v in english["violations"]] == [
+        "shares sum to 0.75, not 1 (100%)",
+        "co-insurance needs at least 2 followers (got 1)",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -232,7 +240,10 @@ def test_R_U1_bad_input_names_the_field(
     e.g. R-U1 for an unknown pack, R-C1, R-U5)."""
     v = _err(book, op, params)
     assert (v.rule, v.field) == (rule, field)
-    assert " / " in v.text  # Chinese / English
+    assert v.code in set(Code)
+    # One language per message: Chinese by default, English on request, never both joined.
+    assert v.message_for("zh-hans") == v.message and " / " not in v.message
+    assert v.message_for("en") == v.message_en and v.message_en.isascii()
 
 
 def test_R_T2_out_of_range_dates_are_refused_not_crashes(book: Rulebook) -> None:

@@ -74,6 +74,43 @@ def test_R_U4_one_follower_refused_in_api(world):
     assert "从保" in error["message"]
 
 
+def test_R_U4_every_problem_comes_back_as_a_list_with_codes(world):
+    """R-U4: shares with several faults answer every one in `problems`, each with its code,
+    rule and field (the first also at the top level), in the caller's language."""
+    policy = _drafted(world)
+    w = world
+    body = _shares_json((w.lead.org.pk, "lead", "0.4"), (w.f1.org.pk, "follower", "0.3"))
+    url = f"/api/v1/policies/{policy.pk}/shares"
+    with nothing_written():
+        response = w.developer.client().put(url, body, content_type="application/json")
+    error = assert_api_refused(response, rule="R-U4", field="shares")
+    problems = error["problems"]
+    assert [p["code"] for p in problems] == ["wrong_total", "wrong_count", "below_floor"]
+    assert {(p["rule"], p["field"]) for p in problems} == {("R-U4", "shares")}
+    assert error["code"] == "wrong_total" and error["message"] == problems[0]["message"]
+    assert all(" / " not in p["message"] for p in problems)
+    english = w.developer.client().put(
+        url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    messages = [p["message"] for p in english.json()["error"]["problems"]]
+    assert messages[0] == "shares sum to 0.7, not 1 (100%)"
+    assert messages[1] == "co-insurance needs at least 2 followers (got 1)"
+    assert messages[2].startswith("lead ") and messages[2].endswith("holds 0.4, below 0.5")
+
+
+def test_R_U4_every_problem_is_its_own_line_on_the_page(world):
+    """R-U4: the page lists each fault of the shares on its own line, naming the rule."""
+    policy = _drafted(world)
+    w = world
+    with nothing_written():
+        response = w.developer.client().post(
+            reverse("underwriting:shares", args=[policy.pk]),
+            _shares_form((w.lead.org.pk, "lead", "0.4"), (w.f1.org.pk, "follower", "0.3")),
+        )
+    html = assert_ui_refused(response, rule="R-U4")
+    assert html.count("<li>R-U4：") == 3
+
+
 def test_R_U4_lead_below_half_refused_in_ui(world):
     """R-U4: the lead holds at least 50%."""
     policy = _drafted(world)
@@ -250,6 +287,24 @@ def test_R_U6_unqualified_lead_warns_but_never_blocks(world):
     html = world.developer.client().get(reverse("underwriting:detail", args=[policy.pk]))
     assert 'id="lead-warnings"' in html.content.decode()
     assert services.issue_policy(actor=world.developer.actor, policy=policy).state == "issued"
+
+
+def test_R_U6_warnings_are_stored_with_the_quote_not_recomputed_on_read(world):
+    """R-U6: the warnings are those of the quote; figures the lead files later do not change
+    what the quoted policy says, until it is quoted again."""
+    InsurerQualification.objects.filter(insurer=world.lead.org).delete()
+    qualify(world.lead.org, good=False)
+    policy = quoted(world)
+    url = f"/api/v1/policies/{policy.pk}"
+    at_quote = world.developer.client().get(url).json()["warnings"]
+    assert len(at_quote) == 6
+    assert {w["code"] for w in at_quote} == {"below_floor", "not_met"}
+    InsurerQualification.objects.filter(insurer=world.lead.org).delete()
+    qualify(world.lead.org, good=True)
+    assert world.developer.client().get(url).json()["warnings"] == at_quote
+    english = world.developer.client().get(url, HTTP_ACCEPT_LANGUAGE="en").json()["warnings"]
+    assert [w["code"] for w in english] == [w["code"] for w in at_quote]
+    assert all(w["message"].isascii() for w in english)
 
 
 def test_R_U6_missing_year_warns(world):

@@ -33,9 +33,9 @@ from idi.underwriting.uploads import MAX_UPLOAD_BYTES
 pytestmark = pytest.mark.django_db
 
 
-def _issue_api(world, policy):
+def _issue_api(world, policy, **headers):
     return world.developer.client().post(
-        f"/api/v1/policies/{policy.pk}/issue", {}, content_type="application/json"
+        f"/api/v1/policies/{policy.pk}/issue", {}, content_type="application/json", **headers
     )
 
 
@@ -147,8 +147,12 @@ def test_R_U11_issue_refused_while_an_attachment_is_missing_in_api(world):
     with nothing_written():
         response = _issue_api(world, policy)
     error = assert_api_refused(response, rule="R-U11", field="attachments")
+    assert error["code"] == "prerequisite_missing"
     assert "理赔应急预案" in error["message"]
-    assert "emergency_plan" in error["message"]
+    english = assert_api_refused(
+        _issue_api(world, policy, HTTP_ACCEPT_LANGUAGE="en"), rule="R-U11", field="attachments"
+    )
+    assert "emergency_plan" in english["message"]
 
 
 def test_R_U11_issue_refused_while_an_attachment_is_unconfirmed_in_ui(world):

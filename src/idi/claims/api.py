@@ -21,6 +21,7 @@ from idi.core.api_auth import API_AUTH
 from idi.core.errors import RuleViolation
 from idi.core.paging import page_body
 from idi.core.permissions import Actor, actor_from_request
+from idi.core.validation import schema_refusal
 from idi.notifications.models import Deadline
 from idi.notifications.selectors import deadlines_by_owner
 from idi.underwriting.models import Policy
@@ -532,13 +533,7 @@ def track_action(request, pk: int, action: str, body: dict[str, Any] | None = No
         try:
             data = spec.body.model_validate(body or {})
         except PydanticValidationError as exc:
-            first = exc.errors()[0]
-            raise RuleViolation(
-                rule=None,
-                field=".".join(str(p) for p in first["loc"]) or None,
-                message=first["msg"],
-                message_en=first["msg"],
-            ) from exc
+            raise schema_refusal(exc.errors()) from exc
     return _act(request, pk, lambda a, c: spec.run(actor=a, claim=c, data=data))
 
 

@@ -1,14 +1,19 @@
 """The HTTP API at /api/v1/: one NinjaAPI, one router per app, one error shape.
 
-Every refusal is `{"error": {"rule": ID-or-null, "field": NAME-or-null, "message": TEXT}}`,
-the same shape the `idi` command line prints with --json.
+Every refusal is `{"error": {"code", "rule", "field", "message", "problems"}}` (docs/api.md),
+the same shape the `idi` command line prints with --json; messages speak the caller's language
+(Accept-Language: zh-Hans unless English is asked for).
 """
 
+from django.http import Http404
+from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from idi.claims.api import router as claims_router
-from idi.core.errors import Forbidden, NotFound, RuleViolation
+from idi.core.codes import Code
+from idi.core.errors import Forbidden, NotFound, RuleViolation, error_body
+from idi.core.validation import schema_refusal
 from idi.notifications.api import router as notifications_router
 from idi.parties.api import router as parties_router
 from idi.projects.api import router as projects_router
@@ -22,46 +27,53 @@ api = NinjaAPI(
 )
 
 
-def _error(request, *, status: int, code="invalid", rule=None, field=None, message: str):
-    body = {"error": {"code": code, "rule": rule, "field": field, "message": message}}
-    return api.create_response(request, body, status=status)
+def _answer(request, exc, *, status: int):
+    return api.create_response(request, error_body(exc, get_language()), status=status)
 
 
 @api.exception_handler(RuleViolation)
 def on_rule_violation(request, exc: RuleViolation):
-    return _error(request, status=400, **exc.to_dict())
+    return _answer(request, exc, status=400)
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    first = exc.errors[0] if exc.errors else {}
-    loc = [str(part) for part in first.get("loc", ()) if part not in ("query", "body", "path")]
-    return _error(
-        request,
-        status=400,
-        field=".".join(loc) or None,
-        message=first.get("msg", "输入无效 / invalid input"),
-    )
+    return _answer(request, schema_refusal(exc.errors), status=400)
 
 
 @api.exception_handler(NotFound)
 def on_not_found(request, exc: NotFound):
-    return _error(request, status=404, message=f"未找到 / {exc.what} not found")
+    return _answer(request, exc, status=404)
+
+
+@api.exception_handler(Http404)
+def on_http404(request, exc: Http404):
+    return _answer(request, NotFound(), status=404)
 
 
 @api.exception_handler(Forbidden)
 def on_forbidden(request, exc: Forbidden):
-    return _error(request, status=403, rule=exc.rule, message=exc.message)
+    return _answer(request, exc, status=403)
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc: AuthenticationError):
-    return _error(request, status=401, message="需要登录 / authentication required")
+    refusal = RuleViolation(
+        rule=None,
+        field=None,
+        code=Code.UNAUTHENTICATED,
+        message="需要登录或提供 API 令牌",
+        message_en="authentication required",
+    )
+    return _answer(request, refusal, status=401)
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return _error(request, status=exc.status_code, message=str(exc))
+    refusal = RuleViolation(
+        rule=None, field=None, code=Code.INVALID, message=str(exc), message_en=str(exc)
+    )
+    return _answer(request, refusal, status=exc.status_code)
 
 
 api.add_router("/rules/", rules_router, tags=["rules"])

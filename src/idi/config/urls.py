@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from idi.config.api import api
+from idi.core.middleware import API_PREFIX
 
 urlpatterns = [
     path("", include("idi.public.urls")),
@@ -18,5 +19,5 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; base.html links the SVG.
     path("favicon.ico", RedirectView.as_view(url=static("idi/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path(API_PREFIX.removeprefix("/"), api.urls),
 ]

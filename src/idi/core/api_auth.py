@@ -7,6 +7,7 @@ from django.db import transaction
 from ninja.security import HttpBearer, django_auth
 
 from idi.core import audit, clock
+from idi.core.codes import AuditAction
 from idi.core.models import ApiToken
 from idi.core.permissions import Actor
 
@@ -40,6 +41,9 @@ def create_token(*, actor: Actor, user, name: str) -> str:
         user=user, name=name, key_hash=_hash(key), created_at=clock.now()
     )
     audit.record(
-        actor=actor, action="api_token.create", obj=token, after={"user": user.pk, "name": name}
+        actor=actor,
+        action=AuditAction.CREATE_TOKEN,
+        obj=token,
+        after={"user": user.pk, "name": name},
     )
     return key

@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
+from enum import StrEnum
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -42,14 +43,19 @@ def _digest(*, prev_hash: str, event: AuditEvent) -> str:
 def record(
     *,
     actor: Actor,
-    action: str,
+    action: StrEnum,
     obj: models.Model | None = None,
     object_type: str | None = None,
     object_id: str | int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. Must run inside the transaction of the change it records."""
+    """Append one event. Must run inside the transaction of the change it records.
+
+    `action` is a member of an app's `AuditAction` enum (`<app>/codes.py`), never a bare
+    string: the list of actions stays one typed list per app, named as the services are."""
+    if not isinstance(action, StrEnum):
+        raise TypeError(f"audit action {action!r} is not an AuditAction member")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the change's transaction")
     if obj is not None:
@@ -60,7 +66,7 @@ def record(
         at=clock.now(),
         actor_id=actor.user_id,
         actor_label=actor.label,
-        action=action,
+        action=str(action),
         object_type=object_type or "",
         object_id=str(object_id or ""),
         before=_normalise(before),

@@ -51,7 +51,7 @@ def require_role(actor: Actor, *roles: str, action: str) -> None:
     """Refuse an action unless the actor holds one of the roles (or is the operator)."""
     if actor.is_operator or actor.has_role(*roles):
         return
-    raise Forbidden(f"无权执行“{action}” / not allowed to {action}")
+    raise Forbidden(f"无权执行“{action}”", f"not allowed to {action}")
 
 
 _DEFAULT_RESOLVER = "idi.core.permissions.actor_for_user"

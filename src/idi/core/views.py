@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext
 
 from idi.core.errors import RuleViolation
 
@@ -13,10 +14,14 @@ from idi.core.errors import RuleViolation
 def add_refusal(form: forms.Form, exc: RuleViolation) -> None:
     """Put a service's refusal on the field it names, or above the form when the form has no
     such field; the rule, when there is one, comes first. A form whose fields are named
-    differently from the service's (e.g. "shares.2.insurer") maps them in `refusal_fields`."""
-    name = getattr(form, "refusal_fields", {}).get(exc.field, exc.field)
-    text = f"{exc.rule}：{exc.text}" if exc.rule else exc.text
-    form.add_error(name if name in form.fields else None, text)
+    differently from the service's (e.g. "shares.2.insurer") maps them in `refusal_fields`.
+    The message speaks the page's language; several refusals at once (R-U4) each get a line."""
+    for problem in exc.problems:
+        name = getattr(form, "refusal_fields", {}).get(problem.field, problem.field)
+        message = problem.message_for(get_language())
+        if problem.rule:
+            message = gettext("%(rule)s：%(text)s") % {"rule": problem.rule, "text": message}
+        form.add_error(name if name in form.fields else None, message)
 
 
 def form_page(

@@ -10,6 +10,7 @@ from idi.core.errors import RuleViolation
 from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
 from idi.parties import selectors, services
+from idi.parties.codes import Code
 from idi.parties.privacy import shown_identity
 from idi.parties.schemas import (
     MemberIn,
@@ -126,6 +127,7 @@ def declare_relationship(request, org_id: int, body: RelationshipIn):
         raise RuleViolation(
             rule=None,
             field="to_org_uscc",
+            code=Code.UNKNOWN_PARTY,
             message="未找到该统一社会信用代码的单位",
             message_en="no organisation has this credit code",
         )

@@ -18,6 +18,7 @@ from django.db import transaction
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.permissions import Actor
+from idi.parties.codes import AuditAction, Code
 from idi.parties.models import (
     District,
     InsurerQualification,
@@ -31,6 +32,7 @@ from idi.parties.models import (
 from idi.parties.privacy import mask_id_number, mask_phone
 from idi.parties.selectors import actor_for_user
 from idi.parties.validators import (
+    Problem,
     id_number_problem,
     mobile_problem,
     normalise_id_number,
@@ -56,19 +58,19 @@ ROLES_BY_ORG_TYPE: dict[str, frozenset[str]] = {
 MAX_SOLVENCY_RATIO = Decimal("100")
 
 
-def _violation(field: str, zh: str, en: str) -> RuleViolation:
-    return RuleViolation(rule=None, field=field, message=zh, message_en=en)
+def _violation(code: Code, field: str, zh: str, en: str) -> RuleViolation:
+    return RuleViolation(rule=None, field=field, code=code, message=zh, message_en=en)
 
 
-def _problem(field: str, label_zh: str, label_en: str, problem: str) -> RuleViolation:
-    """A validator's "中文 / English" problem, prefixed with the field's name."""
-    zh, _, en = problem.partition(" / ")
-    return _violation(field, f"{label_zh}{zh}", f"{label_en} {en}")
+def _problem(field: str, label_zh: str, label_en: str, problem: Problem) -> RuleViolation:
+    """A validator's problem, prefixed with the field's name."""
+    zh, en = problem
+    return _violation(Code.INVALID, field, f"{label_zh}{zh}", f"{label_en} {en}")
 
 
 def _require_operator(actor: Actor, *, zh: str, en: str) -> None:
     if not actor.is_operator:
-        raise Forbidden(f"仅平台运营方可{zh} / only the platform operator may {en}")
+        raise Forbidden(f"仅平台运营方可{zh}", f"only the platform operator may {en}")
 
 
 def _require_org_admin(actor: Actor, organisation: Organisation, *, zh: str, en: str) -> None:
@@ -78,8 +80,8 @@ def _require_org_admin(actor: Actor, organisation: Organisation, *, zh: str, en:
     if actor.organisation_id == organisation.pk and actor.has_role(Role.ORG_ADMIN):
         return
     raise Forbidden(
-        f"仅平台运营方或本单位管理员可{zh} / only the operator or the organisation's "
-        f"administrator may {en}"
+        f"仅平台运营方或本单位管理员可{zh}",
+        f"only the operator or the organisation's administrator may {en}",
     )
 
 
@@ -97,9 +99,12 @@ def _organisation_state(org: Organisation) -> dict:
 
 def _clean_district(*, org_type: str, district: str) -> str:
     if district and district not in District.values:
-        raise _violation("district", f"区县 {district} 无效", f"unknown district {district}")
+        raise _violation(
+            Code.INVALID_CHOICE, "district", f"区县 {district} 无效", f"unknown district {district}"
+        )
     if org_type == OrgType.REGULATOR and not district:
         raise _violation(
+            Code.REQUIRED,
             "district",
             "建设行政主管部门须指明管辖的区县或市级",
             "a regulator needs its district or the city level",
@@ -124,9 +129,11 @@ def register_organisation(
     name = name.strip()
     uscc = uscc.strip().upper()
     if not name:
-        raise _violation("name", "单位名称不能为空", "the name is required")
+        raise _violation(Code.REQUIRED, "name", "单位名称不能为空", "the name is required")
     if org_type not in OrgType.values:
-        raise _violation("org_type", f"单位类型 {org_type} 无效", f"unknown type {org_type}")
+        raise _violation(
+            Code.INVALID_CHOICE, "org_type", f"单位类型 {org_type} 无效", f"unknown type {org_type}"
+        )
     problem = uscc_problem(uscc)
     if problem:
         raise _problem("uscc", "统一社会信用代码", "credit code:", problem)
@@ -136,7 +143,10 @@ def register_organisation(
         raise _problem("contact_name", "联系人", "contact name:", problem)
     if Organisation.objects.filter(uscc=uscc).exists():
         raise _violation(
-            "uscc", f"统一社会信用代码 {uscc} 已登记", f"credit code {uscc} is already registered"
+            Code.ALREADY_EXISTS,
+            "uscc",
+            f"统一社会信用代码 {uscc} 已登记",
+            f"credit code {uscc} is already registered",
         )
     org = Organisation.objects.create(
         name=name,
@@ -149,7 +159,10 @@ def register_organisation(
         created_at=clock.now(),
     )
     audit.record(
-        actor=actor, action="parties.register_organisation", obj=org, after=_organisation_state(org)
+        actor=actor,
+        action=AuditAction.REGISTER_ORGANISATION,
+        obj=org,
+        after=_organisation_state(org),
     )
     return org
 
@@ -185,11 +198,11 @@ def update_organisation(
     }
     if not actor.is_operator and set(changes) - SELF_EDITABLE:
         raise Forbidden(
-            "单位名称和所属区县仅可由平台运营方修改 / only the operator may change the name "
-            "or the district"
+            "单位名称和所属区县仅可由平台运营方修改",
+            "only the operator may change the name or the district",
         )
     if "name" in changes and not changes["name"]:
-        raise _violation("name", "单位名称不能为空", "the name is required")
+        raise _violation(Code.REQUIRED, "name", "单位名称不能为空", "the name is required")
     if "district" in changes:
         _clean_district(org_type=org.org_type, district=changes["district"])
     problem = person_name_problem(changes.get("contact_name", ""))
@@ -203,7 +216,7 @@ def update_organisation(
     org.save(update_fields=list(changes))
     audit.record(
         actor=actor,
-        action="parties.update_organisation",
+        action=AuditAction.UPDATE_ORGANISATION,
         obj=org,
         before=before,
         after=_organisation_state(org),
@@ -226,9 +239,9 @@ def _decimal(field: str, value, *, zh: str, en: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise _violation(field, f"{zh}应为数字", f"{en} must be a number") from None
+        raise _violation(Code.INVALID, field, f"{zh}应为数字", f"{en} must be a number") from None
     if not number.is_finite() or number < 0:
-        raise _violation(field, f"{zh}不能为负数", f"{en} must not be negative")
+        raise _violation(Code.OUT_OF_RANGE, field, f"{zh}不能为负数", f"{en} must not be negative")
     return number
 
 
@@ -249,13 +262,21 @@ def record_qualification(
     """
     _require_org_admin(actor, insurer, zh="登记保险公司资质", en="record qualifications")
     if insurer.org_type != OrgType.INSURER:
-        raise _violation("insurer", "只有保险公司登记承保资质", "only insurers have qualifications")
+        raise _violation(
+            Code.WRONG_PARTY,
+            "insurer",
+            "只有保险公司登记承保资质",
+            "only insurers have qualifications",
+        )
     if not 2000 <= year <= clock.today().year:
-        raise _violation("year", f"年度 {year} 无效", f"year {year} is not valid")
+        raise _violation(
+            Code.OUT_OF_RANGE, "year", f"年度 {year} 无效", f"year {year} is not valid"
+        )
     capital = _decimal("registered_capital", registered_capital, zh="注册资本金", en="capital")
     ratio = _decimal("solvency_ratio", solvency_ratio, zh="偿付能力充足率", en="solvency ratio")
     if ratio > MAX_SOLVENCY_RATIO:
         raise _violation(
+            Code.OUT_OF_RANGE,
             "solvency_ratio",
             "偿付能力充足率按比例填写（150% 填 1.5）",
             "give the solvency ratio as a fraction (150% is 1.5)",
@@ -272,7 +293,7 @@ def record_qualification(
     qualification.save()
     audit.record(
         actor=actor,
-        action="parties.record_qualification",
+        action=AuditAction.RECORD_QUALIFICATION,
         obj=qualification,
         before=before,
         after=_qualification_state(qualification),
@@ -295,25 +316,33 @@ def declare_relationship(
         or (actor.organisation_id in (from_org.pk, to_org.pk) and actor.has_role(Role.ORG_ADMIN))
     ):
         raise Forbidden(
-            "仅平台运营方或相关单位管理员可申报关联关系 / only the operator or an administrator "
-            "of either organisation may declare a relationship"
+            "仅平台运营方或相关单位管理员可申报关联关系",
+            "only the operator or an administrator "
+            "of either organisation may declare a relationship",
         )
     if kind not in RelationshipKind.values:
-        raise _violation("kind", f"关系类型 {kind} 无效", f"unknown relationship {kind}")
+        raise _violation(
+            Code.INVALID_CHOICE, "kind", f"关系类型 {kind} 无效", f"unknown relationship {kind}"
+        )
     if from_org.pk == to_org.pk:
         raise _violation(
-            "to_org", "不能申报与本单位自身的关系", "an organisation is not related to itself"
+            Code.INVALID,
+            "to_org",
+            "不能申报与本单位自身的关系",
+            "an organisation is not related to itself",
         )
     if OrganisationRelationship.objects.filter(
         from_org=from_org, to_org=to_org, kind=kind
     ).exists():
-        raise _violation("kind", "该关联关系已申报", "this relationship is already declared")
+        raise _violation(
+            Code.ALREADY_EXISTS, "kind", "该关联关系已申报", "this relationship is already declared"
+        )
     relationship = OrganisationRelationship.objects.create(
         from_org=from_org, to_org=to_org, kind=kind, note=note.strip(), declared_at=clock.now()
     )
     audit.record(
         actor=actor,
-        action="parties.declare_relationship",
+        action=AuditAction.DECLARE_RELATIONSHIP,
         obj=relationship,
         after={
             "from_org": from_org.pk,
@@ -331,16 +360,25 @@ def _clean_username(username: str) -> str:
         UnicodeUsernameValidator()(username)
     except ValidationError:
         raise _violation(
+            Code.INVALID,
             "username",
             "用户名只能包含字母、数字和 @/./+/-/_",
             "a username may contain only letters, digits and @/./+/-/_",
         ) from None
     if not username or len(username) > 150:
         raise _violation(
-            "username", "用户名应为 1 到 150 个字符", "a username has 1 to 150 characters"
+            Code.OUT_OF_RANGE,
+            "username",
+            "用户名应为 1 到 150 个字符",
+            "a username has 1 to 150 characters",
         )
     if get_user_model().objects.filter(username__iexact=username).exists():
-        raise _violation("username", f"用户名 {username} 已被使用", f"username {username} is taken")
+        raise _violation(
+            Code.ALREADY_EXISTS,
+            "username",
+            f"用户名 {username} 已被使用",
+            f"username {username} is taken",
+        )
     return username
 
 
@@ -353,7 +391,10 @@ def _set_password(user, password: str | None) -> None:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise _violation(
-            "password", "密码不符合要求：" + " ".join(exc.messages), "weak password"
+            Code.WEAK_PASSWORD,
+            "password",
+            "密码不符合要求：" + " ".join(exc.messages),
+            "weak password: " + " ".join(exc.messages),
         ) from None
     user.set_password(password)
 
@@ -374,10 +415,11 @@ def create_user(
     _require_org_admin(actor, organisation, zh="开设本单位账号", en="add members")
     allowed = ROLES_BY_ORG_TYPE[organisation.org_type]
     if not roles:
-        raise _violation("roles", "至少选择一个角色", "choose at least one role")
+        raise _violation(Code.REQUIRED, "roles", "至少选择一个角色", "choose at least one role")
     wrong = sorted(set(roles) - allowed)
     if wrong:
         raise _violation(
+            Code.WRONG_PARTY,
             "roles",
             f"角色 {', '.join(wrong)} 不适用于{organisation.get_org_type_display()}",
             f"role(s) {', '.join(wrong)} do not fit a {organisation.org_type}",
@@ -399,7 +441,7 @@ def create_user(
     )
     audit.record(
         actor=actor,
-        action="parties.create_user",
+        action=AuditAction.CREATE_USER,
         obj=user,
         after={"username": user.username, "organisation": organisation.pk, "roles": sorted(roles)},
     )
@@ -419,7 +461,9 @@ def clean_owner_identity(*, real_name: str, id_number: str, phone: str) -> tuple
     id_number = normalise_id_number(id_number)
     phone = phone.strip()
     if not real_name:
-        raise _violation("real_name", "业主姓名不能为空", "the owner's name is required")
+        raise _violation(
+            Code.REQUIRED, "real_name", "业主姓名不能为空", "the owner's name is required"
+        )
     problem = person_name_problem(real_name)
     if problem:
         raise _problem("real_name", "业主姓名", "owner's name:", problem)
@@ -462,15 +506,18 @@ def register_owner(
     """
     if not may_register_owners(actor):
         raise Forbidden(
-            "仅建设单位或平台运营方可登记业主 / only a developer or the operator may register "
-            "owners"
+            "仅建设单位或平台运营方可登记业主",
+            "only a developer or the operator may register owners",
         )
     real_name, id_number, phone = clean_owner_identity(
         real_name=real_name, id_number=id_number, phone=phone
     )
     if Profile.objects.filter(id_number=id_number).exists():
         raise _violation(
-            "id_number", "该身份证号已登记为业主", "an owner with this ID number exists"
+            Code.ALREADY_EXISTS,
+            "id_number",
+            "该身份证号已登记为业主",
+            "an owner with this ID number exists",
         )
     user = get_user_model()(
         username=_clean_username(username) if username else new_owner_username(),
@@ -483,7 +530,7 @@ def register_owner(
     )
     audit.record(
         actor=actor,
-        action="parties.register_owner",
+        action=AuditAction.REGISTER_OWNER,
         obj=user,
         after=owner_audit_state(
             username=user.username, real_name=real_name, id_number=id_number, phone=phone
@@ -534,6 +581,7 @@ def activate_owner(*, actor: Actor, id_number: str, phone: str, password: str):
         raise RuleViolation(
             rule=None,
             field=None,
+            code=Code.TOO_MANY_ATTEMPTS,
             message="尝试次数过多，请一小时后再试",
             message_en="too many attempts; try again in an hour",
         )
@@ -555,6 +603,7 @@ def activate_owner(*, actor: Actor, id_number: str, phone: str, password: str):
         raise RuleViolation(
             rule=None,
             field=None,
+            code=Code.MISMATCH,
             message="身份证号或手机号与购房登记不符",
             message_en="the ID number or the mobile number does not match the purchase record",
         )
@@ -563,6 +612,7 @@ def activate_owner(*, actor: Actor, id_number: str, phone: str, password: str):
         raise RuleViolation(
             rule=None,
             field=None,
+            code=Code.ALREADY_ACTIVE,
             message="该账号已激活，请在登录页用身份证号或用户名登录",
             message_en="this account is already active: sign in with your ID number or username",
         )
@@ -570,7 +620,7 @@ def activate_owner(*, actor: Actor, id_number: str, phone: str, password: str):
     user.save(update_fields=["password"])
     audit.record(
         actor=actor if actor.user_id is not None else actor_for_user(user),
-        action="parties.activate_owner",
+        action=AuditAction.ACTIVATE_OWNER,
         obj=user,
         before={"activated": False},
         after={

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from idi.core.errors import Forbidden, NotFound, RuleViolation
@@ -23,6 +24,7 @@ from idi.core.rulebook import get_rulebook
 from idi.core.templatetags.idi import localised
 from idi.core.views import add_refusal, form_page
 from idi.parties import selectors, services
+from idi.parties.codes import Code
 from idi.parties.forms import (
     ActivationForm,
     MemberForm,
@@ -48,7 +50,7 @@ def party_view(view: Callable) -> Callable:
         except NotFound as exc:
             raise Http404(exc.what) from None
         except Forbidden as exc:
-            raise PermissionDenied(exc.message) from None
+            raise PermissionDenied(exc.message_for(get_language())) from None
 
     return wrapper
 
@@ -243,6 +245,7 @@ def relationship_create(request, actor: Actor, pk: int):
             raise RuleViolation(
                 rule=None,
                 field="to_org_uscc",
+                code=Code.UNKNOWN_PARTY,
                 message="未找到该统一社会信用代码的单位",
                 message_en="no organisation has this credit code",
             )

@@ -7,6 +7,7 @@ project's developer (or the operator) answer 403 and change nothing.
 from typing import Literal
 
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from idi.core.api_auth import API_AUTH
@@ -15,6 +16,7 @@ from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
 from idi.parties.selectors import get_organisation
 from idi.projects import imports, selectors, services
+from idi.projects.codes import Code
 from idi.projects.schemas import (
     BuildingIn,
     BuildingOut,
@@ -238,6 +240,7 @@ def create_unit(request, project_id: int, body: UnitIn):
         raise RuleViolation(
             rule=None,
             field="building_id",
+            code=Code.WRONG_PROJECT,
             message="本项目没有该楼栋",
             message_en="no such building in this project",
         )
@@ -362,7 +365,10 @@ def import_units(request, project_id: int, file: File[UploadedFile], dry_run: Fo
     return {
         "dry_run": report.dry_run,
         "ok": report.ok,
-        "errors": [vars(e) for e in report.errors],
+        "errors": [
+            {"row": e.row, "column": e.column, "message": e.message_for(get_language())}
+            for e in report.errors
+        ],
         "counts": report.counts,
     }
 

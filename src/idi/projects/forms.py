@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from idi.core.errors import RuleViolation
@@ -124,7 +125,7 @@ class SaleForm(forms.Form):
             try:
                 name, number, phone = clean_owner_identity(**values)
             except RuleViolation as exc:
-                self.add_error(f"buyer{n}_{exc.field}", exc.text)
+                self.add_error(f"buyer{n}_{exc.field}", exc.message_for(get_language()))
                 continue
             self.buyers.append({"real_name": name, "id_number": number, "phone": phone})
         return data

@@ -43,6 +43,7 @@ from idi.projects.models import (
     Unit,
 )
 from idi.projects.validators import check_building_housing_type, check_floor, clean_area
+from idi.rules.errors import is_english
 
 # Files above this size are refused before reading (about 300,000 rows of CSV).
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -113,7 +114,11 @@ KEY_OF_HEADER = {
 class RowError:
     row: int  # as a spreadsheet numbers it: the header is row 1
     column: str  # the column's Chinese header, or "" for the row as a whole
-    message: str  # "中文 / English"
+    message: str
+    message_en: str
+
+    def message_for(self, language: str | None) -> str:
+        return self.message_en if is_english(language) else self.message
 
 
 @dataclass
@@ -123,7 +128,7 @@ class Table:
 
 
 def _file_error(zh: str, en: str) -> RuleViolation:
-    return RuleViolation(rule=None, field="file", message=zh, message_en=en)
+    return RuleViolation(rule=None, field="file", code=Code.INVALID_FILE, message=zh, message_en=en)
 
 
 def fingerprint(content: bytes) -> str:
@@ -291,8 +296,12 @@ class ImportPlan:
     owners: dict[str, int] = field(default_factory=dict)  # existing: ID number → user id
     new_owners: dict[str, tuple[str, str]] = field(default_factory=dict)  # ID → (name, phone)
 
-    def error(self, row: int, key: str, message: str) -> None:
-        self.errors.append(RowError(row, HEADER.get(key, key), message))
+    def error(self, row: int, key: str, message: str, message_en: str) -> None:
+        self.errors.append(RowError(row, HEADER.get(key, key), message, message_en))
+
+    def refusal(self, row: int, key: str, refusal: RuleViolation) -> None:
+        """A service check's refusal, reported on the row like the import's own checks."""
+        self.error(row, key, refusal.message, refusal.message_en)
 
     def report(self, *, dry_run: bool) -> ImportReport:
         return ImportReport(
@@ -306,10 +315,6 @@ class ImportPlan:
                 "sales": sum(1 for u in self.units if u.buyers),
             },
         )
-
-
-def _text(violation: RuleViolation) -> str:
-    return violation.text
 
 
 def _int(value: str) -> int:
@@ -335,14 +340,14 @@ def _header_index(plan: ImportPlan, header: list[str]) -> dict[str, int] | None:
             continue
         key = KEY_OF_HEADER.get(_header_key(title))
         if key is None:
-            plan.errors.append(RowError(1, title, f"未知的列“{title}” / unknown column {title}"))
+            plan.errors.append(RowError(1, title, f"未知的列“{title}”", f"unknown column {title}"))
         elif key in index:
-            plan.errors.append(RowError(1, title, f"列“{title}”重复 / column {title} repeats"))
+            plan.errors.append(RowError(1, title, f"列“{title}”重复", f"column {title} repeats"))
         else:
             index[key] = position
     for key in REQUIRED_KEYS:
         if key not in index:
-            plan.error(1, key, f"缺少必填列“{HEADER[key]}” / missing column {key}")
+            plan.error(1, key, f"缺少必填列“{HEADER[key]}”", f"missing column {key}")
     return None if plan.errors else index
 
 
@@ -368,7 +373,7 @@ def _building_fields(plan: ImportPlan, row: int, values: dict[str, str]) -> dict
     if housing:
         found["housing_type"] = HOUSING_WORDS.get(housing.lower())
         if found["housing_type"] is None:
-            plan.error(row, "housing_type", "应为“保障房”或“商品房” / affordable or commercial")
+            plan.error(row, "housing_type", "应为“保障房”或“商品房”", "affordable or commercial")
     decorated = values.get("fully_decorated", "").lower()
     if decorated:
         if decorated in YES:
@@ -376,16 +381,16 @@ def _building_fields(plan: ImportPlan, row: int, values: dict[str, str]) -> dict
         elif decorated in NO:
             found["fully_decorated"] = False
         else:
-            plan.error(row, "fully_decorated", "应为“是”或“否” / yes or no")
+            plan.error(row, "fully_decorated", "应为“是”或“否”", "yes or no")
     for key in ("floors_above", "floors_below"):
         if values.get(key):
             try:
                 found[key] = _int(values[key])
             except (ValueError, ArithmeticError):
-                plan.error(row, key, "应为整数 / must be a whole number")
+                plan.error(row, key, "应为整数", "must be a whole number")
                 continue
             if found[key] < (1 if key == "floors_above" else 0):
-                plan.error(row, key, "层数无效 / invalid number of floors")
+                plan.error(row, key, "层数无效", "invalid number of floors")
     return found
 
 
@@ -398,33 +403,33 @@ def _sale_fields(plan: ImportPlan, row: int, values: dict[str, str], unit: Plann
     bad = False
     for key, items in (("owner_name", names), ("id_number", ids), ("phone", phones)):
         if not all(items):
-            plan.error(row, key, "已售房屋须填写业主信息 / required for a sold unit")
+            plan.error(row, key, "已售房屋须填写业主信息", "required for a sold unit")
             bad = True
     if not bad and not len(names) == len(ids) == len(phones):
         plan.error(
-            row, "owner_name", "业主姓名、身份证号、手机号的人数不一致 / buyer counts differ"
+            row, "owner_name", "业主姓名、身份证号、手机号的人数不一致", "buyer counts differ"
         )
         bad = True
     if not bad and len(set(ids)) != len(ids):
-        plan.error(row, "id_number", "同一房屋的买受人重复 / a buyer is listed twice")
+        plan.error(row, "id_number", "同一房屋的买受人重复", "a buyer is listed twice")
         bad = True
     if not bad:
         for name, number, phone in zip(names, ids, phones, strict=True):
             problem = id_number_problem(number)
             if problem:
-                plan.error(row, "id_number", problem)
+                plan.error(row, "id_number", *problem)
                 bad = True
                 continue
             problem = mobile_problem(phone)
             if problem:
-                plan.error(row, "phone", problem)
+                plan.error(row, "phone", *problem)
                 bad = True
             if len(name) > 100:
-                plan.error(row, "owner_name", "姓名过长 / the name is too long")
+                plan.error(row, "owner_name", "姓名过长", "the name is too long")
                 bad = True
             problem = person_name_problem(name)
             if problem:
-                plan.error(row, "owner_name", problem)
+                plan.error(row, "owner_name", *problem)
                 bad = True
             known = plan.new_owners.get(number)
             if known is None:
@@ -433,26 +438,27 @@ def _sale_fields(plan: ImportPlan, row: int, values: dict[str, str], unit: Plann
                 plan.error(
                     row,
                     "owner_name",
-                    f"同一身份证号对应不同姓名（{known[0]}） / one ID number, two names",
+                    f"同一身份证号对应不同姓名（{known[0]}）",
+                    "one ID number, two names",
                 )
                 bad = True
     sold = values.get("sold_on", "")
     if not sold:
-        plan.error(row, "sold_on", "已售房屋须填写销售日期 / required for a sold unit")
+        plan.error(row, "sold_on", "已售房屋须填写销售日期", "required for a sold unit")
         bad = True
     else:
         try:
             unit.sold_on = _date(sold)
         except ValueError:
-            plan.error(row, "sold_on", "日期格式应为 2025-06-30 / use a date like 2025-06-30")
+            plan.error(row, "sold_on", "日期格式应为 2025-06-30", "use a date like 2025-06-30")
             bad = True
         else:
             if unit.sold_on > clock.today():
-                plan.error(row, "sold_on", "销售日期不能晚于今天 / cannot be in the future")
+                plan.error(row, "sold_on", "销售日期不能晚于今天", "cannot be in the future")
                 bad = True
     contract = values.get("contract_number", "")
     if len(contract) > 64:
-        plan.error(row, "contract_number", "合同编号过长 / too long")
+        plan.error(row, "contract_number", "合同编号过长", "too long")
         bad = True
     if not bad:
         unit.contract_number = contract
@@ -464,30 +470,30 @@ def _plan_row(plan: ImportPlan, row: int, values: dict[str, str], seen: _Seen) -
     building = values.get("building", "")
     room = values.get("room_number", "")
     if not building:
-        plan.error(row, "building", "必填 / required")
+        plan.error(row, "building", "必填", "required")
     elif len(building) > 64:
-        plan.error(row, "building", "不能超过 64 个字符 / at most 64 characters")
+        plan.error(row, "building", "不能超过 64 个字符", "at most 64 characters")
     if not room:
-        plan.error(row, "room_number", "必填 / required")
+        plan.error(row, "room_number", "必填", "required")
     elif len(room) > 32:
-        plan.error(row, "room_number", "不能超过 32 个字符 / at most 32 characters")
+        plan.error(row, "room_number", "不能超过 32 个字符", "at most 32 characters")
     floor = 0
     try:
         floor = _int(values.get("floor", ""))
     except (ValueError, ArithmeticError):
-        plan.error(row, "floor", "应为整数 / must be a whole number")
+        plan.error(row, "floor", "应为整数", "must be a whole number")
     area = Decimal(0)
     try:
         area = clean_area(values.get("area", ""))
     except RuleViolation as exc:
-        plan.error(row, "area", _text(exc))
+        plan.refusal(row, "area", exc)
     fields = _building_fields(plan, row, values)
     if building and room:
         first = seen.rooms.get((building, room))
         if first is not None:
-            plan.error(row, "room_number", f"与第 {first} 行重复 / repeats row {first}")
+            plan.error(row, "room_number", f"与第 {first} 行重复", f"repeats row {first}")
         elif (building, room) in seen.registered_rooms:
-            plan.error(row, "room_number", "该房号已登记 / this room is already registered")
+            plan.error(row, "room_number", "该房号已登记", "this room is already registered")
         else:
             seen.rooms[(building, room)] = row
     if building and building not in plan.buildings:
@@ -501,8 +507,8 @@ def _plan_row(plan: ImportPlan, row: int, values: dict[str, str], seen: _Seen) -
                 plan.error(
                     row,
                     key,
-                    f"同一楼栋各行填写不一致（{getattr(spec, key)} 与 {value}） / differs between "
-                    "rows of one building",
+                    f"同一楼栋各行填写不一致（{getattr(spec, key)} 与 {value}）",
+                    "differs between rows of one building",
                 )
     elif building:
         existing = seen.registered_buildings[building]
@@ -511,8 +517,8 @@ def _plan_row(plan: ImportPlan, row: int, values: dict[str, str], seen: _Seen) -
                 plan.error(
                     row,
                     key,
-                    f"与已登记的楼栋不一致（{existing[key]}） / differs from the registered "
-                    "building",
+                    f"与已登记的楼栋不一致（{existing[key]}）",
+                    "differs from the registered building",
                 )
     unit = PlannedUnit(row=row, building=building, room_number=room, floor=floor, area=area)
     _sale_fields(plan, row, values, unit)
@@ -531,26 +537,29 @@ def _finish_buildings(plan: ImportPlan, permits: dict[str, int]) -> dict[str, tu
     for spec in plan.new_buildings.values():
         if not spec.permit_number:
             plan.error(
-                spec.row, "permit_number", "新楼栋须填写施工许可证号 / required for a new building"
+                spec.row, "permit_number", "新楼栋须填写施工许可证号", "required for a new building"
             )
         elif spec.permit_number not in permits:
             plan.error(
                 spec.row,
                 "permit_number",
-                f"本项目没有施工许可证 {spec.permit_number} / not a permit of this project",
+                f"本项目没有施工许可证 {spec.permit_number}",
+                "not a permit of this project",
             )
         else:
             spec.permit_id = permits[spec.permit_number]
         if not spec.housing_type:
             if plan.project.housing_type == ProjectHousingType.MIXED:
-                plan.error(spec.row, "housing_type", "混合项目须填写 / required in a mixed project")
+                plan.error(
+                    spec.row, "housing_type", "混合项目须填写", "required in a mixed project"
+                )
             else:
                 spec.housing_type = plan.project.housing_type
         if spec.housing_type:
             try:
                 check_building_housing_type(project=plan.project, housing_type=spec.housing_type)
             except RuleViolation as exc:
-                plan.error(spec.row, "housing_type", _text(exc))
+                plan.refusal(spec.row, "housing_type", exc)
         spec.fully_decorated = bool(spec.fully_decorated)
         if spec.floors_above is None:
             spec.floors_above = highest.get(spec.name, 1)
@@ -567,7 +576,7 @@ def plan_import(*, project: Project, table: Table, progress) -> ImportPlan:
     if index is None:
         return plan
     if not table.rows:
-        plan.errors.append(RowError(2, "", "文件中没有数据行 / the file has no rows"))
+        plan.errors.append(RowError(2, "", "文件中没有数据行", "the file has no rows"))
         return plan
     existing_buildings = {
         b["name"]: {
@@ -615,7 +624,7 @@ def plan_import(*, project: Project, table: Table, progress) -> ImportPlan:
         try:
             check_floor(floor=unit.floor, floors_above=above, floors_below=below)
         except RuleViolation as exc:
-            plan.error(unit.row, "floor", _text(exc))
+            plan.refusal(unit.row, "floor", exc)
     _match_known_owners(plan)
     return plan
 
@@ -636,7 +645,8 @@ def _match_known_owners(plan: ImportPlan) -> None:
                 plan.error(
                     first_row.get(number, 2),
                     "owner_name",
-                    "身份证号已登记，但姓名不一致 / registered under another name",
+                    "身份证号已登记，但姓名不一致",
+                    "registered under another name",
                 )
             plan.owners[number] = user_id
             del plan.new_owners[number]

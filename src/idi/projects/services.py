@@ -19,6 +19,7 @@ from idi.core.permissions import Actor
 from idi.core.registry import Hook, providers
 from idi.parties.models import District, Organisation, OrgType, Profile, Role
 from idi.parties.services import clean_owner_identity, register_owner
+from idi.projects.codes import AuditAction, Code
 from idi.projects.models import (
     Building,
     ConstructionPermit,
@@ -53,8 +54,8 @@ def may_write_project(actor: Actor, project: Project) -> bool:
 def _require_developer(actor: Actor, project: Project) -> None:
     if not may_write_project(actor, project):
         raise Forbidden(
-            "仅本项目的建设单位或平台运营方可修改项目资料 / only the project's developer or the "
-            "platform operator may change it"
+            "仅本项目的建设单位或平台运营方可修改项目资料",
+            "only the project's developer or the platform operator may change it",
         )
 
 
@@ -89,24 +90,36 @@ def register_project(
     """登记项目: a developer registers its own project; the operator one for any developer."""
     if actor.is_operator:
         if developer is None:
-            raise violation("developer", "请选择建设单位", "choose the developer")
+            raise violation(Code.REQUIRED, "developer", "请选择建设单位", "choose the developer")
     elif actor.organisation_type == OrgType.DEVELOPER and actor.has_role(
         Role.ORG_ADMIN, Role.STAFF
     ):
         if developer is not None and developer.pk != actor.organisation_id:
-            raise Forbidden("只能登记本单位的项目 / a developer registers only its own projects")
+            raise Forbidden("只能登记本单位的项目", "a developer registers only its own projects")
         developer = Organisation.objects.get(pk=actor.organisation_id)
     else:
-        raise Forbidden("仅建设单位可登记项目 / only a developer may register a project")
+        raise Forbidden("仅建设单位可登记项目", "only a developer may register a project")
     if developer.org_type != OrgType.DEVELOPER:
-        raise violation("developer", "所选单位不是建设单位", "the organisation is not a developer")
+        raise violation(
+            Code.WRONG_PARTY,
+            "developer",
+            "所选单位不是建设单位",
+            "the organisation is not a developer",
+        )
     name = text("name", name, max_length=200, zh="项目名称", en="the name")
     if district not in District.values or district == District.CITY:
-        raise violation("district", "请选择项目所在的区县", "choose the project's district")
+        raise violation(
+            Code.REQUIRED, "district", "请选择项目所在的区县", "choose the project's district"
+        )
     if housing_type not in ProjectHousingType.values:
-        raise violation("housing_type", "住房类型无效", "unknown housing type")
+        raise violation(Code.INVALID_CHOICE, "housing_type", "住房类型无效", "unknown housing type")
     if Project.objects.filter(developer=developer, name=name).exists():
-        raise violation("name", f"本单位已有名为“{name}”的项目", f"project {name} already exists")
+        raise violation(
+            Code.ALREADY_EXISTS,
+            "name",
+            f"本单位已有名为“{name}”的项目",
+            f"project {name} already exists",
+        )
     project = Project.objects.create(
         name=name,
         developer=developer,
@@ -116,7 +129,7 @@ def register_project(
         created_at=clock.now(),
     )
     audit.record(
-        actor=actor, action="projects.register_project", obj=project, after=_project_state(project)
+        actor=actor, action=AuditAction.REGISTER_PROJECT, obj=project, after=_project_state(project)
     )
     return project
 
@@ -141,9 +154,12 @@ PERMIT_STAGE_LABELS = {
 }
 
 PERMIT_TRANSITIONS = {
-    "record_permit_issue": (PermitStage.APPLIED, PermitStage.ISSUED),
-    "record_construction_start": (PermitStage.ISSUED, PermitStage.UNDER_CONSTRUCTION),
-    "record_completion_acceptance": (PermitStage.UNDER_CONSTRUCTION, PermitStage.COMPLETED),
+    AuditAction.RECORD_PERMIT_ISSUE: (PermitStage.APPLIED, PermitStage.ISSUED),
+    AuditAction.RECORD_CONSTRUCTION_START: (PermitStage.ISSUED, PermitStage.UNDER_CONSTRUCTION),
+    AuditAction.RECORD_COMPLETION_ACCEPTANCE: (
+        PermitStage.UNDER_CONSTRUCTION,
+        PermitStage.COMPLETED,
+    ),
 }
 
 
@@ -172,11 +188,12 @@ def permit_stage(permit: ConstructionPermit) -> str:
     return PermitStage.APPLIED
 
 
-def _transition(permit: ConstructionPermit, action: str, *, field: str) -> None:
+def _transition(permit: ConstructionPermit, action: AuditAction, *, field: str) -> None:
     required, _ = PERMIT_TRANSITIONS[action]
     stage = permit_stage(permit)
     if stage != required:
         raise violation(
+            Code.INVALID_STATE,
             field,
             f"施工许可证 {permit.number} 当前为“{PERMIT_STAGE_LABELS[stage]}”，"
             f"须为“{PERMIT_STAGE_LABELS[required]}”",
@@ -207,11 +224,16 @@ def add_planning_permit(
     if issued_on:
         not_in_future("issued_on", issued_on, zh="发证日期", en="the issue date")
     if PlanningPermit.objects.filter(number=number).exists():
-        raise violation("number", f"工程规划许可证号 {number} 已登记", f"{number} is registered")
+        raise violation(
+            Code.ALREADY_EXISTS,
+            "number",
+            f"工程规划许可证号 {number} 已登记",
+            f"{number} is registered",
+        )
     planning = PlanningPermit.objects.create(project=project, number=number, issued_on=issued_on)
     audit.record(
         actor=actor,
-        action="projects.add_planning_permit",
+        action=AuditAction.ADD_PLANNING_PERMIT,
         obj=planning,
         after={"project": project.pk, "number": number, "issued_on": issued_on},
     )
@@ -233,6 +255,7 @@ def add_construction_permit(
     project = _lock(project)
     if planning_permit.project_id != project.pk:
         raise violation(
+            Code.WRONG_PROJECT,
             "planning_permit",
             "工程规划许可证不属于本项目",
             "the planning permit is another project's",
@@ -242,9 +265,19 @@ def add_construction_permit(
     if issued_on:
         not_in_future("issued_on", issued_on, zh="发证日期", en="the issue date")
         if issued_on < applied_on:
-            raise violation("issued_on", "发证日期不能早于申领日期", "issued before applied for")
+            raise violation(
+                Code.OUT_OF_ORDER,
+                "issued_on",
+                "发证日期不能早于申领日期",
+                "issued before applied for",
+            )
     if ConstructionPermit.objects.filter(number=number).exists():
-        raise violation("number", f"施工许可证号 {number} 已登记", f"{number} is registered")
+        raise violation(
+            Code.ALREADY_EXISTS,
+            "number",
+            f"施工许可证号 {number} 已登记",
+            f"{number} is registered",
+        )
     permit = ConstructionPermit.objects.create(
         project=project,
         planning_permit=planning_permit,
@@ -254,7 +287,7 @@ def add_construction_permit(
     )
     audit.record(
         actor=actor,
-        action="projects.add_construction_permit",
+        action=AuditAction.ADD_CONSTRUCTION_PERMIT,
         obj=permit,
         after={"project": project.pk, **_permit_state(permit)},
     )
@@ -262,7 +295,7 @@ def add_construction_permit(
 
 
 def _change_permit(
-    *, actor: Actor, permit: ConstructionPermit, action: str, field: str, value: date
+    *, actor: Actor, permit: ConstructionPermit, action: AuditAction, field: str, value: date
 ) -> ConstructionPermit:
     """One step of PERMIT_TRANSITIONS: lock, check the stage and the higher apps' guards, set
     the date, audit, and tell the higher apps in the same transaction."""
@@ -278,7 +311,7 @@ def _change_permit(
     permit.save(update_fields=[field])
     audit.record(
         actor=actor,
-        action=f"projects.{action}",
+        action=action,
         obj=permit,
         before=before,
         after=_permit_state(permit),
@@ -294,9 +327,15 @@ def record_permit_issue(
 ) -> ConstructionPermit:
     not_in_future("issued_on", issued_on, zh="发证日期", en="the issue date")
     if issued_on < permit.applied_on:
-        raise violation("issued_on", "发证日期不能早于申领日期", "issued before applied for")
+        raise violation(
+            Code.OUT_OF_ORDER, "issued_on", "发证日期不能早于申领日期", "issued before applied for"
+        )
     return _change_permit(
-        actor=actor, permit=permit, action="record_permit_issue", field="issued_on", value=issued_on
+        actor=actor,
+        permit=permit,
+        action=AuditAction.RECORD_PERMIT_ISSUE,
+        field="issued_on",
+        value=issued_on,
     )
 
 
@@ -308,12 +347,15 @@ def record_construction_start(
     not_in_future("construction_started_on", started_on, zh="开工日期", en="the start date")
     if permit.issued_on and started_on < permit.issued_on:
         raise violation(
-            "construction_started_on", "开工日期不能早于发证日期", "construction starts after issue"
+            Code.OUT_OF_ORDER,
+            "construction_started_on",
+            "开工日期不能早于发证日期",
+            "construction starts after issue",
         )
     return _change_permit(
         actor=actor,
         permit=permit,
-        action="record_construction_start",
+        action=AuditAction.RECORD_CONSTRUCTION_START,
         field="construction_started_on",
         value=started_on,
     )
@@ -329,10 +371,14 @@ def record_completion_acceptance(
     )
     if permit.construction_started_on and accepted_on < permit.construction_started_on:
         raise violation(
-            "completion_accepted_on", "竣工验收日期不能早于开工日期", "accepted before it started"
+            Code.OUT_OF_ORDER,
+            "completion_accepted_on",
+            "竣工验收日期不能早于开工日期",
+            "accepted before it started",
         )
     if not permit.buildings.exists():
         raise violation(
+            Code.INVALID_STATE,
             "completion_accepted_on",
             "该施工许可证下尚无楼栋",
             "the permit covers no building yet",
@@ -340,7 +386,7 @@ def record_completion_acceptance(
     return _change_permit(
         actor=actor,
         permit=permit,
-        action="record_completion_acceptance",
+        action=AuditAction.RECORD_COMPLETION_ACCEPTANCE,
         field="completion_accepted_on",
         value=accepted_on,
     )
@@ -379,15 +425,29 @@ def add_building(
     _require_developer(actor, project)
     project = _lock(project)
     if permit.project_id != project.pk:
-        raise violation("permit", "施工许可证不属于本项目", "the permit is another project's")
+        raise violation(
+            Code.WRONG_PROJECT,
+            "permit",
+            "施工许可证不属于本项目",
+            "the permit is another project's",
+        )
     name = text("name", name, max_length=64, zh="楼栋名称", en="the building name")
     check_building_housing_type(project=project, housing_type=housing_type)
     if floors_above < 1:
-        raise violation("floors_above", "地上层数至少为 1", "at least one floor above ground")
+        raise violation(
+            Code.OUT_OF_RANGE, "floors_above", "地上层数至少为 1", "at least one floor above ground"
+        )
     if floors_below < 0:
-        raise violation("floors_below", "地下层数不能为负数", "floors below cannot be negative")
+        raise violation(
+            Code.OUT_OF_RANGE,
+            "floors_below",
+            "地下层数不能为负数",
+            "floors below cannot be negative",
+        )
     if Building.objects.filter(project=project, name=name).exists():
-        raise violation("name", f"楼栋 {name} 已存在", f"building {name} already exists")
+        raise violation(
+            Code.ALREADY_EXISTS, "name", f"楼栋 {name} 已存在", f"building {name} already exists"
+        )
     building = Building.objects.create(
         project=project,
         permit=permit,
@@ -398,7 +458,7 @@ def add_building(
         floors_below=floors_below,
     )
     audit.record(
-        actor=actor, action="projects.add_building", obj=building, after=_building_state(building)
+        actor=actor, action=AuditAction.ADD_BUILDING, obj=building, after=_building_state(building)
     )
     return building
 
@@ -420,6 +480,7 @@ def record_delivery(*, actor: Actor, building: Building, delivered_on: date) -> 
     required, _ = BUILDING_TRANSITIONS["record_delivery"]
     if building_stage(building) != required:
         raise violation(
+            Code.ALREADY_RECORDED,
             "delivered_on",
             f"楼栋 {building.name} 已于 {building.delivered_on} 交付",
             f"building {building.name} was delivered on {building.delivered_on}",
@@ -428,12 +489,14 @@ def record_delivery(*, actor: Actor, building: Building, delivered_on: date) -> 
     accepted = building.permit.completion_accepted_on
     if accepted is None:
         raise violation(
+            Code.INVALID_STATE,
             "delivered_on",
             "施工许可证尚未竣工验收，不能交付",
             "the permit has no completion acceptance yet",
         )
     if delivered_on < accepted:
         raise violation(
+            Code.OUT_OF_ORDER,
             "delivered_on",
             "交付日期不能早于竣工验收日期",
             "delivery precedes completion acceptance",
@@ -443,7 +506,7 @@ def record_delivery(*, actor: Actor, building: Building, delivered_on: date) -> 
     building.save(update_fields=["delivered_on"])
     audit.record(
         actor=actor,
-        action="projects.record_delivery",
+        action=AuditAction.RECORD_DELIVERY,
         obj=building,
         before=before,
         after=_building_state(building),
@@ -463,6 +526,7 @@ def add_unit(
     area = clean_area(area)
     if Unit.objects.filter(building=building, room_number=room_number).exists():
         raise violation(
+            Code.ALREADY_EXISTS,
             "room_number",
             f"{building.name} {room_number} 已存在",
             f"{building.name} {room_number} already exists",
@@ -476,7 +540,7 @@ def add_unit(
     )
     audit.record(
         actor=actor,
-        action="projects.add_unit",
+        action=AuditAction.ADD_UNIT,
         obj=unit,
         after={"building": building.pk, "room_number": room_number, "floor": floor, "area": area},
     )
@@ -495,26 +559,33 @@ def add_participant(
     _require_developer(actor, project)
     project = _lock(project)
     if role not in ParticipantRole.values:
-        raise violation("role", "参建角色无效", "unknown participant role")
+        raise violation(Code.INVALID_CHOICE, "role", "参建角色无效", "unknown participant role")
     organisation = Organisation.objects.filter(uscc=organisation_uscc.strip().upper()).first()
     if organisation is None:
         raise violation(
+            Code.UNKNOWN_PARTY,
             "organisation_uscc",
             "未找到该统一社会信用代码的单位，请先由平台运营方登记",
             "no organisation has this credit code; the operator registers it first",
         )
     if organisation.org_type != role:
         raise violation(
+            Code.WRONG_PARTY,
             "role",
             f"{organisation.name} 登记为{organisation.get_org_type_display()}，不能担任该角色",
             f"{organisation.name} is registered as {organisation.org_type}, not {role}",
         )
     if Participant.objects.filter(project=project, organisation=organisation, role=role).exists():
-        raise violation("organisation_uscc", "该单位已是本项目参建单位", "already a participant")
+        raise violation(
+            Code.ALREADY_EXISTS,
+            "organisation_uscc",
+            "该单位已是本项目参建单位",
+            "already a participant",
+        )
     participant = Participant.objects.create(project=project, organisation=organisation, role=role)
     audit.record(
         actor=actor,
-        action="projects.add_participant",
+        action=AuditAction.ADD_PARTICIPANT,
         obj=participant,
         after={"project": project.pk, "organisation": organisation.pk, "role": role},
     )
@@ -543,6 +614,7 @@ def _owner_for(*, actor: Actor, buyer: Buyer) -> int:
         return register_owner(actor=actor, real_name=real_name, id_number=id_number, phone=phone).pk
     if profile.real_name != real_name:
         raise violation(
+            Code.MISMATCH,
             "buyers",
             f"身份证号已登记，但姓名不是“{real_name}”",
             f"this ID number is registered under another name than {real_name}",
@@ -563,22 +635,24 @@ def record_sale(
     _require_developer(actor, unit.project)
     _lock(unit.project)
     if Sale.objects.filter(unit_id=unit.pk).exists():
-        raise violation("unit", f"{unit} 已售出", f"{unit} is already sold")
+        raise violation(Code.ALREADY_RECORDED, "unit", f"{unit} 已售出", f"{unit} is already sold")
     not_in_future("sold_on", sold_on, zh="销售日期", en="the sale date")
     if not buyers:
-        raise violation("buyers", "至少需要一位买受人", "at least one buyer")
+        raise violation(Code.REQUIRED, "buyers", "至少需要一位买受人", "at least one buyer")
     ids = [b.id_number.strip().upper() for b in buyers]
     if len(set(ids)) != len(ids):
-        raise violation("buyers", "买受人身份证号重复", "a buyer is listed twice")
+        raise violation(Code.INVALID, "buyers", "买受人身份证号重复", "a buyer is listed twice")
     contract_number = contract_number.strip()
     if len(contract_number) > 64:
-        raise violation("contract_number", "合同编号过长", "the contract number is too long")
+        raise violation(
+            Code.TOO_LONG, "contract_number", "合同编号过长", "the contract number is too long"
+        )
     owner_ids = [_owner_for(actor=actor, buyer=buyer) for buyer in buyers]
     sale = Sale.objects.create(unit=unit, sold_on=sold_on, contract_number=contract_number)
     sale.buyers.set(owner_ids)
     audit.record(
         actor=actor,
-        action="projects.record_sale",
+        action=AuditAction.RECORD_SALE,
         obj=sale,
         after={
             "unit": unit.pk,
@@ -647,7 +721,7 @@ def import_units(
     # itself (kept by the developer, matched by the SHA-256) holds every row.
     audit.record(
         actor=actor,
-        action="projects.import_units",
+        action=AuditAction.IMPORT_UNITS,
         obj=project,
         after={
             "file": filename,

@@ -11,8 +11,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.permissions import Actor
@@ -406,12 +406,21 @@ def import_upload(request, actor: Actor, pk: int):
             "project": project,
             "form": form,
             "report": report,
-            "errors": report.errors[:MAX_ERRORS_SHOWN] if report else [],
+            "errors": _shown_errors(report) if report else [],
             "more_errors": max(0, len(report.errors) - MAX_ERRORS_SHOWN) if report else 0,
             "token": token,
             "columns": imports.COLUMNS,
         },
     )
+
+
+def _shown_errors(report) -> list[dict]:
+    """The first errors of a report, each in the page's language."""
+    language = get_language()
+    return [
+        {"row": e.row, "column": e.column, "message": e.message_for(language)}
+        for e in report.errors[:MAX_ERRORS_SHOWN]
+    ]
 
 
 def _keep_upload(request, *, project: Project, name: str, content: bytes) -> str:
@@ -450,7 +459,7 @@ def import_confirm(request, actor: Actor, pk: int):
                 "project": project,
                 "form": forms.ImportForm(),
                 "report": report,
-                "errors": report.errors[:MAX_ERRORS_SHOWN],
+                "errors": _shown_errors(report),
                 "more_errors": max(0, len(report.errors) - MAX_ERRORS_SHOWN),
                 "columns": imports.COLUMNS,
             },

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.utils.translation import get_language
 from ninja import Query, Router, Schema
 
 from idi.core.rulebook import get_rulebook
@@ -63,4 +64,4 @@ def premium(request, query: Query[PremiumIn]):
 
 @router.post("/coinsurance", response=CoinsuranceOut, summary="共保份额校验 / co-insurance")
 def coinsurance(request, body: CoinsuranceIn):
-    return run_query(get_rulebook(), "coinsurance", _params(body))
+    return run_query(get_rulebook(), "coinsurance", _params(body), language=get_language())

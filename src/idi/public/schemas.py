@@ -103,6 +103,7 @@ class CoinsuranceIn(Schema):
 
 
 class ViolationOut(Schema):
+    code: str
     rule: str
     severity: str
     message: str

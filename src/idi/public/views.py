@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from idi.core.errors import RuleViolation
@@ -54,7 +55,9 @@ def coverage_check(request):
         try:
             answer = coverage_assessment(params=form.query_params())
         except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.text)
+            form.add_error(
+                exc.field if exc.field in form.fields else None, exc.message_for(get_language())
+            )
     context = {"form": form, "answer": answer}
     if answer:
         limits = owner_time_limits()

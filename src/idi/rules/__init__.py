@@ -10,7 +10,7 @@ from .coinsurance import LeadQualifications, check_lead_qualifications, check_sh
 from .coverage import assess, window
 from .dates import add_days, add_months, add_years
 from .deadlines import deadline, stricter_deadline
-from .errors import PackError, RuleViolation
+from .errors import PackError, RuleViolation, RuleViolations
 from .money import (
     check_risk_management_fee,
     fen,
@@ -44,6 +44,7 @@ __all__ = [
     "PremiumQuote",
     "RulePack",
     "RuleViolation",
+    "RuleViolations",
     "Rulebook",
     "Share",
     "ShareCheck",

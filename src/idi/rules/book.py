@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .calendar import WorkCalendar, load_calendar
+from .codes import Code
 from .errors import RuleViolation
 from .packs import load_packs, pack_for
 from .schema import RulePack
@@ -39,6 +40,7 @@ class Rulebook:
             raise RuleViolation(
                 rule="R-U1",
                 field="pack",
+                code=Code.UNKNOWN,
                 message=f"未知的规则包 {id!r}；已知规则包：{known}",
                 message_en=f"unknown rule pack {id!r}; known packs: {known}",
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
+from .codes import Code
 from .dates import ONE_DAY, add_months, add_years
 from .errors import RuleViolation
 from .results import Assessment, Window
@@ -24,6 +25,7 @@ def category_spec(pack: RulePack, category: str) -> CategorySpec:
         raise RuleViolation(
             rule="R-C1",
             field="category",
+            code=Code.UNKNOWN,
             message=f"未知的保险责任类别 {category!r}，应为：{known}",
             message_en=f"unknown category {category!r}; expected one of: {known}",
         )
@@ -36,13 +38,15 @@ def _years(spec: CategorySpec, additional_years: int | None) -> int:
         return spec.years
     minimum = spec.min_years or 0
     if additional_years is None or additional_years < minimum:
-        got = "未填写 / missing" if additional_years is None else str(additional_years)
+        got = str(additional_years)
         raise RuleViolation(
             rule="R-C1",
             field="additional_years",
-            message=f"附加险保险期限由保险合同约定且不得低于 {minimum} 年（当前：{got}）",
+            code=Code.BELOW_FLOOR,
+            message=f"附加险保险期限由保险合同约定且不得低于 {minimum} 年"
+            f"（当前：{'未填写' if additional_years is None else got}）",
             message_en=f"the additional cover period is set by the policy and must be at least "
-            f"{minimum} years (got: {got})",
+            f"{minimum} years (got: {'missing' if additional_years is None else got})",
         )
     return additional_years
 
@@ -67,6 +71,7 @@ def _check_event(pack: RulePack, event: str) -> None:
         raise RuleViolation(
             rule="R-C5",
             field="event",
+            code=Code.UNKNOWN,
             message=f"未知的事件类型 {event!r}，应为：{known}",
             message_en=f"unknown event {event!r}; expected one of: {known}",
         )
@@ -80,13 +85,15 @@ def _check_sub_item(
     names += list(included_sub_items or ())
     for name in names:
         if name not in spec.sub_items:
-            known = ", ".join(spec.sub_items) or "无 / none"
+            known = ", ".join(spec.sub_items)
             field = "sub_item" if name == sub_item else "included_sub_items"
             raise RuleViolation(
                 rule="R-C1",
                 field=field,
-                message=f"该类别没有分项 {name!r}，可选：{known}",
-                message_en=f"the category has no sub-item {name!r}; expected one of: {known}",
+                code=Code.UNKNOWN,
+                message=f"该类别没有分项 {name!r}，可选：{known or '无'}",
+                message_en=f"the category has no sub-item {name!r}; expected one of: "
+                f"{known or 'none'}",
             )
     return sub_item is None or included_sub_items is None or sub_item in included_sub_items
 
@@ -118,6 +125,7 @@ def assess(
         raise RuleViolation(
             rule="R-C5",
             field="delivery",
+            code=Code.OUT_OF_ORDER,
             message=f"交付日期 {delivery} 早于竣工验收日期 {completion}",
             message_en=f"delivery {delivery} is before completion acceptance {completion}",
         )

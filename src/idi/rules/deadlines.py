@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from .calendar import WorkCalendar
+from .codes import Code
 from .dates import ONE_DAY, add
 from .errors import RuleViolation
 from .results import Deadline
@@ -26,6 +27,7 @@ def deadline_spec(pack: RulePack, kind: str) -> DeadlineSpec:
         raise RuleViolation(
             rule=None,
             field="kind",
+            code=Code.UNKNOWN,
             message=f"未知的期限类型 {kind!r}，应为：{known}",
             message_en=f"unknown deadline kind {kind!r}; expected one of: {known}",
         )
@@ -71,6 +73,7 @@ def stricter_deadline(
         raise RuleViolation(
             rule="R-U13",
             field="committed_days",
+            code=Code.OUT_OF_RANGE,
             message=f"承诺时限不能为负数（当前：{committed_days}）",
             message_en=f"a committed time cannot be negative (got: {committed_days})",
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from .codes import Code
 from .errors import RuleViolation
 from .results import PremiumQuote, Share
 from .schema import RulePack
@@ -33,6 +34,7 @@ def _require_positive(value: Decimal, field: str, rule: str) -> None:
         raise RuleViolation(
             rule=rule,
             field=field,
+            code=Code.OUT_OF_RANGE,
             message=f"{field} 必须大于 0（当前：{value}）",
             message_en=f"{field} must be greater than 0 (got: {value})",
         )
@@ -60,6 +62,7 @@ def premium_quote(
         raise RuleViolation(
             rule="R-U5",
             field="housing",
+            code=Code.UNKNOWN,
             message=f"未知的住房类型 {housing!r}，应为：{known}",
             message_en=f"unknown housing type {housing!r}; expected one of: {known}",
         )
@@ -68,6 +71,7 @@ def premium_quote(
         raise RuleViolation(
             rule="R-U5",
             field="rate",
+            code=Code.OUT_OF_RANGE,
             message=f"费率应为小数（如 0.015 表示 1.5%），当前：{rate}",
             message_en=f"rate must be a fraction (0.015 means 1.5%), got: {rate}",
         )
@@ -76,6 +80,7 @@ def premium_quote(
         raise RuleViolation(
             rule="R-U5",
             field="rate",
+            code=Code.BELOW_FLOOR,
             message=f"费率 {rate} 低于{label}（{housing}）的最低费率 {floor}",
             message_en=f"rate {rate} is below the floor {floor} for {housing} housing",
         )
@@ -97,6 +102,7 @@ def check_risk_management_fee(pack: RulePack, premium: Decimal, fee: Decimal) ->
         raise RuleViolation(
             rule="R-U7",
             field="fee",
+            code=Code.BELOW_FLOOR,
             message=f"风险管理费 {fee} 低于保费 {premium} 的 {ratio:%}（{minimum}）",
             message_en=f"risk-management fee {fee} is below {ratio:%} of premium {premium} "
             f"({minimum})",
@@ -118,6 +124,7 @@ def split_by_shares(amount: Decimal, shares: Sequence[Share]) -> dict[str, Decim
         raise RuleViolation(
             rule="R-U10",
             field="amount",
+            code=Code.INVALID,
             message=f"金额 {amount} 应精确到分",
             message_en=f"amount {amount} must be a whole number of fen",
         )
@@ -126,6 +133,7 @@ def split_by_shares(amount: Decimal, shares: Sequence[Share]) -> dict[str, Decim
         raise RuleViolation(
             rule="R-U10",
             field="shares",
+            code=Code.WRONG_COUNT,
             message="份额中必须恰好有一家主承保公司",
             message_en="the shares must have exactly one lead insurer",
         )
@@ -135,6 +143,7 @@ def split_by_shares(amount: Decimal, shares: Sequence[Share]) -> dict[str, Decim
             raise RuleViolation(
                 rule="R-U10",
                 field="shares",
+                code=Code.DUPLICATE,
                 message=f"保险公司 {s.insurer} 重复",
                 message_en=f"insurer {s.insurer} appears twice",
             )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .codes import Code
 from .errors import PackError, RuleViolation
 from .schema import RulePack, describe_validation_error
 
@@ -93,6 +94,7 @@ def pack_for(packs: Iterable[RulePack], jurisdiction: str, permit_date: date) ->
     raise RuleViolation(
         rule="R-U1",
         field="permit_date",
+        code=Code.NOT_IN_FORCE,
         message=f"施工许可申领日期 {permit_date} 不在任何规则包的适用范围内（{jurisdiction}）；"
         f"已知规则包：{listing}",
         message_en=f"permit date {permit_date} is outside every rule pack in force for "

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from .book import Rulebook
+from .codes import Code
 from .coinsurance import check_shares
 from .coverage import assess, window
 from .deadlines import deadline
@@ -33,12 +34,12 @@ Result = dict[str, Any]
 # --- parameter parsing -------------------------------------------------------------------------
 
 
-def _bad(field: str | None, zh: str, en: str) -> RuleViolation:
-    return RuleViolation(rule=None, field=field, message=zh, message_en=en)
+def _bad(field: str | None, zh: str, en: str, *, code: Code = Code.INVALID) -> RuleViolation:
+    return RuleViolation(rule=None, field=field, code=code, message=zh, message_en=en)
 
 
 def _missing(field: str) -> RuleViolation:
-    return _bad(field, f"缺少参数 {field}", f"missing parameter {field}")
+    return _bad(field, f"缺少参数 {field}", f"missing parameter {field}", code=Code.REQUIRED)
 
 
 @lru_cache(maxsize=8192)
@@ -157,6 +158,7 @@ def _check_keys(params: Params, allowed: frozenset[str]) -> None:
                 str(key),
                 f"未知参数 {key}，可用参数：{', '.join(sorted(allowed))}",
                 f"unknown parameter {key}; expected: {', '.join(sorted(allowed))}",
+                code=Code.UNKNOWN,
             )
 
 
@@ -175,7 +177,7 @@ def _money(amount: Decimal) -> str:
 # --- operations --------------------------------------------------------------------------------
 
 
-def _op_packs(book: Rulebook, params: Params) -> Result:
+def _op_packs(book: Rulebook, params: Params, language: str | None) -> Result:
     _check_keys(params, frozenset({"pack"}))
     packs = [_pack(book, params)] if params.get("pack") is not None else book.packs
     return {
@@ -194,7 +196,7 @@ def _op_packs(book: Rulebook, params: Params) -> Result:
 _PACK_FOR_KEYS = frozenset({"jurisdiction", "permit_date"})
 
 
-def _op_pack_for(book: Rulebook, params: Params) -> Result:
+def _op_pack_for(book: Rulebook, params: Params, language: str | None) -> Result:
     _check_keys(params, _PACK_FOR_KEYS)
     p = book.pack_for(_req_str(params, "jurisdiction"), _req_date(params, "permit_date"))
     return {
@@ -208,7 +210,7 @@ def _op_pack_for(book: Rulebook, params: Params) -> Result:
 _WINDOW_KEYS = frozenset({"pack", "category", "completion", "additional_years"})
 
 
-def _op_window(book: Rulebook, params: Params) -> Result:
+def _op_window(book: Rulebook, params: Params, language: str | None) -> Result:
     _check_keys(params, _WINDOW_KEYS)
     w = window(
         _pack(book, params),
@@ -244,7 +246,7 @@ def _str_list(params: Params, name: str) -> list[str] | None:
     raise _bad(name, f"{name}：应为文本列表", f"{name}: must be a list of strings")
 
 
-def _op_assess(book: Rulebook, params: Params) -> Result:
+def _op_assess(book: Rulebook, params: Params, language: str | None) -> Result:
     _check_keys(params, _ASSESS_KEYS)
     a = assess(
         _pack(book, params),
@@ -270,7 +272,7 @@ def _op_assess(book: Rulebook, params: Params) -> Result:
 _DEADLINE_KEYS = frozenset({"pack", "kind", "from"})
 
 
-def _op_deadline(book: Rulebook, params: Params) -> Result:
+def _op_deadline(book: Rulebook, params: Params, language: str | None) -> Result:
     _check_keys(params, _DEADLINE_KEYS)
     d = deadline(
         _pack(book, params), book.calendar, _req_str(params, "kind"), _req_date(params, "from")
@@ -287,7 +289,7 @@ def _op_deadline(book: Rulebook, params: Params) -> Result:
 _PREMIUM_KEYS = frozenset({"pack", "contract_price", "housing", "rate"})
 
 
-def _op_premium(book: Rulebook, params: Params) -> Result:
+def _op_premium(book: Rulebook, params: Params, language: str | None) -> Result:
     _check_keys(params, _PREMIUM_KEYS)
     q = premium_quote(
         _pack(book, params),
@@ -324,7 +326,12 @@ def _shares(params: Params) -> list[Share]:
             )
         for key in item:
             if key not in _SHARE_KEYS:
-                raise _bad(f"{where}.{key}", f"未知参数 {key}", f"unknown parameter {key}")
+                raise _bad(
+                    f"{where}.{key}",
+                    f"未知参数 {key}",
+                    f"unknown parameter {key}",
+                    code=Code.UNKNOWN,
+                )
         role = item.get("role")
         insurer = item.get("insurer")
         for key, text in (("role", role), ("insurer", insurer)):
@@ -342,23 +349,29 @@ def _shares(params: Params) -> list[Share]:
     return out
 
 
-def _op_coinsurance(book: Rulebook, params: Params) -> Result:
+def _op_coinsurance(book: Rulebook, params: Params, language: str | None) -> Result:
     _check_keys(params, _COINSURANCE_KEYS)
     check = check_shares(_pack(book, params), _shares(params))
     return {
         "valid": check.valid,
         "violations": [
-            {"rule": v.rule, "severity": v.severity, "message": v.text} for v in check.violations
+            {
+                "code": str(v.code),
+                "rule": v.rule,
+                "severity": v.severity,
+                "message": v.message_for(language),
+            }
+            for v in check.violations
         ],
     }
 
 
-def _op_calendar(book: Rulebook, params: Params) -> Result:
+def _op_calendar(book: Rulebook, params: Params, language: str | None) -> Result:
     _check_keys(params, frozenset())
     return {"years": [{"year": y, "source": s} for y, s in book.calendar.years()]}
 
 
-OPS: dict[str, Callable[[Rulebook, Params], Result]] = {
+OPS: dict[str, Callable[[Rulebook, Params, str | None], Result]] = {
     "packs": _op_packs,
     "pack_for": _op_pack_for,
     "window": _op_window,
@@ -370,52 +383,55 @@ OPS: dict[str, Callable[[Rulebook, Params], Result]] = {
 }
 
 
-def run_query(book: Rulebook, op: str, params: Params) -> Result:
-    """Answer one query; raises RuleViolation (with the field) on bad input."""
+def run_query(book: Rulebook, op: str, params: Params, *, language: str | None = None) -> Result:
+    """Answer one query; raises RuleViolation (with the field) on bad input. `language` is the
+    language of the messages inside an answer (Chinese unless English)."""
     handler = OPS.get(op)
     if handler is None:
         raise _bad(
             "op",
             f"未知操作 {op!r}，应为：{', '.join(OPS)}",
             f"unknown op {op!r}; expected one of: {', '.join(OPS)}",
+            code=Code.UNKNOWN,
         )
     try:
-        return handler(book, params)
+        return handler(book, params, language)
     except (ArithmeticError, ValueError) as exc:
         # Only absurd input gets here (a year past 9999, a 10^999 price): refuse, don't crash.
         raise _bad(
             None,
             f"数值或日期超出支持范围（{exc}）",
             f"a number or date is out of the supported range ({exc})",
+            code=Code.OUT_OF_RANGE,
         ) from exc
 
 
 # --- JSON lines (`idi rules eval`) -------------------------------------------------------------
 
 
-def _error(violation: RuleViolation) -> Result:
-    return {"error": violation.to_dict()}
-
-
-def eval_line(book: Rulebook, line: str) -> Result:
+def eval_line(book: Rulebook, line: str, *, language: str | None = None) -> Result:
     """One JSON object `{"op": ..., params...}` in, one answer or `{"error": ...}` out."""
     try:
         obj = json.loads(line)
     except ValueError as exc:
-        return _error(_bad(None, f"不是有效的 JSON（{exc}）", f"not valid JSON ({exc})"))
+        refusal = _bad(None, f"不是有效的 JSON（{exc}）", f"not valid JSON ({exc})")
+        return {"error": refusal.to_dict(language)}
     if not isinstance(obj, dict):
-        return _error(_bad(None, "每行应为一个 JSON 对象", "each line must be a JSON object"))
+        refusal = _bad(None, "每行应为一个 JSON 对象", "each line must be a JSON object")
+        return {"error": refusal.to_dict(language)}
     op = obj.pop("op", None)
     try:
         if not isinstance(op, str):
             raise _missing("op")
-        return run_query(book, op, obj)
+        return run_query(book, op, obj, language=language)
     except RuleViolation as exc:
-        return _error(exc)
+        return {"error": exc.to_dict(language)}
 
 
-def eval_lines(book: Rulebook, lines: Iterable[str]) -> Iterator[str]:
+def eval_lines(
+    book: Rulebook, lines: Iterable[str], *, language: str | None = None
+) -> Iterator[str]:
     """One output line (JSON, no newline) per input line, in order."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for line in lines:
-        yield dumps(eval_line(book, line))
+        yield dumps(eval_line(book, line, language=language))

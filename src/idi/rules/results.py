@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Literal
 
+from .errors import is_english
+
 __all__ = [
     "SHANGHAI",
     "Assessment",
@@ -86,14 +88,16 @@ class PremiumQuote:
 
 @dataclass(frozen=True, slots=True)
 class Violation:
+    """One problem a check found; `code` is stable (`rules.codes.Code`), the messages are not."""
+
     rule: str
     severity: Literal["error", "warning"]
+    code: str
     message_zh: str
     message_en: str
 
-    @property
-    def text(self) -> str:
-        return f"{self.message_zh} / {self.message_en}"
+    def message_for(self, language: str | None) -> str:
+        return self.message_en if is_english(language) else self.message_zh
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from .codes import Code
 from .errors import RuleViolation
 
 __all__ = ["check_signed_before_start"]
@@ -16,6 +17,7 @@ def check_signed_before_start(*, issued_on: date | None, started_on: date) -> No
         raise RuleViolation(
             rule="R-U3",
             field="construction_started_on",
+            code=Code.NOT_MET,
             message="保单尚未签发：保险合同须在开工前签订，签发后才能登记开工",
             message_en="the policy is not issued yet: it must be signed before construction "
             "starts, so construction is recorded only after issue",
@@ -24,6 +26,7 @@ def check_signed_before_start(*, issued_on: date | None, started_on: date) -> No
         raise RuleViolation(
             rule="R-U3",
             field="construction_started_on",
+            code=Code.TOO_LATE,
             message=f"工程已于 {started_on} 开工：保险合同须在开工前签订（签发日期：{issued_on}）",
             message_en=f"construction started on {started_on}: the policy must be signed before "
             f"construction starts (issued on {issued_on})",

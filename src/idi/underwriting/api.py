@@ -3,6 +3,7 @@ for what the actor may not see), call one service and answer with the shapes of 
 refusals become `{"error": {"rule", "field", "message"}}` (config/api.py)."""
 
 from django.urls import reverse
+from django.utils.translation import get_language
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -135,9 +136,7 @@ def _policy_out(actor, policy: Policy) -> dict:
         "risk_management_fee": policy.risk_management_fee if contract else None,
         "min_risk_management_fee": selectors.min_fee_for(policy) if contract else None,
         "fund_contribution": policy.fund_contribution if contract else None,
-        "warnings": [{"rule": w.rule, "message": w.text} for w in selectors.lead_warnings(policy)]
-        if contract
-        else [],
+        "warnings": selectors.quote_warnings(policy, get_language()) if contract else [],
         "fund_contribution_due": (
             {"insurer": due.insurer_id, "amount": due.amount, "due_since": due.due_since}
             if due and contract

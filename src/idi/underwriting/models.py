@@ -68,6 +68,9 @@ class Policy(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     quoted_at = models.DateTimeField(null=True, blank=True)
+    # R-U6: the lead insurer's unmet qualifications as they stood when the policy was quoted,
+    # each {"rule", "code", "message", "message_en"}; later filings do not rewrite them.
+    quote_warnings = models.JSONField("报价时的提示", default=list, blank=True)
     issued_on = models.DateField("签发日期", null=True, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

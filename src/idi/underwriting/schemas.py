@@ -21,6 +21,7 @@ class ShareOut(Schema):
 
 class WarningOut(Schema):
     rule: str
+    code: str
     message: str
 
 

@@ -29,6 +29,7 @@ from idi.rules import (
     split_by_shares,
     window,
 )
+from idi.rules.errors import is_english
 from idi.underwriting.models import (
     AttachmentKind,
     ChangeRequest,
@@ -232,6 +233,21 @@ def lead_warnings(policy: Policy) -> tuple[Violation, ...]:
     spec = pack.underwriting.lead_qualification
     qualifications = lead_qualifications_for(lead.insurer_id, year=year, years=spec.solvency_years)
     return check_lead_qualifications(pack, qualifications, year)
+
+
+def quote_warnings(policy: Policy, language: str | None) -> list[dict]:
+    """R-U6 warnings as stored when the policy was quoted, in `language`; none for a draft,
+    whose next quote computes them afresh."""
+    if policy.state == PolicyState.DRAFT:
+        return []
+    return [
+        {
+            "rule": w["rule"],
+            "code": w["code"],
+            "message": w["message_en"] if is_english(language) else w["message"],
+        }
+        for w in policy.quote_warnings
+    ]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,7 +64,7 @@ def login_required(view):
         except NotFound as exc:
             raise Http404(exc.what) from exc
         except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
+            raise PermissionDenied(exc.message_for(get_language())) from exc
 
     return django_login_required(wrapped)
 
@@ -136,7 +137,7 @@ def policy_list(request):
 def policy_create(request):
     actor = actor_from_request(request)
     if actor.organisation_type != OrgType.DEVELOPER:
-        raise Forbidden("仅建设单位可投保 / only a developer insures its projects")
+        raise Forbidden("仅建设单位可投保", "only a developer insures its projects")
     permits = selectors.permits_open_for_policy(actor)
     # The project page's 投保 button names its permit; an unknown one just selects nothing.
     form = CreatePolicyForm(
@@ -181,7 +182,7 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
         "sees_contract": sees_contract,
         "editable": editable,
         "shares": selectors.shares_of(policy),
-        "warnings": selectors.lead_warnings(policy) if sees_contract else (),
+        "warnings": selectors.quote_warnings(policy, get_language()) if sees_contract else (),
         "min_fee": selectors.min_fee_for(policy),
         "split": selectors.contribution_split(policy) if sees_contract else [],
         "additional": policy.additional_covers.all(),

@@ -9,17 +9,20 @@ from idi.core.errors import Forbidden, RuleViolation
 from idi.core.permissions import Actor
 from idi.projects.models import ConstructionPermit, PlanningPermit
 from idi.underwriting import selectors
+from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import Policy, PolicyState, ShareRole
 from idi.underwriting.transitions import TRANSITIONS
 
 
-def _refuse(rule: str | None, field: str | None, zh: str, en: str) -> RuleViolation:
-    return RuleViolation(rule=rule, field=field, message=zh, message_en=en)
+def _refuse(code: Code, rule: str | None, field: str | None, zh: str, en: str) -> RuleViolation:
+    return RuleViolation(rule=rule, field=field, code=code, message=zh, message_en=en)
 
 
 def _renamed(exc: RuleViolation, field: str) -> RuleViolation:
     """The engine's refusal, pointing at the platform's name of the field."""
-    return RuleViolation(rule=exc.rule, field=field, message=exc.message, message_en=exc.message_en)
+    return RuleViolation(
+        rule=exc.rule, field=field, code=exc.code, message=exc.message, message_en=exc.message_en
+    )
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -59,13 +62,14 @@ def _lock_planning_permit(policy: Policy) -> None:
     PlanningPermit.objects.select_for_update().filter(pk=planning_permit_id).first()
 
 
-def _transition(policy: Policy, to: str) -> str:
-    """Check the move against TRANSITIONS, set it, and return the action name."""
+def _transition(policy: Policy, to: str) -> AuditAction:
+    """Check the move against TRANSITIONS, set it, and return the action."""
     action = TRANSITIONS.get((policy.state, to))
     if action is None:
         current = PolicyState(policy.state).label
         target = PolicyState(to).label
         raise _refuse(
+            Code.INVALID_STATE,
             None,
             "state",
             f"保单当前状态为“{current}”，不能变为“{target}”",
@@ -79,6 +83,7 @@ def _require_state(policy: Policy, states: tuple, *, zh: str, en: str) -> None:
     if policy.state not in states:
         current = PolicyState(policy.state).label
         raise _refuse(
+            Code.INVALID_STATE,
             None,
             "state",
             f"保单当前状态为“{current}”，不能{zh}",
@@ -88,13 +93,13 @@ def _require_state(policy: Policy, states: tuple, *, zh: str, en: str) -> None:
 
 def _require_developer(actor: Actor, policy: Policy, *, zh: str, en: str) -> None:
     if not selectors.is_developer_of(actor, policy):
-        raise Forbidden(f"仅本项目建设单位可{zh} / only the project's developer may {en}")
+        raise Forbidden(f"仅本项目建设单位可{zh}", f"only the project's developer may {en}")
 
 
 def _require_lead(actor: Actor, policy: Policy, *, zh: str, en: str) -> None:
     share = selectors.share_of(actor, policy)
     if share is None or share.role != ShareRole.LEAD:
-        raise Forbidden(f"仅主承保公司可{zh} / only the lead insurer may {en}")
+        raise Forbidden(f"仅主承保公司可{zh}", f"only the lead insurer may {en}")
 
 
 def _require_developer_or_lead(actor: Actor, policy: Policy, *, zh: str, en: str) -> None:
@@ -104,10 +109,16 @@ def _require_developer_or_lead(actor: Actor, policy: Policy, *, zh: str, en: str
     if share is not None and share.role == ShareRole.LEAD:
         return
     raise Forbidden(
-        f"仅建设单位或主承保公司可{zh} / only the developer or the lead insurer may {en}"
+        f"仅建设单位或主承保公司可{zh}", f"only the developer or the lead insurer may {en}"
     )
 
 
 def _not_future(day: date, field_name: str) -> None:
     if day > clock.today():
-        raise _refuse(None, field_name, f"日期 {day} 晚于今天", f"the date {day} is in the future")
+        raise _refuse(
+            Code.IN_FUTURE,
+            None,
+            field_name,
+            f"日期 {day} 晚于今天",
+            f"the date {day} is in the future",
+        )

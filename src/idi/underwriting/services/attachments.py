@@ -8,6 +8,7 @@ from idi.core import audit, clock
 from idi.core.errors import Forbidden
 from idi.core.permissions import Actor
 from idi.underwriting import selectors
+from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import AttachmentKind, Policy, PolicyAttachment
 from idi.underwriting.services._common import _locked, _refuse, _require_developer, _require_state
 from idi.underwriting.transitions import EDITABLE_STATES
@@ -20,10 +21,16 @@ def upload_attachment(*, actor: Actor, policy: Policy, kind: str, upload) -> Pol
     policy = _locked(policy)
     share = selectors.share_of(actor, policy)
     if share is None:
-        raise Forbidden("仅本保单的保险公司可上传附件 / only the policy's insurers may upload")
+        raise Forbidden("仅本保单的保险公司可上传附件", "only the policy's insurers may upload")
     _require_state(policy, EDITABLE_STATES, zh="上传附件", en="take attachments")
     if kind not in AttachmentKind.values:
-        raise _refuse(None, "kind", f"未知的附件类型 {kind!r}", f"unknown attachment kind {kind!r}")
+        raise _refuse(
+            Code.INVALID_CHOICE,
+            None,
+            "kind",
+            f"未知的附件类型 {kind!r}",
+            f"unknown attachment kind {kind!r}",
+        )
     found = detect(upload)
     attachment = PolicyAttachment(
         policy=policy,
@@ -40,7 +47,7 @@ def upload_attachment(*, actor: Actor, policy: Policy, kind: str, upload) -> Pol
     attachment.save()
     audit.record(
         actor=actor,
-        action="underwriting.upload_attachment",
+        action=AuditAction.UPLOAD_ATTACHMENT,
         obj=attachment,
         after={"policy": policy.pk, "kind": kind, "sha256": found.sha256, "size": found.size},
     )
@@ -57,19 +64,26 @@ def confirm_attachment(*, actor: Actor, attachment: PolicyAttachment) -> PolicyA
     current = selectors.current_attachments(policy).get(attachment.kind)
     if current is None or current.pk != attachment.pk:
         raise _refuse(
+            Code.SUPERSEDED,
             None,
             "attachment",
             "该附件已被新版本替代，请确认最新版本",
             "a newer version of this attachment exists: confirm that one",
         )
     if attachment.confirmed_at is not None:
-        raise _refuse(None, "attachment", "该附件已确认", "the attachment is already confirmed")
+        raise _refuse(
+            Code.ALREADY_RECORDED,
+            None,
+            "attachment",
+            "该附件已确认",
+            "the attachment is already confirmed",
+        )
     attachment.confirmed_by_id = actor.user_id
     attachment.confirmed_at = clock.now()
     attachment.save(update_fields=["confirmed_by", "confirmed_at"])
     audit.record(
         actor=actor,
-        action="underwriting.confirm_attachment",
+        action=AuditAction.CONFIRM_ATTACHMENT,
         obj=attachment,
         before={"confirmed": False},
         after={"confirmed": True, "kind": attachment.kind, "sha256": attachment.sha256},

@@ -12,6 +12,7 @@ from idi.core.permissions import Actor
 from idi.parties.models import District, Organisation, OrgType
 from idi.projects.models import Sale, Unit
 from idi.underwriting import selectors
+from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import (
     BuyerConsent,
     ChangeKind,
@@ -54,7 +55,7 @@ from idi.underwriting.transitions import CHANGE_TRANSITIONS, EDITABLE_STATES, LI
 def _require_party(actor: Actor, policy: Policy, *, zh: str, en: str) -> None:
     if selectors.is_developer_of(actor, policy) or selectors.share_of(actor, policy):
         return
-    raise Forbidden(f"仅建设单位或承保公司可{zh} / only the developer or an insurer may {en}")
+    raise Forbidden(f"仅建设单位或承保公司可{zh}", f"only the developer or an insurer may {en}")
 
 
 def _check_consents(change: ChangeRequest) -> None:
@@ -67,6 +68,7 @@ def _check_consents(change: ChangeRequest) -> None:
         names = "、".join(f"{d.unit} {d.buyer_name}" for d in missing[:3])
         more = "等" if len(missing) > 3 else ""
         raise _refuse(
+            Code.CONSENT_MISSING,
             "R-U8",
             "consents",
             f"项目已有房屋售出：尚缺 {len(missing)} 位购房人的书面同意（{names}{more}）",
@@ -75,6 +77,7 @@ def _check_consents(change: ChangeRequest) -> None:
         )
     if not RegulatorReport.objects.filter(change_request=change).exists():
         raise _refuse(
+            Code.REPORT_MISSING,
             "R-U8",
             "regulator_report",
             "项目已有房屋售出：尚未记录向区县建设行政主管部门的报告",
@@ -99,25 +102,40 @@ def open_change_request(
     _require_party(actor, policy, zh="申请变更", en="request a change")
     _require_state(policy, LIVE_STATES, zh="申请变更或退保", en="be changed or cancelled")
     if kind not in ChangeKind.values:
-        raise _refuse(None, "kind", f"未知的变更类型 {kind!r}", f"unknown change kind {kind!r}")
+        raise _refuse(
+            Code.INVALID_CHOICE,
+            None,
+            "kind",
+            f"未知的变更类型 {kind!r}",
+            f"unknown change kind {kind!r}",
+        )
     if ChangeRequest.objects.filter(policy=policy, state=ChangeState.OPEN).exists():
         raise _refuse(
+            Code.CHANGE_OPEN,
             None,
             "kind",
             "本保单已有办理中的变更申请，请先执行或撤回",
             "the policy already has an open change request: carry it out or withdraw it first",
         )
     if not reason.strip():
-        raise _refuse(None, "reason", "请填写变更原因", "a reason is required")
+        raise _refuse(Code.REQUIRED, None, "reason", "请填写变更原因", "a reason is required")
     proposed: dict = {}
     if kind == ChangeKind.CHANGE_TERMS:
         if terms is None:
-            raise _refuse(None, "terms", "请填写变更后的保险条款", "the new terms are required")
+            raise _refuse(
+                Code.REQUIRED, None, "terms", "请填写变更后的保险条款", "the new terms are required"
+            )
         _check_terms(selectors.pack_of(policy), policy.permit, terms)
         proposed = {"terms": terms.to_json()}
     elif kind == ChangeKind.CHANGE_INSURER:
         if not shares:
-            raise _refuse(None, "shares", "请填写变更后的承保份额", "the new shares are required")
+            raise _refuse(
+                Code.REQUIRED,
+                None,
+                "shares",
+                "请填写变更后的承保份额",
+                "the new shares are required",
+            )
         _check_share_inputs(selectors.pack_of(policy), shares)
         _check_same_lead(policy, _lead_of(shares))
         proposed = {"shares": [s.to_json() for s in shares]}
@@ -132,7 +150,7 @@ def open_change_request(
     )
     audit.record(
         actor=actor,
-        action="underwriting.open_change",
+        action=AuditAction.OPEN_CHANGE,
         obj=change,
         after={"policy": policy.pk, "kind": kind, "proposed": proposed},
     )
@@ -143,6 +161,7 @@ def _locked_open_change(change: ChangeRequest) -> ChangeRequest:
     change = ChangeRequest.objects.select_for_update().select_related("policy").get(pk=change.pk)
     if change.state != ChangeState.OPEN:
         raise _refuse(
+            Code.INVALID_STATE,
             None,
             "change_request",
             f"该变更申请已{ChangeState(change.state).label}",
@@ -160,22 +179,34 @@ def record_buyer_consent(
     policy = change.policy
     if not (selectors.is_developer_of(actor, policy) or actor.user_id == buyer_id):
         raise Forbidden(
-            "仅建设单位或购房人本人可登记书面同意 / only the developer or the buyer may record "
-            "a consent"
+            "仅建设单位或购房人本人可登记书面同意",
+            "only the developer or the buyer may record a consent",
         )
     sale = Sale.objects.filter(unit=unit, unit__project_id=policy.permit.project_id).first()
     if sale is None:
         raise _refuse(
-            None, "unit", f"{unit} 不是本项目已售房屋", f"{unit} is not a sold unit of the project"
+            Code.INVALID,
+            None,
+            "unit",
+            f"{unit} 不是本项目已售房屋",
+            f"{unit} is not a sold unit of the project",
         )
     if not sale.buyers.filter(pk=buyer_id).exists():
         raise _refuse(
-            None, "buyer", f"该人员不是 {unit} 的购房人", f"this person is not a buyer of {unit}"
+            Code.WRONG_PARTY,
+            None,
+            "buyer",
+            f"该人员不是 {unit} 的购房人",
+            f"this person is not a buyer of {unit}",
         )
     _not_future(consented_on, "consented_on")
     if BuyerConsent.objects.filter(change_request=change, unit=unit, buyer_id=buyer_id).exists():
         raise _refuse(
-            None, "buyer", "该购房人的书面同意已登记", "this buyer's consent is already recorded"
+            Code.ALREADY_RECORDED,
+            None,
+            "buyer",
+            "该购房人的书面同意已登记",
+            "this buyer's consent is already recorded",
         )
     consent = BuyerConsent.objects.create(
         change_request=change,
@@ -187,7 +218,7 @@ def record_buyer_consent(
     )
     audit.record(
         actor=actor,
-        action="underwriting.record_consent",
+        action=AuditAction.RECORD_CONSENT,
         obj=consent,
         after={"change_request": change.pk, "unit": unit.pk, "buyer": buyer_id},
     )
@@ -209,10 +240,16 @@ def record_regulator_report(
     )
     if not (selectors.is_developer_of(actor, policy) or is_regulator):
         raise Forbidden(
-            "仅建设单位或主管部门可登记报告 / only the developer or the regulator may record it"
+            "仅建设单位或主管部门可登记报告", "only the developer or the regulator may record it"
         )
     if RegulatorReport.objects.filter(change_request=change).exists():
-        raise _refuse(None, "regulator_report", "报告已登记", "the report is already recorded")
+        raise _refuse(
+            Code.ALREADY_RECORDED,
+            None,
+            "regulator_report",
+            "报告已登记",
+            "the report is already recorded",
+        )
     _not_future(reported_on, "reported_on")
     regulator = (
         Organisation.objects.filter(pk=actor.organisation_id).first()
@@ -232,7 +269,7 @@ def record_regulator_report(
     )
     audit.record(
         actor=actor,
-        action="underwriting.record_regulator_report",
+        action=AuditAction.RECORD_REGULATOR_REPORT,
         obj=report,
         after={"change_request": change.pk, "district": district, "reference": reference},
     )
@@ -252,6 +289,7 @@ def _move_change(actor: Actor, change: ChangeRequest, to: str) -> None:
     action = CHANGE_TRANSITIONS.get((change.state, to))
     if action is None:
         raise _refuse(
+            Code.INVALID_STATE,
             None,
             "change_request",
             f"变更申请当前为“{ChangeState(change.state).label}”，不能变为“{ChangeState(to).label}”",
@@ -263,11 +301,18 @@ def _move_change(actor: Actor, change: ChangeRequest, to: str) -> None:
     change.save(update_fields=["state", "decided_at"])
     audit.record(
         actor=actor,
-        action=f"underwriting.{action}",
+        action=action,
         obj=change,
         before={"state": before},
         after={"state": change.state},
     )
+
+
+# The audit action of each kind of change `amend_policy` carries out.
+AMEND_ACTIONS = {
+    ChangeKind.CHANGE_TERMS: AuditAction.CHANGE_TERMS,
+    ChangeKind.CHANGE_INSURER: AuditAction.CHANGE_INSURER,
+}
 
 
 @transaction.atomic
@@ -279,6 +324,7 @@ def amend_policy(*, actor: Actor, change: ChangeRequest) -> Policy:
     _require_developer_or_lead(actor, policy, zh="执行变更", en="carry out a change")
     if change.kind not in (ChangeKind.CHANGE_TERMS, ChangeKind.CHANGE_INSURER):
         raise _refuse(
+            Code.INVALID_STATE,
             None,
             "change_request",
             "退保申请请通过“解除保险合同”执行",
@@ -304,7 +350,7 @@ def amend_policy(*, actor: Actor, change: ChangeRequest) -> Policy:
         after = {"shares": _shares_snapshot(policy)}
     audit.record(
         actor=actor,
-        action=f"underwriting.{change.kind}",
+        action=AMEND_ACTIONS[change.kind],
         obj=policy,
         before=before,
         after={**after, "change_request": change.pk},
@@ -323,7 +369,7 @@ def _adjust_contribution_due(actor: Actor, policy: Policy) -> None:
     due.save(update_fields=["amount"])
     audit.record(
         actor=actor,
-        action="underwriting.fund_contribution_due",
+        action=AuditAction.FUND_CONTRIBUTION_DUE,
         obj=due,
         before=before,
         after={"amount": str(due.amount)},
@@ -347,6 +393,7 @@ def cancel_policy(
         _transition(policy, PolicyState.CANCELLED)
         if change is None or change.policy_id != policy.pk or change.kind != ChangeKind.CANCEL:
             raise _refuse(
+                Code.PREREQUISITE_MISSING,
                 None,
                 "change_request",
                 "已签发的保单须先提交退保（解除保险合同）申请",
@@ -355,6 +402,7 @@ def cancel_policy(
         change = _locked_open_change(change)
         if not MaintenanceDeposit.objects.filter(policy=policy).exists():
             raise _refuse(
+                Code.PREREQUISITE_MISSING,
                 "R-U9",
                 "maintenance_deposit",
                 "保险期间内解除保险合同，须先缴存物业保修金；缴存登记前建设单位和保险公司均不得退保",
@@ -368,7 +416,7 @@ def cancel_policy(
     policy.save()
     audit.record(
         actor=actor,
-        action="underwriting.cancel",
+        action=AuditAction.CANCEL,
         obj=policy,
         before=before,
         after={**_snapshot(policy), "reason": policy.cancel_reason},

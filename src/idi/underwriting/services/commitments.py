@@ -10,6 +10,7 @@ from idi.core.errors import Forbidden
 from idi.core.permissions import Actor
 from idi.rules import RulePack
 from idi.underwriting import selectors
+from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import ClaimsServiceStandard, ParticipantNotice, Policy
 from idi.underwriting.services._common import (
     _locked,
@@ -35,6 +36,7 @@ def _check_claims_standard(pack: RulePack, standard: ClaimsStandardInput) -> Non
         value = getattr(standard, name)
         if value is None or value <= 0:
             raise _refuse(
+                Code.OUT_OF_RANGE,
                 "R-U13",
                 name,
                 f"承诺时限必须为正整数天（当前：{value}）",
@@ -48,6 +50,7 @@ def _check_claims_standard(pack: RulePack, standard: ClaimsStandardInput) -> Non
         value = getattr(standard, name)
         if value > spec.count:
             raise _refuse(
+                Code.ABOVE_LIMIT,
                 "R-U13",
                 name,
                 f"承诺的{spec.label_zh}时限 {value} 日长于法定时限 {spec.count} 日"
@@ -77,7 +80,7 @@ def set_claims_standards(
     row.save()
     audit.record(
         actor=actor,
-        action="underwriting.set_claims_standards",
+        action=AuditAction.SET_CLAIMS_STANDARDS,
         obj=row,
         before=before,
         after={f: getattr(row, f) for f in fields},
@@ -96,6 +99,7 @@ def notify_participants(*, actor: Actor, policy: Policy) -> list[ParticipantNoti
     pending = list(selectors.participants_not_notified(policy))
     if not pending:
         raise _refuse(
+            Code.NOTHING_TO_DO,
             None,
             "participants",
             "没有待通知的参建单位（均已通知，或项目尚未登记参建单位）",
@@ -109,7 +113,7 @@ def notify_participants(*, actor: Actor, policy: Policy) -> list[ParticipantNoti
         )
         audit.record(
             actor=actor,
-            action="underwriting.notify_participant",
+            action=AuditAction.NOTIFY_PARTICIPANT,
             obj=notice,
             after={"policy": policy.pk, "participant": participant.pk},
         )
@@ -127,16 +131,22 @@ def acknowledge_notice(*, actor: Actor, notice: ParticipantNotice) -> Participan
     )
     if actor.organisation_id != notice.participant.organisation_id:
         raise Forbidden(
-            "仅被通知单位的人员可确认收到 / only the notified organisation may acknowledge"
+            "仅被通知单位的人员可确认收到", "only the notified organisation may acknowledge"
         )
     if notice.acknowledged_at is not None:
-        raise _refuse(None, "notice", "该通知已确认收到", "the notice is already acknowledged")
+        raise _refuse(
+            Code.ALREADY_RECORDED,
+            None,
+            "notice",
+            "该通知已确认收到",
+            "the notice is already acknowledged",
+        )
     notice.acknowledged_at = clock.now()
     notice.acknowledged_by_id = actor.user_id
     notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
     audit.record(
         actor=actor,
-        action="underwriting.acknowledge_notice",
+        action=AuditAction.ACKNOWLEDGE_NOTICE,
         obj=notice,
         before={"acknowledged": False},
         after={"acknowledged": True},

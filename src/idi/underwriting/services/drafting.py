@@ -14,6 +14,7 @@ from idi.parties.models import OrgType
 from idi.projects.models import ConstructionPermit
 from idi.rules import RulePack, check_risk_management_fee, premium_quote
 from idi.underwriting import selectors
+from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import AdditionalCover, Policy, PolicyState
 from idi.underwriting.services._common import (
     _lock_planning_permit,
@@ -77,6 +78,7 @@ def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> Ch
     R-U5 (premium and rate floor), R-U7 (risk-management fee), R-F1 (fund contribution)."""
     if terms.deductible != 0:
         raise _refuse(
+            Code.OUT_OF_RANGE,
             "R-U3",
             "deductible",
             f"免赔额必须为 0（当前：{terms.deductible}）",
@@ -84,6 +86,7 @@ def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> Ch
         )
     if not terms.sum_insured.is_finite() or terms.sum_insured <= 0:
         raise _refuse(
+            Code.OUT_OF_RANGE,
             "R-U3",
             "sum_insured",
             f"保险金额必须大于 0（当前：{terms.sum_insured}）",
@@ -106,6 +109,7 @@ def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
     spec = pack.coverage.categories["additional"]
     if not additional:
         raise _refuse(
+            Code.REQUIRED,
             "R-U3",
             "additional",
             "附加险为必保：至少选择一项附加险分项并填写保险期限",
@@ -115,6 +119,7 @@ def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
         if sub_item not in spec.sub_items:
             known = ", ".join(spec.sub_items)
             raise _refuse(
+                Code.INVALID_CHOICE,
                 "R-C1",
                 "additional",
                 f"附加险没有分项 {sub_item!r}，可选：{known}",
@@ -123,6 +128,7 @@ def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
         minimum = spec.min_years or 0
         if years < minimum:
             raise _refuse(
+                Code.BELOW_FLOOR,
                 "R-C1",
                 f"additional.{sub_item}",
                 f"附加险分项 {sub_item} 的保险期限不得低于 {minimum} 年（当前：{years}）",
@@ -139,10 +145,11 @@ def create_draft(*, actor: Actor, permit: ConstructionPermit) -> Policy:
         actor.organisation_type == OrgType.DEVELOPER
         and actor.organisation_id == permit.project.developer_id
     ):
-        raise Forbidden("仅本项目建设单位可投保 / only the project's developer may insure it")
+        raise Forbidden("仅本项目建设单位可投保", "only the project's developer may insure it")
     ConstructionPermit.objects.select_for_update().filter(pk=permit.pk).first()
     if Policy.objects.filter(permit=permit).exists():
         raise _refuse(
+            Code.ALREADY_EXISTS,
             "R-U2",
             "permit",
             f"施工许可证 {permit.number} 已有保单：一个施工许可证对应一份保单",
@@ -157,7 +164,7 @@ def create_draft(*, actor: Actor, permit: ConstructionPermit) -> Policy:
     )
     audit.record(
         actor=actor,
-        action="underwriting.create_draft",
+        action=AuditAction.CREATE_DRAFT,
         obj=policy,
         after={"permit": permit.pk, **_snapshot(policy)},
     )
@@ -181,7 +188,7 @@ def set_terms(*, actor: Actor, policy: Policy, terms: Terms) -> Policy:
     policy.save()
     audit.record(
         actor=actor,
-        action="underwriting.set_terms",
+        action=AuditAction.SET_TERMS,
         obj=policy,
         before=before,
         after={**_snapshot(policy), "additional": _additional_snapshot(policy)},
@@ -211,7 +218,11 @@ def _apply_terms(policy: Policy, terms: Terms, checked: CheckedTerms) -> None:
 def _require_terms(policy: Policy) -> Terms:
     if policy.contract_price is None:
         raise _refuse(
-            None, "terms", "尚未填写保险条款", "the terms of the policy are not entered yet"
+            Code.REQUIRED,
+            None,
+            "terms",
+            "尚未填写保险条款",
+            "the terms of the policy are not entered yet",
         )
     return Terms(
         contract_price=policy.contract_price,
@@ -238,8 +249,12 @@ def quote(*, actor: Actor, policy: Policy) -> Policy:
     policy.premium = checked.premium
     policy.fund_contribution = checked.fund_contribution
     policy.quoted_at = clock.now()
+    policy.quote_warnings = [
+        {"rule": w.rule, "code": w.code, "message": w.message_zh, "message_en": w.message_en}
+        for w in selectors.lead_warnings(policy)
+    ]
     policy.save()
     audit.record(
-        actor=actor, action="underwriting.quote", obj=policy, before=before, after=_snapshot(policy)
+        actor=actor, action=AuditAction.QUOTE, obj=policy, before=before, after=_snapshot(policy)
     )
     return policy

@@ -11,6 +11,7 @@ from idi.projects.models import ConstructionPermit
 from idi.projects.services import PermitEvent
 from idi.rules import check_signed_before_start
 from idi.underwriting import selectors
+from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import (
     AttachmentKind,
     FundContributionDue,
@@ -43,6 +44,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
     if missing:
         labels = "、".join(str(AttachmentKind(kind).label) for kind in missing)
         raise _refuse(
+            Code.PREREQUISITE_MISSING,
             "R-U11",
             "attachments",
             f"签发前须由保险公司上传并经建设单位确认：{labels}",
@@ -53,6 +55,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
     if not_notified:
         names = "、".join(p.organisation.name for p in not_notified)
         raise _refuse(
+            Code.PREREQUISITE_MISSING,
             "R-U12",
             "participants",
             f"尚未书面通知参建单位：{names}",
@@ -61,6 +64,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
     payment = PremiumPayment.objects.filter(policy=policy).first()
     if payment is None or payment.amount != policy.premium:
         raise _refuse(
+            Code.PREREQUISITE_MISSING,
             "R-U3",
             "payment",
             f"保费 {policy.premium} 元须在签发前一次性全额缴纳，尚未登记缴费",
@@ -69,6 +73,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
         )
     if payment.paid_on > issued_on:
         raise _refuse(
+            Code.OUT_OF_ORDER,
             "R-U3",
             "issued_on",
             f"保费于 {payment.paid_on} 缴纳，签发日期不能早于缴费日期",
@@ -95,7 +100,7 @@ def issue_policy(*, actor: Actor, policy: Policy, issued_on: date | None = None)
     policy.issued_at = clock.now()
     policy.save()
     audit.record(
-        actor=actor, action="underwriting.issue", obj=policy, before=before, after=_snapshot(policy)
+        actor=actor, action=AuditAction.ISSUE, obj=policy, before=before, after=_snapshot(policy)
     )
     lead = selectors.lead_share(policy)
     due = FundContributionDue.objects.create(
@@ -107,7 +112,7 @@ def issue_policy(*, actor: Actor, policy: Policy, issued_on: date | None = None)
     )
     audit.record(
         actor=actor,
-        action="underwriting.fund_contribution_due",
+        action=AuditAction.FUND_CONTRIBUTION_DUE,
         obj=due,
         after={"policy": policy.pk, "insurer": lead.insurer_id, "amount": str(due.amount)},
     )

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.permissions import Actor
+from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import MaintenanceDeposit, Policy, PolicyState, PremiumPayment
 from idi.underwriting.services._common import (
     _locked,
@@ -23,6 +24,7 @@ from idi.underwriting.transitions import LIVE_STATES
 def _require_not_paid(policy: Policy) -> None:
     if PremiumPayment.objects.filter(policy=policy).exists():
         raise _refuse(
+            Code.INVALID_STATE,
             "R-U3",
             "payment",
             "保费已缴纳，保险条款和份额不能再修改",
@@ -40,6 +42,7 @@ def record_payment(
     _require_state(policy, (PolicyState.QUOTED,), zh="登记缴费", en="take a payment")
     if PremiumPayment.objects.filter(policy=policy).exists():
         raise _refuse(
+            Code.ALREADY_RECORDED,
             "R-U3",
             "payment",
             "保费须一次性缴清：本保单已登记缴费",
@@ -47,6 +50,7 @@ def record_payment(
         )
     if amount != policy.premium:
         raise _refuse(
+            Code.WRONG_AMOUNT,
             "R-U3",
             "amount",
             f"保费须一次性全额缴纳：应缴 {policy.premium} 元，登记金额 {amount} 元",
@@ -63,7 +67,7 @@ def record_payment(
     )
     audit.record(
         actor=actor,
-        action="underwriting.record_payment",
+        action=AuditAction.RECORD_PAYMENT,
         obj=payment,
         after={"policy": policy.pk, "amount": str(amount), "paid_on": paid_on.isoformat()},
     )
@@ -80,6 +84,7 @@ def record_maintenance_deposit(
     _require_state(policy, LIVE_STATES, zh="登记物业保修金", en="take a maintenance deposit")
     if MaintenanceDeposit.objects.filter(policy=policy).exists():
         raise _refuse(
+            Code.ALREADY_RECORDED,
             None,
             "maintenance_deposit",
             "物业保修金已登记",
@@ -87,7 +92,11 @@ def record_maintenance_deposit(
         )
     if not amount.is_finite() or amount <= 0:
         raise _refuse(
-            None, "amount", f"金额必须大于 0（当前：{amount}）", f"amount must be > 0 ({amount})"
+            Code.OUT_OF_RANGE,
+            None,
+            "amount",
+            f"金额必须大于 0（当前：{amount}）",
+            f"amount must be > 0 ({amount})",
         )
     _not_future(paid_on, "paid_on")
     deposit = MaintenanceDeposit.objects.create(
@@ -100,7 +109,7 @@ def record_maintenance_deposit(
     )
     audit.record(
         actor=actor,
-        action="underwriting.record_maintenance_deposit",
+        action=AuditAction.RECORD_MAINTENANCE_DEPOSIT,
         obj=deposit,
         after={"policy": policy.pk, "amount": str(amount), "paid_on": paid_on.isoformat()},
     )

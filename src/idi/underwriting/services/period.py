@@ -28,7 +28,7 @@ def _refresh(*, actor: Actor, policy: Policy) -> Policy:
         policy.save(update_fields=["state"])
         audit.record(
             actor=actor,
-            action=f"underwriting.{action}",
+            action=action,
             obj=policy,
             before=before,
             after={**_snapshot(policy), "period": [start.isoformat(), end.isoformat()]},

@@ -7,10 +7,12 @@ from decimal import Decimal
 from django.db import transaction
 
 from idi.core import audit
+from idi.core.errors import RuleViolation, RuleViolations
 from idi.core.permissions import Actor
 from idi.parties.models import Organisation, OrgType
 from idi.rules import RulePack, Share, check_shares
 from idi.underwriting import selectors
+from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import Policy, PolicyShare, PolicyState, ShareRole
 from idi.underwriting.services._common import (
     _lock_planning_permit,
@@ -53,13 +55,16 @@ def _check_share_inputs(pack: RulePack, shares: list[ShareInput]) -> dict[int, O
         org = insurers.get(share.insurer_id)
         if org is None or org.org_type != OrgType.INSURER:
             raise _refuse(
+                Code.WRONG_PARTY,
                 None,
                 f"shares.{index}.insurer",
                 f"单位 {share.insurer_id} 不是已登记的保险公司",
                 f"organisation {share.insurer_id} is not a registered insurer",
             )
     if len(set(ids)) != len(ids):
-        raise _refuse("R-U4", "shares", "同一保险公司出现两次", "an insurer appears twice")
+        raise _refuse(
+            Code.DUPLICATE, "R-U4", "shares", "同一保险公司出现两次", "an insurer appears twice"
+        )
     result = check_shares(
         pack,
         [
@@ -69,11 +74,17 @@ def _check_share_inputs(pack: RulePack, shares: list[ShareInput]) -> dict[int, O
     )
     errors = [v for v in result.violations if v.severity == "error"]
     if errors:
-        raise _refuse(
-            "R-U4",
-            "shares",
-            "；".join(v.message_zh for v in errors),
-            "; ".join(v.message_en for v in errors),
+        raise RuleViolations(
+            [
+                RuleViolation(
+                    rule=v.rule,
+                    field="shares",
+                    code=v.code,
+                    message=v.message_zh,
+                    message_en=v.message_en,
+                )
+                for v in errors
+            ]
         )
     return insurers
 
@@ -101,6 +112,7 @@ def _check_same_lead(policy: Policy, lead_insurer_id: int) -> None:
     if other is not None:
         planning = policy.permit.planning_permit.number
         raise _refuse(
+            Code.DIFFERENT_LEAD,
             "R-U2",
             "shares",
             f"同一工程规划许可证（{planning}）下的施工许可证 {other.policy.permit.number} "
@@ -133,7 +145,7 @@ def set_shares(*, actor: Actor, policy: Policy, shares: list[ShareInput]) -> Pol
     _replace_shares(policy, shares)
     audit.record(
         actor=actor,
-        action="underwriting.set_shares",
+        action=AuditAction.SET_SHARES,
         obj=policy,
         before=before,
         after={"state": policy.state, "shares": _shares_snapshot(policy)},
@@ -152,6 +164,8 @@ def _replace_shares(policy: Policy, shares: list[ShareInput]) -> None:
 def _require_valid_shares(policy: Policy) -> list[ShareInput]:
     shares = _current_share_inputs(policy)
     if not shares:
-        raise _refuse("R-U4", "shares", "尚未选择保险公司", "no insurer has been chosen yet")
+        raise _refuse(
+            Code.REQUIRED, "R-U4", "shares", "尚未选择保险公司", "no insurer has been chosen yet"
+        )
     _check_share_inputs(selectors.pack_of(policy), shares)
     return shares

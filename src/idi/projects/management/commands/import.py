@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import get_language
 from tqdm import tqdm
 
 from idi.core.errors import Forbidden, NotFound, RuleViolation
@@ -43,10 +44,11 @@ class Command(BaseCommand):
         except NotFound:
             raise CommandError(f"项目不存在 / no such project: {options['project']}") from None
         except (RuleViolation, Forbidden) as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(exc.message_for(get_language())) from None
         for error in report.errors:
             column = f" [{error.column}]" if error.column else ""
-            self.stderr.write(f"第 {error.row} 行 / row {error.row}{column}: {error.message}")
+            message = error.message_for(get_language())
+            self.stderr.write(f"第 {error.row} 行 / row {error.row}{column}: {message}")
         counts = ", ".join(f"{key} {value}" for key, value in report.counts.items())
         if report.errors:
             raise CommandError(
