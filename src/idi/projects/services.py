@@ -172,9 +172,9 @@ class PermitEvent(StrEnum):
 
 
 PERMIT_EVENTS = {
-    "record_permit_issue": PermitEvent.ISSUED,
-    "record_construction_start": PermitEvent.CONSTRUCTION_STARTED,
-    "record_completion_acceptance": PermitEvent.COMPLETED,
+    AuditAction.RECORD_PERMIT_ISSUE: PermitEvent.ISSUED,
+    AuditAction.RECORD_CONSTRUCTION_START: PermitEvent.CONSTRUCTION_STARTED,
+    AuditAction.RECORD_COMPLETION_ACCEPTANCE: PermitEvent.COMPLETED,
 }
 
 
