@@ -30,3 +30,10 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def _fast_password_hasher(request, settings):
     if request.node.get_closest_marker("production_hasher") is None:
         settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path):
+    """Each test anchors its own audit chain: checkpoints of one test database must never be
+    held against another's."""
+    settings.IDI_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"

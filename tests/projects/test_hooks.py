@@ -1,17 +1,16 @@
 """What higher apps add to projects through idi.core.registry: projects knows no higher app, so
-who else sees a project, the columns and panels of its page, and the guards and listeners of a
+who else sees a project, the columns of its permit table, and the guards and listeners of a
 permit's events all come from providers (here underwriting's, or a test's own)."""
 
 from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils.html import format_html
 from projects_helpers import cancel_draft_policy, page
 
 from idi.core import registry
 from idi.core.errors import RuleViolation
-from idi.core.registry import Hook, Panel
+from idi.core.registry import Hook
 from idi.projects import selectors, services
 from idi.projects.models import ConstructionPermit
 
@@ -43,22 +42,6 @@ def test_the_policy_column_comes_from_underwriting(world, monkeypatch):
     html = page(world.dev_a.user).get(url).content.decode()
     assert "data-policy" not in html
     assert world.a.permit.number in html
-
-
-def test_a_higher_app_adds_a_panel_to_the_project_page(world, monkeypatch):
-    seen = []
-
-    def panel(actor, project):
-        seen.append((actor.organisation_id, project.pk))
-        return [Panel(key="rma", title="风险管理", html=format_html("<p>{}</p>", "<交底会>"))]
-
-    _only(monkeypatch, Hook.PROJECT_PANELS, panel)
-    html = page(world.dev_a.user).get(reverse("projects:detail", args=[world.a.project.pk]))
-    html = html.content.decode()
-    assert '<section id="rma">' in html
-    assert "<h2>风险管理</h2>" in html
-    assert "<p>&lt;交底会&gt;</p>" in html
-    assert seen == [(world.dev_a.actor.organisation_id, world.a.project.pk)]
 
 
 def test_a_guard_refuses_a_permit_event_before_anything_is_written(world, monkeypatch):

@@ -1,8 +1,9 @@
 """Settings of the IDI platform.
 
 Everything that differs between a laptop, CI and production comes from the environment:
-DATABASE_URL (SQLite at ./var/idi.sqlite3 when unset), IDI_SECRET_KEY, IDI_DEBUG,
-IDI_ALLOWED_HOSTS, CELERY_BROKER_URL, IDI_RULE_PACK_DIRS, IDI_CALENDAR_DIR.
+DATABASE_URL (SQLite at ./var/idi.sqlite3 when unset), IDI_SECRET_KEY, IDI_AUDIT_KEY,
+IDI_AUDIT_CHECKPOINT_DIR, IDI_DEBUG, IDI_ALLOWED_HOSTS, CELERY_BROKER_URL, IDI_RULE_PACK_DIRS,
+IDI_CALENDAR_DIR.
 """
 
 import os
@@ -28,6 +29,13 @@ DEBUG = os.environ.get("IDI_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("IDI_SECRET_KEY") or _local_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = os.environ.get("IDI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
+# The audit chain is keyed (HMAC-SHA256) with a key that is never in the database or the
+# repository, and anchored by signed checkpoints written outside the database (core.audit).
+IDI_AUDIT_KEY = os.environ.get("IDI_AUDIT_KEY") or _local_secret_key(VAR_DIR / "audit_key")
+IDI_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("IDI_AUDIT_CHECKPOINT_DIR") or VAR_DIR / "audit-checkpoints"
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -42,6 +50,7 @@ INSTALLED_APPS = [
     "idi.projects",
     "idi.notifications",
     "idi.underwriting",
+    "idi.riskmgmt",
     "idi.claims",
 ]
 

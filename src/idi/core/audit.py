@@ -1,12 +1,28 @@
-"""The append-only, hash-chained audit log (RULES.md R-O3, DESIGN "Audit")."""
+"""The append-only, keyed and anchored audit log (RULES.md R-O3, DESIGN "Audit").
+
+Each event carries HMAC-SHA256(key, its content + the previous event's hash). The key
+(`IDI_AUDIT_KEY`, by default a per-machine file `var/audit_key`) is never in the database, so
+someone with database access can neither edit an event nor recompute the chain after an edit.
+
+A keyed chain alone does not show that its newest events were cut off (with the head row moved
+back). The periodic sweep therefore writes a signed checkpoint outside the database
+(`IDI_AUDIT_CHECKPOINT_DIR`, one JSON file per checkpoint, never rewritten): the number of events,
+the head hash, the time, the previous checkpoint's signature and an HMAC over all of it.
+`verify` checks the chain against the key and every checkpoint and says what was removed or
+rewritten; events after the last checkpoint are reported as not yet anchored.
+"""
 
 import hashlib
+import hmac
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
@@ -15,6 +31,8 @@ from idi.core.models import AuditChainHead, AuditEvent
 from idi.core.permissions import Actor
 
 GENESIS = "0" * 64
+# A verification lists at most this many problems; a rewritten chain fails at every event.
+MAX_PROBLEMS = 20
 
 
 def _normalise(value: Any) -> Any:
@@ -24,7 +42,21 @@ def _normalise(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def _digest(*, prev_hash: str, event: AuditEvent) -> str:
+def _key() -> bytes:
+    return str(settings.IDI_AUDIT_KEY).encode("utf-8")
+
+
+def key_id(key: bytes) -> str:
+    """Names the key in a checkpoint without revealing it."""
+    return hashlib.sha256(b"idi-audit-key-id:" + key).hexdigest()[:16]
+
+
+def _canonical(payload: dict[str, Any]) -> bytes:
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def _digest(*, prev_hash: str, event: AuditEvent, key: bytes | None = None) -> str:
     payload = {
         "prev": prev_hash,
         "at": event.at.astimezone(UTC).isoformat(),
@@ -36,8 +68,7 @@ def _digest(*, prev_hash: str, event: AuditEvent) -> str:
         "before": event.before,
         "after": event.after,
     }
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hmac.new(key or _key(), _canonical(payload), hashlib.sha256).hexdigest()
 
 
 def record(
@@ -81,27 +112,213 @@ def record(
     return event
 
 
+# --- checkpoints: the chain's state, signed, outside the database ---------------------------
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    count: int
+    head: str
+    last_id: int | None
+    at: str
+    prev: str  # the previous checkpoint's signature: a missing file breaks this link
+    key_id: str
+    signature: str
+    path: Path
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "head": self.head,
+            "last_id": self.last_id,
+            "at": self.at,
+            "prev": self.prev,
+            "key_id": self.key_id,
+        }
+
+
+def _sign(body: dict[str, Any], key: bytes) -> str:
+    return hmac.new(key, _canonical(body), hashlib.sha256).hexdigest()
+
+
+def checkpoint_dir() -> Path:
+    return Path(settings.IDI_AUDIT_CHECKPOINT_DIR)
+
+
+def read_checkpoints(key: bytes | None = None) -> tuple[list[Checkpoint], list[str]]:
+    """The checkpoints whose signature holds, oldest first, and what is wrong with the others."""
+    key = key or _key()
+    found: list[Checkpoint] = []
+    problems: list[str] = []
+    directory = checkpoint_dir()
+    paths = sorted(directory.glob("*.json")) if directory.is_dir() else []
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            point = Checkpoint(
+                count=int(data["count"]),
+                head=str(data["head"]),
+                last_id=data["last_id"],
+                at=str(data["at"]),
+                prev=str(data["prev"]),
+                key_id=str(data["key_id"]),
+                signature=str(data["hmac"]),
+                path=path,
+            )
+        except (ValueError, KeyError, TypeError):
+            problems.append(f"检查点文件无法读取 / unreadable checkpoint {path.name}")
+            continue
+        if not hmac.compare_digest(_sign(point.body(), key), point.signature):
+            problems.append(f"检查点签名无效 / checkpoint {path.name} has an invalid signature")
+            continue
+        if found and point.prev != found[-1].signature:
+            problems.append(f"检查点缺失或被替换 / a checkpoint before {path.name} is missing")
+        found.append(point)
+    found.sort(key=lambda point: point.count)
+    return found, problems
+
+
+def _write(point: dict[str, Any], key: bytes) -> Path:
+    directory = checkpoint_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = point["at"].replace("-", "").replace(":", "").replace("+0000", "Z")
+    path = directory / f"{point['count']:012d}-{stamp}.json"
+    text = json.dumps({**point, "hmac": _sign(point, key)}, sort_keys=True, indent=1)
+    # "x": never overwrite a checkpoint; read-only once written.
+    with path.open("x", encoding="utf-8") as out:
+        out.write(text + "\n")
+    os.chmod(path, 0o444)
+    return path
+
+
+@transaction.atomic
+def write_checkpoint(*, actor: Actor) -> int:
+    """The sweep's duty: anchor the chain as it stands, once its new events verify. Returns 1
+    when a checkpoint was written, 0 when nothing was new. Holding the chain head's lock, it is
+    safe on several workers: the second finds nothing new."""
+    key = _key()
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    points, problems = read_checkpoints(key)
+    if problems:
+        raise RuntimeError("; ".join(problems))
+    last = points[-1] if points else None
+    if last is not None and last.count == head.count and last.head == (head.last_hash or GENESIS):
+        return 0
+    events = AuditEvent.objects.order_by("id")
+    prev = GENESIS
+    if last is not None:
+        events = events.filter(id__gt=last.last_id or 0)
+        prev = last.head
+    count = last.count if last else 0
+    last_id = last.last_id if last else None
+    for event in events.iterator(chunk_size=2000):
+        if event.prev_hash != prev or _digest(prev_hash=prev, event=event, key=key) != event.hash:
+            raise RuntimeError(f"audit chain broken at event #{event.pk}: not anchored")
+        prev, count, last_id = event.hash, count + 1, event.pk
+    if (prev, count) != (head.last_hash or GENESIS, head.count):
+        raise RuntimeError("audit chain head does not match its events: not anchored")
+    _write(
+        {
+            "count": count,
+            "head": prev,
+            "last_id": last_id,
+            "at": clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+0000"),
+            "prev": last.signature if last else "",
+            "key_id": key_id(key),
+        },
+        key,
+    )
+    return 1
+
+
+# --- verification ----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool
-    checked: int
+    checked: int  # events verified before the first problem
     problem: str | None = None
     event_id: int | None = None
+    problems: tuple[str, ...] = ()
+    total: int = 0
+    checkpoints: int = 0
+    unanchored: int = 0  # events after the last checkpoint
 
 
 def verify() -> Verification:
-    """Recompute the whole chain; report the first event that does not fit."""
-    prev = GENESIS
+    """Recompute the keyed chain and hold it against every checkpoint; report what was removed
+    or rewritten (the first problem also as `problem` / `event_id`)."""
+    key = _key()
+    points, problems = read_checkpoints(key)
+    anchors = {point.count: point for point in points}
+    first: tuple[str, int | None] | None = None
     checked = 0
+    prev = GENESIS
+    position = 0
+    rewritten: list[int] = []
+
+    def note(text: str, event_id: int | None) -> None:
+        nonlocal first
+        problems.append(text)
+        if first is None:
+            first = (text, event_id)
+
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        position += 1
         if event.prev_hash != prev:
-            return Verification(False, checked, "broken link / 链断裂", event.pk)
-        if _digest(prev_hash=prev, event=event) != event.hash:
-            return Verification(False, checked, "altered content / 内容被篡改", event.pk)
+            note(
+                f"链断裂：事件 #{event.pk} 之前有事件被删除或插入 / broken link / events "
+                f"removed or inserted before event #{event.pk}",
+                event.pk,
+            )
+        elif _digest(prev_hash=prev, event=event, key=key) != event.hash:
+            if first is None:
+                first = ("altered content / 内容被篡改", event.pk)
+            rewritten.append(event.pk)
+        elif first is None:
+            checked += 1
+        point = anchors.get(position)
+        if point is not None and point.head != event.hash:
+            note(
+                f"检查点 {point.at} 之前的事件被改写 / events up to the checkpoint of {point.at} "
+                f"({point.count} events) were rewritten: event #{event.pk} is not its head",
+                event.pk,
+            )
         prev = event.hash
-        checked += 1
+    if rewritten:
+        problems.append(
+            f"{len(rewritten)} 个事件的签名与密钥不符 / {len(rewritten)} event(s) do not carry the "
+            f"key's signature (altered, or the chain recomputed without the key): "
+            f"#{rewritten[0]}" + (f" … #{rewritten[-1]}" if len(rewritten) > 1 else "")
+        )
+    total = position
+    last = points[-1] if points else None
+    if last is not None and total < last.count:
+        note(
+            f"{last.count - total} 个事件在检查点 {last.at} 之后被删除 / {last.count - total} "
+            f"event(s) removed: the checkpoint of {last.at} anchored {last.count} events "
+            f"(head {last.head[:12]}…), the database holds {total}",
+            None,
+        )
     head = AuditChainHead.objects.filter(id=1).first()
     head_hash, head_count = (head.last_hash or GENESIS, head.count) if head else (GENESIS, 0)
-    if head_hash != prev or head_count != checked:
-        return Verification(False, checked, "events missing at the end / 末尾事件缺失", None)
-    return Verification(True, checked)
+    if head_hash != prev or head_count != total:
+        note("events missing at the end / 末尾事件缺失", None)
+    if first is None and problems:
+        first = (problems[0], None)
+    shown = tuple(problems[:MAX_PROBLEMS])
+    if len(problems) > MAX_PROBLEMS:
+        shown += (
+            f"… {len(problems) - MAX_PROBLEMS} more / 另有 {len(problems) - MAX_PROBLEMS} 处",
+        )
+    return Verification(
+        ok=not problems,
+        checked=checked,
+        problem=first[0] if first else None,
+        event_id=first[1] if first else None,
+        problems=shown,
+        total=total,
+        checkpoints=len(points),
+        unanchored=max(0, total - (last.count if last else 0)),
+    )

@@ -12,7 +12,8 @@ on import timing.
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -42,11 +43,21 @@ class Hook(StrEnum):
 
 @dataclass(frozen=True)
 class Panel:
-    """A section of a page: `key` is its HTML id, `html` the provider's own rendered template."""
+    """A section of a lower app's page, rendered from the provider's template and context."""
 
-    key: str
     title: str
-    html: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One to-do item of a party: what, where to do it, the rule behind it, and by when."""
+
+    title: str
+    url: str
+    rule: str | None = None
+    due: date | None = None
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def _own_project_filter(actor: Actor) -> Q:
 def _project_filter(actor: Actor) -> Q | None:
     """The projects the actor may see as a filter on Project; None means all of them. Higher
     apps add the projects an actor sees through their own relations (an insurer through its
-    policies) with Hook.PROJECT_VISIBILITY."""
+    policies, an engaged RMA) with Hook.PROJECT_VISIBILITY."""
     if sees_all_projects(actor):
         return None
     scope = _own_project_filter(actor)
