@@ -9,7 +9,7 @@ from idi.core import audit, clock
 from idi.core.permissions import Actor
 from idi.projects.models import ConstructionPermit
 from idi.projects.services import PermitEvent
-from idi.rules import check_signed_before_start
+from idi.rules import check_issue_before_start, check_start_after_issue
 from idi.underwriting import selectors
 from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import (
@@ -37,7 +37,7 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
     meets them."""
     started = policy.permit.construction_started_on
     if started is not None:
-        check_signed_before_start(issued_on=issued_on, started_on=started)
+        check_issue_before_start(issued_on=issued_on, started_on=started)
     shares = _require_valid_shares(policy)
     _check_same_lead(policy, _lead_of(shares))
     missing = selectors.missing_attachments(policy)
@@ -121,11 +121,11 @@ def issue_policy(*, actor: Actor, policy: Policy, issued_on: date | None = None)
 
 def guard_construction_start(permit: ConstructionPermit, event: str, on: date) -> None:
     """Hook.PERMIT_GUARDS (R-U3): construction is recorded only after the permit's policy is
-    issued. A permit without a live policy is not guarded: insurance is required of affordable
-    housing and only encouraged for commercial housing (Art. 3), and the platform knows that a
-    permit is to be insured only from its policy."""
+    issued, dated no earlier than the issue. A permit without a live policy is not guarded:
+    insurance is required of affordable housing and only encouraged for commercial housing
+    (Art. 3), and the platform knows that a permit is to be insured only from its policy."""
     if event != PermitEvent.CONSTRUCTION_STARTED:
         return
     policy = Policy.objects.filter(permit_id=permit.pk).exclude(state=PolicyState.CANCELLED).first()
     if policy is not None:
-        check_signed_before_start(issued_on=policy.issued_on, started_on=on)
+        check_start_after_issue(issued_on=policy.issued_on, started_on=on)
