@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import NotFound
+from idi.core.limits import Id, PageNumber
 from idi.core.permissions import actor_from_request
 from idi.projects.selectors import get_project
 from idi.riskmgmt import selectors, services
@@ -189,13 +190,13 @@ def record_inspection(request, pk: int, body: InspectionIn):
 def list_defects(
     request,
     pk: int,
-    status: str = "",
-    grade: str = "",
-    stage: str = "",
-    responsible: int | None = None,
-    building: int | None = None,
-    category: str = "",
-    page: int = 1,
+    status: str = Query("", max_length=24),
+    grade: str = Query("", max_length=1),
+    stage: str = Query("", max_length=32),
+    responsible: Id | None = None,
+    building: Id | None = None,
+    category: str = Query("", max_length=32),
+    page: PageNumber = 1,
     limit: int = Query(50, ge=1, le=200),
 ):
     actor = actor_from_request(request)
@@ -242,7 +243,9 @@ def get_defect(request, pk: int):
     response={201: EvidenceOut},
     summary="上传整改照片 / upload evidence (multipart: stage before|after, file)",
 )
-def upload_evidence(request, pk: int, stage: Form[str], file: File[UploadedFile]):
+def upload_evidence(
+    request, pk: int, file: File[UploadedFile], stage: str = Form(..., max_length=8)
+):
     actor = actor_from_request(request)
     defect = selectors.get_defect(actor=actor, pk=pk)
     evidence = services.upload_evidence(actor=actor, defect=defect, stage=stage, upload=file)

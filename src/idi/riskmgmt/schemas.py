@@ -2,13 +2,22 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 
+from idi.core.limits import MAX_TEXT, Id, Money, SignedMoney
+
+# A person's name as written in a report, how many people attend or inspect, and how many
+# stages or defects one request carries.
+Name = Annotated[str, Field(max_length=100)]
+MAX_PEOPLE = 50
+MAX_ITEMS = 500
+
 
 class EngagementIn(Schema):
-    rma: int
-    fee: Decimal
+    rma: Id
+    fee: Money
     contract_signed_on: date
     letter_valid_from: date
     letter_valid_to: date
@@ -39,37 +48,38 @@ class EngagementOut(Schema):
 
 class KickoffIn(Schema):
     held_on: date
-    attendees: list[str]
-    minutes: str
+    attendees: list[Name] = Field(..., max_length=MAX_PEOPLE)
+    minutes: str = Field(..., max_length=MAX_TEXT)
 
 
 class PlanStageIn(Schema):
-    stage: str
+    stage: str = Field(..., max_length=32)
     starts_on: date
     ends_on: date
 
 
 class PlanIn(Schema):
-    stages: list[PlanStageIn]
+    stages: list[PlanStageIn] = Field(..., max_length=MAX_ITEMS)
 
 
 class DefectIn(Schema):
-    building: int
-    floor: int
-    part: str
-    category: str
-    grade: str
-    description: str
-    proposal: str
+    building: Id
+    floor: int = Field(..., ge=-20, le=300)
+    part: str = Field(..., max_length=200)
+    category: str = Field(..., max_length=32)
+    # R-R5 names an unknown grade; the length only keeps it a short key.
+    grade: str = Field(..., max_length=32)
+    description: str = Field(..., max_length=MAX_TEXT)
+    proposal: str = Field(..., max_length=MAX_TEXT)
 
 
 class InspectionIn(Schema):
     inspected_on: date
-    stage: str
-    inspectors: list[str]
-    scope: str
-    risk_analysis: str
-    defects: list[DefectIn] = Field(default_factory=list)
+    stage: str = Field(..., max_length=32)
+    inspectors: list[Name] = Field(..., max_length=MAX_PEOPLE)
+    scope: str = Field(..., max_length=MAX_TEXT)
+    risk_analysis: str = Field(..., max_length=MAX_TEXT)
+    defects: list[DefectIn] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class InspectionOut(Schema):
@@ -126,25 +136,25 @@ class DefectPage(Schema):
 
 
 class ConfirmIn(Schema):
-    responsible: int
+    responsible: Id
 
 
 class DisputeIn(Schema):
-    reason: str
+    reason: str = Field(..., max_length=MAX_TEXT)
 
 
 class RectifyIn(Schema):
-    explanation: str
+    explanation: str = Field(..., max_length=MAX_TEXT)
 
 
 class DeveloperConfirmIn(Schema):
-    reply: str = ""
+    reply: str = Field("", max_length=MAX_TEXT)
 
 
 class AppraisalIn(Schema):
-    appraiser: int
-    responsible: int
-    fee: Decimal
+    appraiser: Id
+    responsible: Id
+    fee: SignedMoney
 
 
 class EvidenceOut(Schema):
@@ -189,8 +199,9 @@ class FinalReportOut(Schema):
 
 
 class EvaluationIn(Schema):
-    rating: int
-    reasons: str
+    # R-R9 refuses a rating outside 1-5; the range only keeps it within the column.
+    rating: int = Field(..., ge=0, le=100)
+    reasons: str = Field(..., max_length=MAX_TEXT)
 
 
 class EvaluationOut(Schema):
