@@ -8,6 +8,7 @@ class PartiesConfig(AppConfig):
 
     def ready(self) -> None:
         from idi.core.registry import Hook, provide
-        from idi.parties import workspace
+        from idi.parties import demo, workspace
 
+        provide(Hook.DEMO_LOADERS, demo.load)
         provide(Hook.TASKS, workspace.tasks)

@@ -8,7 +8,8 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from idi.core.registry import Hook, provide
-        from idi.projects import workspace
+        from idi.projects import demo, workspace
 
+        provide(Hook.DEMO_LOADERS, demo.load)
         provide(Hook.TASKS, workspace.tasks)
         provide(Hook.FIGURES, workspace.figures)

@@ -42,7 +42,7 @@ from idi.underwriting.services.drafting import (
     create_draft,
     set_terms,
 )
-from idi.underwriting.services.issuance import issue_policy
+from idi.underwriting.services.issuance import guard_construction_start, issue_policy
 from idi.underwriting.services.payments import record_maintenance_deposit, record_payment
 from idi.underwriting.services.period import refresh_policy_state, sweep_policy_states
 from idi.underwriting.services.quoting import (
@@ -81,6 +81,7 @@ __all__ = [
     "confirm_attachment",
     "create_draft",
     "give_quote",
+    "guard_construction_start",
     "issue_policy",
     "notify_participants",
     "open_change_request",
