@@ -84,7 +84,7 @@ def test_reads_show_the_stored_windows_never_recomputed(world):
     body = world.developer.client().get(f"/api/v1/policies/{policy.pk}").json()
     assert (body["period_start"], body["period_end"]) == ("2027-09-30", "2037-09-29")
     coverage = world.owner.client().get(f"/api/v1/units/{world.unit.pk}/coverage").json()
-    assert coverage[0]["start"] == "2027-09-30"
+    assert coverage["items"][0]["start"] == "2027-09-30"
     with _at(date(2027, 5, 1)):
         assert services.sweep_policy_states() == 0  # 2025-04-01 + 2 years would activate it
     assert Policy.objects.get(pk=policy.pk).state == PolicyState.ISSUED
