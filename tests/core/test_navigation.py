@@ -12,9 +12,9 @@ def test_anonymous_sees_only_the_coverage_check():
     assert names(ANONYMOUS) == ["coverage_check"]
 
 
-def test_owner_sees_its_homes():
+def test_owner_sees_its_homes_and_claims():
     owner = Actor(user_id=7, label="owner", roles=frozenset({"owner"}))
-    assert names(owner) == ["underwriting:my_homes", "coverage_check"]
+    assert names(owner) == ["underwriting:my_homes", "claims:list", "coverage_check"]
 
 
 def test_developer_and_insurer_menus():

@@ -33,6 +33,9 @@ class Hook(StrEnum):
     TASKS = "tasks"
     # (label, fn(*, actor) -> int): a periodic duty; idempotent, safe on several workers.
     SWEEPS = "sweeps"
+    # fn(actor, *, unit, category, place) -> list of objects with `label`, `url`, `recorded_on`:
+    # construction defects recorded at the same place and category, shown on a claim's page.
+    CLAIM_RELATED_DEFECTS = "claim_related_defects"
     # fn(*, password) -> list[(username, description)]: demo data, in INSTALLED_APPS order.
     DEMO_LOADERS = "demo_loaders"
 

@@ -13,7 +13,6 @@ DEMO_LOADERS = [
     "idi.parties.demo.load",
     "idi.projects.demo.load",
     "idi.underwriting.demo.load",
-    "idi.claims.demo.load",
 ]
 
 
