@@ -42,6 +42,7 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-logo
 
 format: $(INSTALLED)
 	$(VENV)/bin/ruff format src tests benchmarks

@@ -41,6 +41,7 @@ from .riskmgmt import (
     required_inspections,
 )
 from .schema import RulePack
+from .terms import check_issue_before_start, check_start_after_issue
 
 __all__ = [
     "BUILTIN_PACK_DIR",
@@ -66,10 +67,12 @@ __all__ = [
     "add_years",
     "assess",
     "check_grade",
+    "check_issue_before_start",
     "check_lead_qualifications",
     "check_plan",
     "check_risk_management_fee",
     "check_shares",
+    "check_start_after_issue",
     "deadline",
     "eval_line",
     "eval_lines",
