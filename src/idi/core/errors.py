@@ -12,11 +12,13 @@ from idi.rules.errors import RuleViolation, RuleViolations, is_english
 OBJECT_NAMES_ZH = {
     "attachment": "附件",
     "building": "楼栋",
+    "case": "基金使用案件",
     "change request": "变更申请",
     "claim": "理赔案件",
     "cursor": "翻页位置",
     "defect": "缺陷",
     "engagement": "风险管理委托",
+    "entry": "基金分录",
     "evidence": "证据材料",
     "final report": "最终报告",
     "inspection": "检查记录",
