@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from idi.core import clock
 from idi.core.errors import NotFound
-from idi.core.paging import DEFAULT_LIMIT, MAX_LIMIT
+from idi.core.paging import DEFAULT_LIMIT, MAX_LIMIT, page_body
 from idi.core.permissions import Actor
 from idi.core.registry import Panel, Task
 from idi.core.rulebook import get_rulebook
@@ -404,6 +404,36 @@ def exceptions_visible_to(actor: Actor) -> QuerySet[ComplianceException]:
         .select_related("permit", "project")
         .order_by("-on", "-id")
     )
+
+
+def oversight_page(actor: Actor, *, page: int = 1, limit: int = DEFAULT_LIMIT) -> dict:
+    """The insurer's and the regulator's list (R-R3, R-R4, R-R9): each engagement the actor may
+    see with its R-R4 shortfall to date, its R-R3 exceptions and its latest rating. A page costs
+    a fixed number of queries per engagement shown, whatever the engagements' sizes."""
+    body = page_body(
+        engagements_visible_to(actor).order_by("-id"), page=page, limit=clamp_limit(limit)
+    )
+    engagements = body["items"]
+    ids = [e.pk for e in engagements]
+    permits = [e.policy.permit_id for e in engagements]
+    exceptions = Counter(
+        ComplianceException.objects.filter(permit_id__in=permits).values_list(
+            "permit_id", flat=True
+        )
+    )
+    ratings: dict[int, Evaluation] = {}
+    for evaluation in Evaluation.objects.filter(engagement_id__in=ids).order_by("id"):
+        ratings[evaluation.engagement_id] = evaluation
+    body["items"] = [
+        {
+            "engagement": e,
+            "short": sum(row["short"] for row in compliance(e)["months"]),
+            "exceptions": exceptions.get(e.policy.permit_id, 0),
+            "rating": ratings.get(e.pk),
+        }
+        for e in engagements
+    ]
+    return body
 
 
 def evaluations_visible_to(actor: Actor) -> QuerySet[Evaluation]:
