@@ -64,6 +64,17 @@ def lead_insurer_id(policy: Policy) -> int | None:
     )
 
 
+def member_ids(organisation_ids) -> set[int]:
+    """The active accounts of these organisations (who reads what is sent to them)."""
+    from django.contrib.auth import get_user_model
+
+    return set(
+        get_user_model()
+        .objects.filter(profile__organisation_id__in=organisation_ids, is_active=True)
+        .values_list("pk", flat=True)
+    )
+
+
 def participant_ids(project_id: int, *, role: str | None = None) -> set[int]:
     qs = Participant.objects.filter(project_id=project_id)
     if role:
@@ -603,8 +614,6 @@ OWNER_LABEL = "riskmgmt.engagement"
 def deadline_recipients(rows: list[Deadline], event: str) -> dict[int, set[int]]:
     """The joint-inspection clock reminds the developer; its escalation also reaches the lead
     insurer (R-R8: the developer organises it with the lead insurer)."""
-    from django.contrib.auth import get_user_model
-
     engagements = {
         e.pk: e
         for e in Engagement.objects.filter(pk__in={d.owner_id for d in rows}).select_related(
@@ -619,11 +628,7 @@ def deadline_recipients(rows: list[Deadline], event: str) -> dict[int, set[int]]
         orgs = {engagement.project.developer_id}
         if event == "escalation":
             orgs.add(lead_insurer_id(engagement.policy))
-        out[d.pk] = set(
-            get_user_model()
-            .objects.filter(profile__organisation_id__in=orgs, is_active=True)
-            .values_list("pk", flat=True)
-        )
+        out[d.pk] = member_ids(orgs)
     return out
 
 
