@@ -346,6 +346,13 @@ def test_defects_at_finds_construction_defects_for_claims(world):
     assert selectors.defects_at(actor=world.lead.actor, building=world.building.pk).count() == 3
     assert selectors.defects_at(actor=world.outsider.actor, unit=world.unit).count() == 0
     assert Defect.objects.count() == 3
+    # What a claim's page shows through Hook.CLAIM_RELATED_DEFECTS.
+    assert selectors.related_defects_for_claim in providers(Hook.CLAIM_RELATED_DEFECTS)
+    (related,) = selectors.related_defects_for_claim(
+        world.lead.actor, unit=world.unit, category="waterproofing", place="卫生间"
+    )
+    assert related.url.startswith("/riskmgmt/defects/")
+    assert related.recorded_on == date(2025, 3, 3)
 
 
 def test_plan_is_used_by_compliance_until_today(world):

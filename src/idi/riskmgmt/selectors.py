@@ -367,6 +367,37 @@ def defects_at(
     return qs.select_related("building", "responsible").order_by("-id")
 
 
+@dataclass(frozen=True)
+class RelatedDefect:
+    label: str
+    url: str
+    recorded_on: date
+
+
+RELATED_DEFECTS_SHOWN = 20
+
+
+def related_defects_for_claim(
+    actor: Actor, *, unit: Unit, category: str, place: str = ""
+) -> list[RelatedDefect]:
+    """Hook.CLAIM_RELATED_DEFECTS: the construction-phase defects of the claimed unit's building
+    and floor in the claim's category, for the insurer determining the claim and pursuing the
+    responsible party (R-K8). `place` (the claim's free text) does not narrow them: a defect's
+    part is the RMA's own wording."""
+    statuses = dict(DefectStatus.choices)
+    rows = defects_at(actor=actor, unit=unit, category=category).select_related("inspection")
+    return [
+        RelatedDefect(
+            label=f"#{d.pk} {d.grade} {d.part}：{d.description[:60]}（{statuses[d.status]}"
+            + (f"，{d.responsible.name}" if d.responsible else "")
+            + "）",
+            url=f"/riskmgmt/defects/{d.pk}/",
+            recorded_on=d.inspection.inspected_on,
+        )
+        for d in rows[:RELATED_DEFECTS_SHOWN]
+    ]
+
+
 # --- compliance (R-R3, R-R4) ------------------------------------------------------------------
 
 
