@@ -10,6 +10,7 @@ from django.db.models import Q
 from idi.core import audit, clock
 from idi.core.permissions import SYSTEM, Actor
 from idi.projects.models import ConstructionPermit
+from idi.projects.services import PermitEvent
 from idi.rules import RulePack, window
 from idi.underwriting import selectors
 from idi.underwriting.codes import AuditAction
@@ -104,7 +105,7 @@ def store_period_if_completed(actor: Actor, policy: Policy) -> None:
 def record_period(actor: Actor, permit: ConstructionPermit, event: str, on: date) -> None:
     """Hook.PERMIT_EVENTS: completion acceptance recorded, inside its transaction: the
     covering policy of the permit stores its insurance period and moves if it has begun."""
-    if event != "completed":
+    if event != PermitEvent.COMPLETED:
         return
     policy = Policy.objects.filter(permit=permit, state__in=COVERING_STATES).first()
     if policy is None:
