@@ -28,7 +28,7 @@ from idi.core import clock
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
 from idi.core.registry import Task
-from idi.core.tasks import task
+from idi.core.workspace import task
 from idi.notifications.models import Deadline
 from idi.parties.models import District, Organisation, OrgType, Profile, Role
 from idi.projects.models import Sale, Unit

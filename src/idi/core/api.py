@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 from idi.core.api_auth import API_AUTH
 from idi.core.paging import Page, PageQuery, page_body
 from idi.core.permissions import actor_from_request
-from idi.core.tasks import tasks_for
+from idi.core.workspace import tasks_for
 
 router = Router(auth=API_AUTH)
 

@@ -91,7 +91,7 @@ def operator_tasks(actor) -> list:
     """The operator's duties that the platform's health calls for (R-T5, R-U1, R-O3)."""
     from django.urls import reverse
 
-    from idi.core.tasks import task
+    from idi.core.workspace import task
 
     if not actor.is_operator:
         return []

@@ -37,11 +37,11 @@ class Hook(StrEnum):
     # GET /api/v1/me/tasks). A Task is frozen: `kind` (stable key "<app>.<what>"), `title_zh`/
     # `title_en` (what to do, in each language), `subject` (the project, permit, policy or claim
     # it is about, as people name it), `url` (the page that does it), `due` (the stored due
-    # date or None), `urgency` ("overdue", "soon", "normal"; `idi.core.tasks.task()` derives it
+    # date or None), `urgency` ("overdue", "soon", "normal"; `idi.core.workspace.task()` derives it
     # from `due`) and `rule` (the rule ID behind it, or None). One selector per app answers;
     # it returns [] for actors it has nothing for and never grows its query count with rows.
     TASKS = "tasks"
-    # fn(actor) -> list[idi.core.tasks.Figure]: the few figures the actor watches on its
+    # fn(actor) -> list[idi.core.workspace.Figure]: the few figures the actor watches on its
     # workspace (an insurer's book, a regulator's district).
     FIGURES = "figures"
     # (label, fn(*, actor) -> int): a periodic duty; idempotent, safe on several workers.
@@ -75,7 +75,7 @@ class Task:
     `kind` is a stable key (`<app>.<what>`, e.g. `underwriting.give_quote`) that clients branch
     on; `title_zh`/`title_en` say what to do in each language; `subject` names the project,
     permit, policy or claim it is about, as people know it; `url` is the page that does it;
-    `due` is the stored deadline or None; `urgency` follows from `due` (`idi.core.tasks.task()`
+    `due` is the stored deadline or None; `urgency` follows from `due` (`idi.core.workspace.task()`
     sets it) unless the provider knows better.
     """
 

@@ -12,7 +12,7 @@ from idi.core.errors import RuleViolation
 from idi.core.health import platform_health
 from idi.core.permissions import actor_from_request
 from idi.core.refusals import refusal_html
-from idi.core.tasks import figures_for, tasks_for
+from idi.core.workspace import figures_for, tasks_for
 
 
 def add_refusal(form: forms.Form, exc: RuleViolation) -> None:

@@ -4,7 +4,7 @@ contact number owners are told to call. Registered in PartiesConfig.ready() (Hoo
 from django.urls import reverse
 
 from idi.core.permissions import Actor
-from idi.core.tasks import Task, task
+from idi.core.workspace import Task, task
 from idi.parties.models import InsurerQualification, Organisation, OrgType, Role
 from idi.parties.selectors import last_complete_year
 

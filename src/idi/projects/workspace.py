@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from idi.core.permissions import Actor
-from idi.core.tasks import Figure, Task, task
+from idi.core.workspace import Figure, Task, task
 from idi.parties.models import District, OrgType
 from idi.projects.models import ConstructionPermit, Project
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.urls import reverse
 
 from idi.core.permissions import Actor
-from idi.core.tasks import Figure, FigureKind, Task, task
+from idi.core.workspace import Figure, FigureKind, Task, task
 from idi.parties.models import District, OrgType
 from idi.projects.models import ConstructionPermit, Participant, ParticipantRole
 from idi.underwriting.models import (
