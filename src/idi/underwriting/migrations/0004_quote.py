@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('parties', '0002_owner_identity_unique'),
         ('projects', '0002_dates_and_names'),
-        ('underwriting', '0002_policy_quote_warnings'),
+        ('underwriting', '0003_policy_windows'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
