@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from uw_helpers import SHANGHAI, coinsured, issued, sell
+from uw_helpers import SHANGHAI, changed_terms, coinsured, issued, sell
 
 from idi.core.models import AuditEvent
 from idi.core.permissions import SYSTEM
@@ -78,9 +78,9 @@ def test_reads_show_the_stored_windows_never_recomputed(world):
         completion_accepted_on=date(2025, 4, 1)
     )
     home = world.owner.client().get(reverse("underwriting:my_homes")).content.decode()
-    assert "2027-09-30" in home and "2037-09-29" in home
+    assert "2027年9月30日" in home and "2037年9月29日" in home
     page = world.developer.client().get(reverse("underwriting:detail", args=[policy.pk]))
-    assert "2029-09-29" in page.content.decode()
+    assert "2029年9月29日" in page.content.decode()
     body = world.developer.client().get(f"/api/v1/policies/{policy.pk}").json()
     assert (body["period_start"], body["period_end"]) == ("2027-09-30", "2037-09-29")
     coverage = world.owner.client().get(f"/api/v1/units/{world.unit.pk}/coverage").json()
@@ -92,7 +92,6 @@ def test_reads_show_the_stored_windows_never_recomputed(world):
 
 def test_amended_additional_cover_restores_its_window(world):
     """R-C1: changing the additional sub-items after completion stores their new windows."""
-    from uw_helpers import terms
 
     from idi.underwriting.models import ChangeKind
 
@@ -102,7 +101,7 @@ def test_amended_additional_cover_restores_its_window(world):
         policy=policy,
         kind=ChangeKind.CHANGE_TERMS,
         reason="附加险调整",
-        terms=terms(additional={"decoration": 3}),
+        terms=changed_terms(additional={"decoration": 3}),
     )
     services.amend_policy(actor=world.developer.actor, change=change)
     stored = dict(
