@@ -1,3 +1,5 @@
+from django.db import transaction
+
 """Helpers of the claims tests: a world with an issued policy in its insurance period.
 
 Registry facts (completion, delivery, sales) are set directly in the database: they are the
@@ -77,7 +79,8 @@ def build_claims_world(*, coinsurance: bool = False, standard=None):
     w.permit.refresh_from_db()
     # Set directly (construction started before the issue date): tell underwriting as
     # projects' record_completion_acceptance does (Hook.PERMIT_EVENTS).
-    uw.record_period(SYSTEM, w.permit, "completed", COMPLETION)
+    with transaction.atomic():
+        uw.record_period(SYSTEM, w.permit, "completed", COMPLETION)
     sell(w.unit, w.owner, sold_on=date(2023, 8, 1))
     sell(w.unit2, w.other_owner, sold_on=date(2023, 8, 1))
     w.handler = Party(w.lead.org, make_user("handler", w.lead.org, roles=("claims_handler",)))
