@@ -385,3 +385,61 @@ def test_withdrawn_request_cannot_be_carried_out(world):
             content_type="application/json",
         )
     assert_api_refused(response, rule=None, field="change_request")
+
+
+def test_R_U8_an_owner_sees_only_its_own_units_consents(world):
+    """An owner sees the change to its policy and the consents of its own unit's buyers, never
+    its neighbours' names; the developer sees every buyer of the project."""
+    from uw_helpers import make_user
+
+    from idi.underwriting.models import Policy
+
+    policy = issued(world)
+    neighbour = make_user("邻居王五")
+    sell(world.unit, world.owner)
+    sale = sell(world.unit2, world.other_owner)
+    sale.buyers.add(neighbour)
+    change = _open(world, Policy.objects.get(pk=policy.pk), ChangeKind.CANCEL)
+    url = f"/api/v1/policies/{policy.pk}/changes/{change.pk}"
+    mine = world.owner.client().get(url).json()["consents"]
+    assert [(c["unit"], c["buyer"]) for c in mine] == [(world.unit.pk, world.owner.user.pk)]
+    everyone = world.developer.client().get(url).json()["consents"]
+    assert len(everyone) == 3
+    page = world.owner.client().get(
+        reverse("underwriting:change_detail", args=[policy.pk, change.pk])
+    )
+    assert page.status_code == 200
+    assert "邻居王五" not in page.content.decode()
+    assert "owner2" not in page.content.decode()
+
+
+def test_R_U8_an_owner_cannot_name_a_neighbours_unit_for_a_consent(world):
+    """The unit of a consent comes from the units selector: a neighbour's unit is a 404 (its
+    name is never echoed in a refusal)."""
+    policy = issued(world)
+    sell(world.unit, world.owner)
+    sell(world.unit2, world.other_owner)
+    change = _open(world, policy, ChangeKind.CANCEL)
+    with nothing_written():
+        response = world.owner.client().post(
+            f"/api/v1/policies/{policy.pk}/changes/{change.pk}/consents",
+            {"unit": world.unit2.pk, "buyer": world.owner.user.pk, "consented_on": "2025-03-01"},
+            content_type="application/json",
+        )
+    assert response.status_code == 404
+    assert "102" not in response.content.decode()
+
+
+def test_R_U8_missing_consents_are_counted_without_loading_every_buyer(world):
+    """The refusal counts the missing consents in the database and names the first three."""
+    policy = issued(world)
+    sell(world.unit, world.owner, world.other_owner)
+    sell(world.unit2, world.other_owner)
+    change = _open(world, policy, ChangeKind.CANCEL)
+    _consent_all(world, change, (world.unit, world.owner))
+    _deposit(world, policy)
+    _report(world, change)
+    with nothing_written(), pytest.raises(RuleViolation) as refused:
+        services.cancel_policy(actor=world.developer.actor, policy=policy, change=change)
+    assert refused.value.rule == "R-U8"
+    assert "尚缺 2 位" in refused.value.message

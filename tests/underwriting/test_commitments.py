@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from uw_helpers import (
     JPEG_BYTES,
@@ -13,6 +14,8 @@ from uw_helpers import (
     assert_api_refused,
     assert_ui_refused,
     attach_all,
+    build_other_project,
+    coinsured,
     docx_bytes,
     nothing_written,
     pay,
@@ -20,6 +23,7 @@ from uw_helpers import (
     quoted,
 )
 
+from idi.core.api_auth import create_token
 from idi.underwriting import selectors, services
 from idi.underwriting.models import (
     AttachmentKind,
@@ -381,3 +385,47 @@ def test_form_pages_show_the_pack_figures(world):
     assert "20 MB" in upload.content.decode()
     change = world.developer.client().get(reverse("underwriting:change_create", args=[policy.pk]))
     assert change.status_code == 200
+
+
+def _bearer(party) -> Client:
+    token = create_token(actor=party.actor, user=party.user, name="script")
+    return Client(headers={"authorization": f"Bearer {token}"})
+
+
+def test_download_through_the_api_with_a_bearer_token(world):
+    """GET /api/v1/policies/{pk}/attachments/{id}/file streams the file with its content type to
+    those who may see the policy (the attachment body's download_url points there); 404 to the
+    others, 401 without a token."""
+    policy = quoted(world, shares=coinsured(world))
+    attachment = services.upload_attachment(
+        actor=world.lead.actor, policy=policy, kind="claims_plan", upload=pdf("方案.pdf")
+    )
+    listed = _bearer(world.developer).get(f"/api/v1/policies/{policy.pk}/attachments").json()
+    url = f"/api/v1/policies/{policy.pk}/attachments/{attachment.pk}/file"
+    assert listed[0]["download_url"] == url
+    for party in (world.developer, world.lead, world.f2, world.reg_binjiang, world.reg_city):
+        response = _bearer(party).get(url)
+        assert response.status_code == 200, party.user
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content) == PDF_BYTES
+        assert f"claims_plan-{attachment.pk}.pdf" in response["Content-Disposition"]
+    for party in (world.other_developer, world.outsider, world.reg_xihu, world.contractor):
+        assert _bearer(party).get(url).status_code == 404, party.user
+    other = services.create_draft(
+        actor=world.other_developer.actor, permit=build_other_project(world)
+    )
+    assert (
+        _bearer(world.developer)
+        .get(f"/api/v1/policies/{other.pk}/attachments/{attachment.pk}/file")
+        .status_code
+        == 404
+    )
+    assert (
+        _bearer(world.developer)
+        .get(f"/api/v1/policies/{policy.pk}/attachments/{attachment.pk + 99}/file")
+        .status_code
+        == 404
+    )
+    assert Client().get(url).status_code == 401
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/policies/{pk}/attachments/{attachment_pk}/file" in paths

@@ -19,6 +19,7 @@ from idi.claims.models import Claim, ClaimPayment, ClaimPaymentShare, EmergencyR
 from idi.core import clock
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import RuleViolation
+from idi.core.limits import MAX_DAYS, MAX_TEXT, Id, Money, PageNumber
 from idi.core.paging import page_body
 from idi.core.permissions import Actor, actor_from_request
 from idi.core.validation import schema_refusal
@@ -114,61 +115,61 @@ class ClaimPageOut(Schema):
 
 
 class FileIn(Schema):
-    unit: int
-    category: str
-    sub_item: str | None = None
-    place: str
-    description: str
+    unit: Id
+    category: str = Field(..., max_length=32)
+    sub_item: str | None = Field(None, max_length=32)
+    place: str = Field(..., max_length=32)
+    description: str = Field(..., max_length=MAX_TEXT)
     noticed_on: date
     affects_basic_living: bool
     event: Literal["other", "collapse", "casualty"] | None = None
 
 
 class ComplexIn(Schema):
-    reason: str
+    reason: str = Field(..., max_length=MAX_TEXT)
 
 
 class DetermineIn(Schema):
     outcome: Literal["covered", "partly_covered", "not_covered"]
-    reasons: str = ""
-    amount: Decimal | None = None
+    reasons: str = Field("", max_length=MAX_TEXT)
+    amount: Money | None = None
 
 
 class RefusalIn(Schema):
-    reasons: str
+    reasons: str = Field(..., max_length=MAX_TEXT)
 
 
 class AgreeIn(Schema):
     remedy: Literal["repair", "payment"]
-    amount: Decimal | None = None
+    amount: Money | None = None
 
 
 class OwnerDecisionIn(Schema):
     accepted: bool
-    rating: int | None = None
-    comment: str = ""
+    rating: int | None = Field(None, ge=0, le=5)
+    comment: str = Field("", max_length=MAX_TEXT)
 
 
 class DisputeIn(Schema):
     about: Literal["determination", "repair"]
-    reason: str
+    reason: str = Field(..., max_length=MAX_TEXT)
 
 
 class AppraisalIn(Schema):
-    appraiser: int
+    appraiser: Id
     finding: Literal["covered", "not_covered"]
-    fee: Decimal
+    fee: Money
 
 
 class PaymentIn(Schema):
-    amount: Decimal
+    amount: Money
 
 
 class RecoveryIn(Schema):
     model_config = ConfigDict(populate_by_name=True)
 
-    from_org: int = Field(..., alias="from")
-    amount: Decimal
+    from_org: Id = Field(..., alias="from")
+    amount: Money
 
 
 class PhotoOut(Schema):
@@ -192,8 +193,8 @@ class HandOverIn(Schema):
 
 
 class EmergencyPlanIn(Schema):
-    response_hours: int
-    hotline: str = ""
+    response_hours: int = Field(..., ge=0, le=MAX_DAYS * 24)
+    hotline: str = Field("", max_length=32)
 
 
 # --- shaping -----------------------------------------------------------------------------------
@@ -331,7 +332,9 @@ def _actor(request) -> Actor:
     "the same claim. Receipt is the filing's date in Asia/Shanghai; R-C5 routes the claim.",
 )
 def file_claim(
-    request, body: FileIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+    request,
+    body: FileIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
 ):
     actor = _actor(request)
     unit = selectors.unit_for_filing(actor=actor, pk=body.unit)
@@ -354,11 +357,11 @@ def file_claim(
 @router.get("/claims", response=ClaimPageOut, by_alias=True, summary="理赔案件列表 / list claims")
 def list_claims(
     request,
-    status: str = "",
+    status: str = Query("", max_length=32),
     overdue: bool = False,
-    unit: int | None = None,
-    policy: int | None = None,
-    page: int = Query(1, ge=1),
+    unit: Id | None = None,
+    policy: Id | None = None,
+    page: PageNumber = 1,
     limit: int = Query(20, ge=1, le=200),
 ):
     qs = selectors.search_claims(
@@ -493,7 +496,9 @@ def emergency_response(request, pk: int):
 
 
 @router.post("/claims/{pk}/photos", response={201: PhotoOut}, summary="上传照片 / add a photo")
-def add_photo(request, pk: int, photo: File[UploadedFile], kind: Form[str] = "report"):
+def add_photo(
+    request, pk: int, photo: File[UploadedFile], kind: str = Form("report", max_length=16)
+):
     actor = _actor(request)
     claim = selectors.get_claim(actor=actor, pk=pk)
     row = services.add_photo(actor=actor, claim=claim, upload=photo, kind=kind)

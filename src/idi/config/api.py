@@ -18,6 +18,7 @@ from idi.notifications.api import router as notifications_router
 from idi.parties.api import router as parties_router
 from idi.projects.api import router as projects_router
 from idi.public.api import router as rules_router
+from idi.riskmgmt.api import router as riskmgmt_router
 from idi.underwriting.api import router as underwriting_router
 
 api = NinjaAPI(
@@ -80,5 +81,6 @@ api.add_router("/rules/", rules_router, tags=["rules"])
 api.add_router("/", parties_router, tags=["parties"])
 api.add_router("/", projects_router, tags=["projects"])
 api.add_router("/", underwriting_router, tags=["underwriting"])
+api.add_router("/", riskmgmt_router, tags=["riskmgmt"])
 api.add_router("/", claims_router, tags=["claims"])
 api.add_router("/", notifications_router, tags=["notifications"])

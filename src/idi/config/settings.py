@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "idi.projects",
     "idi.notifications",
     "idi.underwriting",
+    "idi.riskmgmt",
     "idi.claims",
 ]
 

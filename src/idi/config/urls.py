@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("idi.parties.urls")),
     path("projects/", include("idi.projects.urls")),
     path("policies/", include("idi.underwriting.urls")),
+    path("riskmgmt/", include("idi.riskmgmt.urls")),
     path("inbox/", include("idi.notifications.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

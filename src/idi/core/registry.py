@@ -12,6 +12,8 @@ on import timing.
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -33,6 +35,25 @@ class Hook(StrEnum):
     SWEEPS = "sweeps"
     # fn(*, password) -> list[(username, description)]: demo data, in INSTALLED_APPS order.
     DEMO_LOADERS = "demo_loaders"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section of a lower app's page, rendered from the provider's template and context."""
+
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One to-do item of a party: what, where to do it, the rule behind it, and by when."""
+
+    title: str
+    url: str
+    rule: str | None = None
+    due: date | None = None
 
 
 _providers: dict[Hook, list[Any]] = defaultdict(list)

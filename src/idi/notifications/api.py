@@ -5,6 +5,7 @@ from datetime import datetime
 from ninja import Query, Router, Schema
 
 from idi.core.api_auth import API_AUTH
+from idi.core.limits import PageNumber
 from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
 from idi.notifications import selectors as inbox
@@ -33,7 +34,7 @@ class NotificationPageOut(Schema):
 
 
 @router.get("/notifications", response=NotificationPageOut, summary="我的消息 / my inbox")
-def list_notifications(request, page: int = Query(1, ge=1), limit: int = Query(20, ge=1, le=200)):
+def list_notifications(request, page: PageNumber = 1, limit: int = Query(20, ge=1, le=200)):
     actor = actor_from_request(request)
     body = page_body(inbox.inbox_of(actor), page=page, limit=limit)
     body["unread"] = inbox.unread_count(actor)

@@ -7,6 +7,7 @@ from ninja import Query, Router, Status
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import RuleViolation
+from idi.core.limits import PageNumber, Search
 from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
 from idi.parties import selectors, services
@@ -49,9 +50,9 @@ def me(request):
 @router.get("/organisations", response=OrganisationPage, summary="单位 / organisations")
 def list_organisations(
     request,
-    q: str = "",
+    q: Search = "",
     org_type: OrgTypeKey | Literal[""] = "",
-    page: int = 1,
+    page: PageNumber = 1,
     limit: int = Query(20, ge=1, le=200),
 ):
     actor = actor_from_request(request)

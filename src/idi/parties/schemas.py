@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from idi.core.limits import MAX_PASSWORD, Money
 from idi.parties.models import District, OrgType, RelationshipKind, Role
 
 OrgTypeKey = Literal[tuple(OrgType.values)]
@@ -28,7 +29,7 @@ class MeOut(Schema):
 class OrganisationIn(Schema):
     name: str = Field(..., max_length=200)
     org_type: OrgTypeKey
-    uscc: str = Field(..., description="18 位统一社会信用代码（含校验码）")
+    uscc: str = Field(..., max_length=18, description="18 位统一社会信用代码（含校验码）")
     district: DistrictKey | Literal[""] = Field("", description="regulators: district or city")
     contact_name: str = Field("", max_length=100)
     contact_phone: str = Field("", max_length=32)
@@ -65,8 +66,10 @@ class OrganisationPage(Schema):
 
 class QualificationIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
-    registered_capital: Decimal = Field(..., ge=0, description="注册资本金（元）")
-    solvency_ratio: Decimal = Field(..., ge=0, description="a fraction: 1.5 = 150%")
+    registered_capital: Money = Field(..., description="注册资本金（元）")
+    solvency_ratio: Decimal = Field(
+        ..., ge=0, le=999, max_digits=7, decimal_places=4, description="a fraction: 1.5 = 150%"
+    )
     has_quality_department: bool
     has_idi_lead_experience: bool
 
@@ -80,7 +83,9 @@ class QualificationOut(Schema):
 
 
 class RelationshipIn(Schema):
-    to_org_uscc: str = Field(..., description="the related organisation's credit code")
+    to_org_uscc: str = Field(
+        ..., max_length=18, description="the related organisation's credit code"
+    )
     kind: RelationshipKey
     note: str = Field("", max_length=300)
 
@@ -96,11 +101,11 @@ class RelationshipOut(Schema):
 
 class MemberIn(Schema):
     username: str = Field(..., max_length=150)
-    password: str = Field(..., min_length=8)
-    roles: list[RoleKey] = Field(..., min_length=1)
+    password: str = Field(..., min_length=8, max_length=MAX_PASSWORD)
+    roles: list[RoleKey] = Field(..., min_length=1, max_length=len(Role))
     real_name: str = Field("", max_length=100)
     phone: str = Field("", max_length=20)
-    email: str = ""
+    email: str = Field("", max_length=254)
 
 
 class MemberOut(Schema):
@@ -125,8 +130,8 @@ class OwnerIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     real_name: str = Field(..., max_length=100)
-    id_number: str = Field(..., description="18 位居民身份证号码")
-    phone: str = Field(..., description="11 位手机号")
+    id_number: str = Field(..., max_length=18, description="18 位居民身份证号码")
+    phone: str = Field(..., max_length=20, description="11 位手机号")
     username: str | None = Field(None, max_length=150)
 
 

@@ -12,6 +12,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import NotFound, RuleViolation
+from idi.core.limits import PageNumber, Search
 from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
 from idi.parties.selectors import get_organisation
@@ -49,7 +50,9 @@ router = Router(auth=API_AUTH)
 
 
 @router.get("/projects", response=ProjectPage, summary="项目列表 / projects")
-def list_projects(request, q: str = "", page: int = 1, limit: int = Query(20, ge=1, le=200)):
+def list_projects(
+    request, q: Search = "", page: PageNumber = 1, limit: int = Query(20, ge=1, le=200)
+):
     actor = actor_from_request(request)
     return page_body(selectors.projects_visible_to(actor, q=q), page=page, limit=limit)
 
@@ -218,8 +221,8 @@ def deliver_building(request, building_id: int, body: DeliveryIn):
 def list_units(
     request,
     project_id: int,
-    page: int | None = Query(None, ge=1),
-    cursor: str | None = None,
+    page: PageNumber | None = None,
+    cursor: str | None = Query(None, max_length=20),
     limit: int = Query(selectors.DEFAULT_PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE),
 ):
     actor = actor_from_request(request)

@@ -6,6 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from idi.core.limits import MAX_BUYERS, Id
 from idi.parties.models import District
 from idi.projects import services
 from idi.projects.models import HousingType, ParticipantRole, ProjectHousingType
@@ -22,7 +23,7 @@ class ProjectIn(Schema):
     district: DistrictKey = Field(..., description="所属区县")
     housing_type: ProjectHousing = Field(..., description="住房类型：保障房/商品房/混合")
     address: str = Field("", max_length=300)
-    developer_id: int | None = Field(None, description="建设单位（仅平台运营方登记时填写）")
+    developer_id: Id | None = Field(None, description="建设单位（仅平台运营方登记时填写）")
 
 
 class ProjectOut(Schema):
@@ -61,7 +62,7 @@ class PlanningPermitOut(Schema):
 
 
 class PermitIn(Schema):
-    planning_permit_id: int
+    planning_permit_id: Id
     number: str = Field(..., max_length=64, description="施工许可证号")
     applied_on: date = Field(..., description="申领日期 (R-U1 picks the rule pack by it)")
     issued_on: date | None = None
@@ -96,7 +97,7 @@ class CompletionIn(Schema):
 
 
 class BuildingIn(Schema):
-    permit_id: int
+    permit_id: Id
     name: str = Field(..., max_length=64, description="楼栋")
     housing_type: BuildingHousing
     floors_above: int = Field(..., ge=1, le=300)
@@ -121,10 +122,12 @@ class DeliveryIn(Schema):
 
 
 class UnitIn(Schema):
-    building_id: int
+    building_id: Id
     room_number: str = Field(..., max_length=32)
     floor: int = Field(..., ge=-20, le=300)
-    area: Decimal = Field(..., gt=0, max_digits=9, decimal_places=2, description="建筑面积（㎡）")
+    area: Decimal = Field(
+        ..., gt=0, lt=10_000_000, max_digits=9, decimal_places=2, description="建筑面积（㎡）"
+    )
 
 
 class UnitOut(Schema):
@@ -148,8 +151,8 @@ class UnitPageOut(Schema):
 
 class BuyerIn(Schema):
     real_name: str = Field(..., max_length=100)
-    id_number: str = Field(..., description="18 位居民身份证号码")
-    phone: str = Field(..., description="11 位手机号")
+    id_number: str = Field(..., max_length=18, description="18 位居民身份证号码")
+    phone: str = Field(..., max_length=20, description="11 位手机号")
 
 
 class BuyerOut(Schema):
@@ -162,7 +165,7 @@ class BuyerOut(Schema):
 class SaleIn(Schema):
     sold_on: date
     contract_number: str = Field("", max_length=64)
-    buyers: list[BuyerIn] = Field(..., min_length=1)
+    buyers: list[BuyerIn] = Field(..., min_length=1, max_length=MAX_BUYERS)
 
 
 class SaleOut(Schema):
@@ -185,7 +188,7 @@ class UnitDetailOut(Schema):
 
 
 class ParticipantIn(Schema):
-    organisation_uscc: str = Field(..., description="参建单位的统一社会信用代码")
+    organisation_uscc: str = Field(..., max_length=18, description="参建单位的统一社会信用代码")
     role: Role
 
 

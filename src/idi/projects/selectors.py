@@ -18,6 +18,7 @@ from django.utils import translation
 
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
+from idi.core.registry import Hook, providers
 from idi.parties.models import District, OrgType, Role
 from idi.parties.privacy import sees_every_identity, shown_identity
 from idi.projects.models import (
@@ -58,9 +59,19 @@ def is_owner_actor(actor: Actor) -> bool:
 
 
 def _project_filter(actor: Actor) -> Q | None:
-    """The projects the actor may see as a filter on Project; None means all of them."""
+    """The projects the actor may see as a filter on Project; None means all of them. Higher
+    apps add the projects the actor sees through their own relations (an engaged RMA)."""
     if sees_all_projects(actor):
         return None
+    scope = _own_project_filter(actor)
+    for provider in providers(Hook.PROJECT_VISIBILITY):
+        extra = provider(actor)
+        if extra is not None:
+            scope |= extra
+    return scope
+
+
+def _own_project_filter(actor: Actor) -> Q:
     kind, org = actor.organisation_type, actor.organisation_id
     if kind == OrgType.REGULATOR and actor.district:
         return Q(district=actor.district)

@@ -15,6 +15,7 @@ from django.db import transaction
 from idi.core import audit, clock
 from idi.core.errors import Forbidden
 from idi.core.permissions import Actor
+from idi.core.registry import Hook, providers
 from idi.parties.models import District, Organisation, OrgType, Profile, Role
 from idi.parties.services import clean_owner_identity, register_owner
 from idi.projects.codes import AuditAction, Code
@@ -277,14 +278,26 @@ def add_construction_permit(
     return permit
 
 
+# The permit events that higher apps guard (Hook.PERMIT_GUARDS) and follow (Hook.PERMIT_EVENTS).
+PERMIT_EVENT_NAMES = {
+    AuditAction.RECORD_CONSTRUCTION_START: "construction_started",
+    AuditAction.RECORD_COMPLETION_ACCEPTANCE: "completed",
+}
+
+
 def _change_permit(
     *, actor: Actor, permit: ConstructionPermit, action: AuditAction, field: str, value: date
 ) -> ConstructionPermit:
-    """One step of PERMIT_TRANSITIONS: lock, check the stage, set the date, audit."""
+    """One step of PERMIT_TRANSITIONS: lock, check the stage and the higher apps' guards, set
+    the date, audit, and let the higher apps follow in the same transaction."""
     _require_developer(actor, permit.project)
     _lock(permit.project)
     permit = ConstructionPermit.objects.get(pk=permit.pk)
     _transition(permit, action, field=field)
+    event = PERMIT_EVENT_NAMES.get(action)
+    if event:
+        for guard in providers(Hook.PERMIT_GUARDS):
+            guard(permit, event, value)
     before = _permit_state(permit)
     setattr(permit, field, value)
     permit.save(update_fields=[field])
@@ -295,6 +308,9 @@ def _change_permit(
         before=before,
         after=_permit_state(permit),
     )
+    if event:
+        for follow in providers(Hook.PERMIT_EVENTS):
+            follow(actor, permit, event, value)
     return permit
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.permissions import Actor
+from idi.core.registry import Hook, providers
 from idi.core.views import add_refusal, form_page
 from idi.parties.models import OrgType
 from idi.parties.views import PAGE_SIZE, pager, party_view
@@ -126,6 +127,11 @@ def project_detail(request, actor: Actor, pk: int):
             "can_insure": actor.organisation_type == OrgType.DEVELOPER
             and actor.organisation_id == project.developer_id,
             "is_owner": selectors.is_owner_actor(actor),
+            "panels": [
+                panel
+                for provider in providers(Hook.PROJECT_PANELS)
+                for panel in provider(actor, project)
+            ],
         },
     )
 

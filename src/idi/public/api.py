@@ -49,7 +49,7 @@ def deadline(
     request,
     kind: DeadlineKind,
     from_: date = Query(..., alias="from"),
-    pack: str | None = None,
+    pack: str | None = Query(None, max_length=64),
 ):
     params = {"kind": kind, "from": from_.isoformat()}
     if pack:

@@ -6,6 +6,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from idi.core.limits import MAX_YEARS, Money
+
 Category = Literal[
     "foundation_structure", "insulation", "waterproofing", "concealed_works", "additional"
 ]
@@ -34,10 +36,10 @@ class PacksOut(Schema):
 
 
 class WindowIn(Schema):
-    pack: str | None = None
+    pack: str | None = Field(None, max_length=64)
     category: Category
     completion: date
-    additional_years: int | None = None
+    additional_years: int | None = Field(None, ge=0, le=MAX_YEARS)
 
 
 class WindowOut(Schema):
@@ -52,13 +54,13 @@ class Span(Schema):
 
 
 class AssessIn(Schema):
-    pack: str | None = None
+    pack: str | None = Field(None, max_length=64)
     category: Category
     completion: date
     on: date
     delivery: date | None = None
     fully_decorated: bool = True
-    additional_years: int | None = None
+    additional_years: int | None = Field(None, ge=0, le=MAX_YEARS)
     event: Literal["collapse", "casualty", "other"] = "other"
 
 
@@ -78,10 +80,10 @@ class DeadlineOut(Schema):
 
 
 class PremiumIn(Schema):
-    pack: str | None = None
-    contract_price: Decimal
+    pack: str | None = Field(None, max_length=64)
+    contract_price: Money
     housing: Literal["affordable", "commercial"]
-    rate: Decimal
+    rate: Decimal = Field(..., ge=0, le=1, max_digits=7, decimal_places=6)
 
 
 class PremiumOut(Schema):
@@ -93,13 +95,13 @@ class PremiumOut(Schema):
 
 class ShareIn(Schema):
     role: Literal["lead", "follower"]
-    insurer: str
-    fraction: Decimal
+    insurer: str = Field(..., max_length=200)
+    fraction: Decimal = Field(..., ge=0, le=1, max_digits=5, decimal_places=4)
 
 
 class CoinsuranceIn(Schema):
-    pack: str | None = None
-    shares: list[ShareIn]
+    pack: str | None = Field(None, max_length=64)
+    shares: list[ShareIn] = Field(..., max_length=20)
 
 
 class ViolationOut(Schema):

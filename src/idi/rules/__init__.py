@@ -31,6 +31,16 @@ from .results import (
     Violation,
     Window,
 )
+from .riskmgmt import (
+    MonthCompliance,
+    PlannedStage,
+    check_grade,
+    check_plan,
+    inspection_compliance,
+    is_major,
+    joint_inspection_warning_on,
+    required_inspections,
+)
 from .schema import RulePack
 
 __all__ = [
@@ -39,7 +49,9 @@ __all__ = [
     "Assessment",
     "Deadline",
     "LeadQualifications",
+    "MonthCompliance",
     "PackError",
+    "PlannedStage",
     "PremiumQuote",
     "RulePack",
     "RuleViolation",
@@ -54,7 +66,9 @@ __all__ = [
     "add_months",
     "add_years",
     "assess",
+    "check_grade",
     "check_lead_qualifications",
+    "check_plan",
     "check_risk_management_fee",
     "check_shares",
     "deadline",
@@ -63,6 +77,9 @@ __all__ = [
     "fen",
     "fund_contribution",
     "fund_repair_cap",
+    "inspection_compliance",
+    "is_major",
+    "joint_inspection_warning_on",
     "load_calendar",
     "load_pack_file",
     "load_packs",
@@ -71,6 +88,7 @@ __all__ = [
     "pack_for",
     "premium_quote",
     "read_holiday_file",
+    "required_inspections",
     "run_query",
     "seed_calendar",
     "split_by_shares",

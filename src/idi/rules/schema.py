@@ -23,6 +23,7 @@ __all__ = [
     "HolidayFile",
     "InsurerChannelSpec",
     "LeadQualificationSpec",
+    "RiskManagementSpec",
     "RulePack",
     "UnderwritingSpec",
     "describe_validation_error",
@@ -154,6 +155,38 @@ class FundSpec(_Model):
     repair_cap_multiple: Annotated[Decimal, Field(gt=0)]  # R-F4
 
 
+class RiskManagementSpec(_Model):
+    """Section 5 of RULES.md (Art. 6, 11, 12; G 3)."""
+
+    # R-R4 / G 3.3: the construction stages of an inspection plan ("基础、主体、装饰等").
+    stages: tuple[Key, ...]
+    # R-R8 / Art. 6: the stage of the findings of the joint pre-period inspection.
+    joint_inspection_stage: Key
+    # R-R4 / G 3.3: process inspections per calendar month of an active stage.
+    min_inspections_per_month: Annotated[int, Field(ge=1)]
+    # R-R4 [convention]: a month in which the stage is active fewer days than this ...
+    short_month_days: Annotated[int, Field(ge=1, le=31)]
+    # ... needs this many inspections instead.
+    short_month_min_inspections: Annotated[int, Field(ge=0)]
+    # R-R5: the severity grades of a finding, and the ones that are "major" (R-R7).
+    grades: tuple[Annotated[str, Field(pattern=r"^[A-Z]$")], ...]
+    major_grades: tuple[Annotated[str, Field(pattern=r"^[A-Z]$")], ...]
+    # R-R8: how many days before the insurance period starts the platform warns when the
+    # joint inspection is not scheduled.
+    joint_inspection_warning_days: Annotated[int, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RiskManagementSpec:
+        unknown = [g for g in self.major_grades if g not in self.grades]
+        if unknown:
+            raise ValueError(f"major_grades: unknown grades {', '.join(unknown)}")
+        if self.joint_inspection_stage in self.stages:
+            raise ValueError("joint_inspection_stage must not be a plan stage")
+        if self.short_month_min_inspections > self.min_inspections_per_month:
+            raise ValueError("short_month_min_inspections exceeds min_inspections_per_month")
+        return self
+
+
 class DeadlineSpec(_Model):
     """One deadline kind.
 
@@ -183,6 +216,7 @@ class RulePack(_Model):
     coverage: CoverageSpec
     underwriting: UnderwritingSpec
     fund: FundSpec
+    riskmgmt: RiskManagementSpec
     deadlines: dict[Key, DeadlineSpec]
 
     @model_validator(mode="after")

@@ -2,17 +2,18 @@
 for what the actor may not see), call one service and answer with the shapes of `schemas.py`;
 refusals become `{"error": {"rule", "field", "message"}}` (config/api.py)."""
 
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import get_language
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
 
 from idi.core.api_auth import API_AUTH
-from idi.core.errors import NotFound
+from idi.core.limits import PageNumber, Search
+from idi.core.paging import page_body
 from idi.core.permissions import actor_from_request
 from idi.parties.models import OrgType
-from idi.projects.models import Unit
+from idi.projects.selectors import get_unit
 from idi.underwriting import selectors, services
 from idi.underwriting.models import (
     ChangeRequest,
@@ -37,10 +38,11 @@ from idi.underwriting.schemas import (
     HomeOut,
     IssueIn,
     NoticeOut,
+    NoticePage,
     PaymentIn,
     PaymentOut,
     PolicyOut,
-    PolicySummaryOut,
+    PolicySummaryPage,
     ReportIn,
     ShareOut,
     SharesIn,
@@ -173,7 +175,8 @@ def _attachment_out(attachment: PolicyAttachment, current_ids: set[int]) -> dict
         "confirmed_at": attachment.confirmed_at,
         "current": attachment.pk in current_ids,
         "download_url": reverse(
-            "underwriting:attachment_download", args=[attachment.policy_id, attachment.pk]
+            "api:attachment_file",
+            kwargs={"pk": attachment.policy_id, "attachment_pk": attachment.pk},
         ),
     }
 
@@ -191,7 +194,7 @@ def _notice_out(notice: ParticipantNotice) -> dict:
     }
 
 
-def _change_out(change: ChangeRequest) -> dict:
+def _change_out(actor, change: ChangeRequest) -> dict:
     change = ChangeRequest.objects.select_related("policy__permit").get(pk=change.pk)
     report = getattr(change, "regulator_report", None)
     return {
@@ -212,7 +215,7 @@ def _change_out(change: ChangeRequest) -> dict:
                 "buyer_name": due.buyer_name,
                 "given": due.given,
             }
-            for due in selectors.consents_due(change)
+            for due in selectors.consents_visible_to(actor, change)
         ],
         "regulator_report": {
             "district": report.district,
@@ -225,20 +228,6 @@ def _change_out(change: ChangeRequest) -> dict:
     }
 
 
-class _Shaped:
-    """A queryset the paginator slices lazily, each row shaped by `shape` once sliced."""
-
-    def __init__(self, queryset, shape):
-        self.queryset = queryset
-        self.shape = shape
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        return [self.shape(row) for row in self.queryset[window]]
-
-
 def _get(request, pk: int):
     actor = actor_from_request(request)
     return actor, selectors.get_policy(actor=actor, pk=pk)
@@ -247,12 +236,19 @@ def _get(request, pk: int):
 # --- policies ----------------------------------------------------------------------------------
 
 
-@router.get("/policies", response=list[PolicySummaryOut], summary="保单列表 / policies I may see")
-@paginate(PageNumberPagination, page_size=50)
-def list_policies(request, q: str = "", state: str = ""):
+@router.get("/policies", response=PolicySummaryPage, summary="保单列表 / policies I may see")
+def list_policies(
+    request,
+    q: Search = "",
+    state: str = Query("", max_length=16),
+    page: PageNumber = 1,
+    limit: int = Query(50, ge=1, le=200),
+):
     actor = actor_from_request(request)
-    policies = selectors.search_policies(actor=actor, q=q, state=state)
-    return _Shaped(policies, lambda policy: _summary(actor, policy))
+    body = page_body(
+        selectors.search_policies(actor=actor, q=q, state=state), page=page, limit=limit
+    )
+    return {**body, "items": [_summary(actor, policy) for policy in body["items"]]}
 
 
 @router.post("/policies", response={201: PolicyOut}, summary="新建投保草稿 / create a draft")
@@ -355,7 +351,9 @@ def list_attachments(request, pk: int):
     response={201: AttachmentOut},
     summary="上传附件 / upload an attachment (multipart: kind, file)",
 )
-def upload_attachment(request, pk: int, kind: Form[str], file: File[UploadedFile]):
+def upload_attachment(
+    request, pk: int, file: File[UploadedFile], kind: str = Form(..., max_length=32)
+):
     actor, policy = _get(request, pk)
     attachment = services.upload_attachment(actor=actor, policy=policy, kind=kind, upload=file)
     return Status(201, _attachment_out(attachment, {attachment.pk}))
@@ -371,6 +369,31 @@ def confirm_attachment(request, pk: int, attachment_pk: int):
     attachment = selectors.get_attachment(policy=policy, pk=attachment_pk)
     attachment = services.confirm_attachment(actor=actor, attachment=attachment)
     return _attachment_out(attachment, {attachment.pk})
+
+
+@router.get(
+    "/policies/{pk}/attachments/{attachment_pk}/file",
+    url_name="attachment_file",
+    summary="下载附件 / download an attachment",
+    description="The stored file, streamed with the content type found at upload.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the file",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_attachment(request, pk: int, attachment_pk: int):
+    _, policy = _get(request, pk)
+    attachment = selectors.get_attachment(policy=policy, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.download_name,
+        content_type=attachment.content_type,
+    )
 
 
 @router.put(
@@ -407,13 +430,11 @@ def notify(request, pk: int):
     return Status(201, [_notice_out(n) for n in notices])
 
 
-@router.get(
-    "/participant-notices", response=list[NoticeOut], summary="本单位收到的告知 / my notices"
-)
-@paginate(PageNumberPagination, page_size=50)
-def my_notices(request):
+@router.get("/participant-notices", response=NoticePage, summary="本单位收到的告知 / my notices")
+def my_notices(request, page: PageNumber = 1, limit: int = Query(50, ge=1, le=200)):
     actor = actor_from_request(request)
-    return _Shaped(selectors.participant_notices_visible_to(actor), _notice_out)
+    body = page_body(selectors.participant_notices_visible_to(actor), page=page, limit=limit)
+    return {**body, "items": [_notice_out(notice) for notice in body["items"]]}
 
 
 @router.post(
@@ -432,8 +453,8 @@ def acknowledge(request, notice_pk: int):
 
 @router.get("/policies/{pk}/changes", response=list[ChangeOut], summary="变更申请 / changes")
 def list_changes(request, pk: int):
-    _, policy = _get(request, pk)
-    return [_change_out(c) for c in policy.change_requests.all()]
+    actor, policy = _get(request, pk)
+    return [_change_out(actor, c) for c in policy.change_requests.all()]
 
 
 @router.post(
@@ -453,13 +474,13 @@ def open_change(request, pk: int, body: ChangeIn):
         if body.shares
         else None,
     )
-    return Status(201, _change_out(change))
+    return Status(201, _change_out(actor, change))
 
 
 @router.get("/policies/{pk}/changes/{change_pk}", response=ChangeOut, summary="变更 / change")
 def get_change(request, pk: int, change_pk: int):
-    _, policy = _get(request, pk)
-    return _change_out(selectors.get_change_request(policy=policy, pk=change_pk))
+    actor, policy = _get(request, pk)
+    return _change_out(actor, selectors.get_change_request(policy=policy, pk=change_pk))
 
 
 @router.post(
@@ -470,13 +491,11 @@ def get_change(request, pk: int, change_pk: int):
 def record_consent(request, pk: int, change_pk: int, body: ConsentIn):
     actor, policy = _get(request, pk)
     change = selectors.get_change_request(policy=policy, pk=change_pk)
-    unit = Unit.objects.filter(pk=body.unit, project_id=policy.permit.project_id).first()
-    if unit is None:
-        raise NotFound("unit")
+    unit = get_unit(actor=actor, pk=body.unit)
     services.record_buyer_consent(
         actor=actor, change=change, unit=unit, buyer_id=body.buyer, consented_on=body.consented_on
     )
-    return Status(201, _change_out(change))
+    return Status(201, _change_out(actor, change))
 
 
 @router.post(
@@ -490,7 +509,7 @@ def record_report(request, pk: int, change_pk: int, body: ReportIn):
     services.record_regulator_report(
         actor=actor, change=change, reported_on=body.reported_on, reference=body.reference
     )
-    return Status(201, _change_out(change))
+    return Status(201, _change_out(actor, change))
 
 
 @router.post(
@@ -499,7 +518,7 @@ def record_report(request, pk: int, change_pk: int, body: ReportIn):
 def withdraw_change(request, pk: int, change_pk: int):
     actor, policy = _get(request, pk)
     change = selectors.get_change_request(policy=policy, pk=change_pk)
-    return _change_out(services.withdraw_change_request(actor=actor, change=change))
+    return _change_out(actor, services.withdraw_change_request(actor=actor, change=change))
 
 
 @router.post(
@@ -550,7 +569,5 @@ def my_homes(request):
 )
 def unit_coverage(request, unit_pk: int):
     actor = actor_from_request(request)
-    unit = Unit.objects.select_related("building").filter(pk=unit_pk).first()
-    if unit is None:
-        raise NotFound("unit")
+    unit = get_unit(actor=actor, pk=unit_pk)
     return _coverage(selectors.coverage_windows_for_unit(actor, unit))

@@ -241,6 +241,12 @@ class PolicyAttachment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
+    @property
+    def download_name(self) -> str:
+        """The name a download is saved under: never the uploader's own file name."""
+        extension = self.file.name.rsplit(".", 1)[-1]
+        return f"{self.kind}-{self.pk}.{extension}"
+
 
 class ClaimsServiceStandard(models.Model):
     """R-U13: the times the insurer commits to in the policy, in days, never looser than the
@@ -389,6 +395,12 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def download_name(self) -> str:
+        """The name a download is saved under: never the uploader's own file name."""
+        extension = self.file.name.rsplit(".", 1)[-1]
+        return f"{self.kind}-{self.pk}.{extension}"
 
 
 class BuyerConsent(models.Model):

@@ -2,14 +2,20 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
+from idi.core.limits import MAX_DAYS, MAX_MONEY, MAX_RATE, MAX_TEXT, MAX_YEARS, Id, Money
 from idi.underwriting import services
 
 SubItem = Literal["decoration", "mep_installation", "hvac"]
 Role = Literal["lead", "follower"]
+# Below a rule's own minimum is that rule's refusal (R-C1, R-U13); the ranges keep the columns.
+Years = Annotated[int, Field(ge=0, le=MAX_YEARS)]
+Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
+# More insurers than any co-insurance has.
+MAX_SHARES = 20
 
 
 class ShareOut(Schema):
@@ -79,6 +85,14 @@ class PolicySummaryOut(Schema):
     my_share: ShareOut | None
 
 
+class PolicySummaryPage(Schema):
+    items: list[PolicySummaryOut]
+    count: int
+    page: int
+    pages: int
+    limit: int
+
+
 class PolicyOut(PolicySummaryOut):
     pack: str
     developer: int
@@ -108,16 +122,19 @@ class PolicyOut(PolicySummaryOut):
 
 
 class CreateIn(Schema):
-    permit: int
+    permit: Id
 
 
 class TermsIn(Schema):
-    contract_price: Decimal
-    rate: Decimal
-    sum_insured: Decimal
-    risk_management_fee: Decimal
-    deductible: Decimal = Decimal(0)
-    additional: dict[SubItem, int]
+    contract_price: Money
+    rate: Decimal = Field(..., ge=0, le=MAX_RATE, max_digits=7, decimal_places=6)
+    sum_insured: Money
+    risk_management_fee: Money
+    # R-U3 refuses any other value; the range only keeps it within the column.
+    deductible: Decimal = Field(
+        Decimal(0), ge=-MAX_MONEY, le=MAX_MONEY, max_digits=18, decimal_places=2
+    )
+    additional: dict[SubItem, Years]
 
     def to_terms(self) -> services.Terms:
         return services.Terms(
@@ -131,30 +148,34 @@ class TermsIn(Schema):
 
 
 class ShareIn(Schema):
-    insurer: int
+    insurer: Id
     role: Role
-    fraction: Decimal
+    # R-U4 refuses a share of 0; the range only keeps it within the column.
+    fraction: Decimal = Field(..., ge=0, le=1, max_digits=5, decimal_places=4)
 
 
 class SharesIn(Schema):
-    shares: list[ShareIn]
+    shares: list[ShareIn] = Field(..., max_length=MAX_SHARES)
 
     def to_shares(self) -> list[services.ShareInput]:
         return [services.ShareInput(s.insurer, s.role, s.fraction) for s in self.shares]
 
 
 class PaymentIn(Schema):
-    amount: Decimal
+    amount: Money
     paid_on: date
-    reference: str = ""
+    reference: str = Field("", max_length=100)
 
 
 class IssueIn(Schema):
     issued_on: date | None = None
 
 
-class ClaimsStandardIn(ClaimsStandardOut):
-    pass
+class ClaimsStandardIn(Schema):
+    days_to_accept: Days
+    days_to_survey: Days
+    days_to_determine: Days
+    days_to_repair: Days
 
 
 class AttachmentOut(Schema):
@@ -181,16 +202,24 @@ class NoticeOut(Schema):
     acknowledged_at: datetime | None
 
 
+class NoticePage(Schema):
+    items: list[NoticeOut]
+    count: int
+    page: int
+    pages: int
+    limit: int
+
+
 class CancelIn(Schema):
-    reason: str = ""
-    change_request: int | None = None
+    reason: str = Field("", max_length=MAX_TEXT)
+    change_request: Id | None = None
 
 
 class ChangeIn(Schema):
     kind: Literal["cancel", "change_terms", "change_insurer"]
-    reason: str
+    reason: str = Field(..., max_length=MAX_TEXT)
     terms: TermsIn | None = None
-    shares: list[ShareIn] | None = None
+    shares: list[ShareIn] | None = Field(None, max_length=MAX_SHARES)
 
 
 class ConsentDueOut(Schema):
@@ -223,24 +252,24 @@ class ChangeOut(Schema):
 
 
 class ConsentIn(Schema):
-    unit: int
-    buyer: int
+    unit: Id
+    buyer: Id
     consented_on: date
 
 
 class ReportIn(Schema):
     reported_on: date
-    reference: str = ""
+    reference: str = Field("", max_length=100)
 
 
 class AmendIn(Schema):
-    change_request: int
+    change_request: Id
 
 
 class DepositIn(Schema):
-    amount: Decimal
+    amount: Money
     paid_on: date
-    reference: str = ""
+    reference: str = Field("", max_length=100)
 
 
 class DepositOut(Schema):

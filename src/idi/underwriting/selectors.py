@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
@@ -32,6 +32,7 @@ from idi.rules import (
 from idi.rules.errors import is_english
 from idi.underwriting.models import (
     AttachmentKind,
+    BuyerConsent,
     ChangeRequest,
     ChangeState,
     ParticipantNotice,
@@ -453,23 +454,43 @@ class ConsentDue:
     given: bool
 
 
-def consents_due(change: ChangeRequest) -> list[ConsentDue]:
-    """R-U8: every buyer of every sold unit of the project, and whether each has consented."""
-    project_id = change.policy.permit.project_id
-    given = set(change.consents.values_list("unit_id", "buyer_id"))
-    due: list[ConsentDue] = []
-    sales = (
-        Sale.objects.filter(unit__project_id=project_id)
-        .select_related("unit__building")
-        .prefetch_related("buyers__profile")
-        .order_by("unit__building__name", "unit__room_number")
+def _buyer_links(change: ChangeRequest) -> QuerySet:
+    """Every (sold unit, buyer) of the change's project, marked `given` when that buyer has
+    consented to this change: one query, never the project's buyers in memory."""
+    consent = BuyerConsent.objects.filter(
+        change_request=change, unit_id=OuterRef("sale__unit_id"), buyer_id=OuterRef("user_id")
     )
-    for sale in sales:
-        for buyer in sale.buyers.all():
-            profile = getattr(buyer, "profile", None)
-            name = (profile.real_name if profile else "") or buyer.get_username()
-            due.append(ConsentDue(sale.unit, buyer.pk, name, (sale.unit_id, buyer.pk) in given))
-    return due
+    return Sale.buyers.through.objects.filter(
+        sale__unit__project_id=change.policy.permit.project_id
+    ).annotate(given=Exists(consent))
+
+
+def _consent_due(link) -> ConsentDue:
+    profile = getattr(link.user, "profile", None)
+    name = (profile.real_name if profile else "") or link.user.get_username()
+    return ConsentDue(link.sale.unit, link.user_id, name, link.given)
+
+
+def consents_visible_to(actor: Actor, change: ChangeRequest) -> list[ConsentDue]:
+    """R-U8: each buyer of each sold unit of the project that the actor may see, and whether
+    each has consented: the developer, the insurers and the regulator see every buyer, an owner
+    only the buyers of its own units (never its neighbours' names)."""
+    links = (
+        _buyer_links(change)
+        .filter(sale__unit__in=units_visible_to(actor).values("pk"))
+        .select_related("sale__unit__building", "user__profile")
+        .order_by("sale__unit__building__name", "sale__unit__room_number", "user_id")
+    )
+    return [_consent_due(link) for link in links]
+
+
+def missing_consents(change: ChangeRequest, *, named: int = 3) -> tuple[int, list[ConsentDue]]:
+    """R-U8: how many buyers have not consented to the change, and the first `named` of them."""
+    missing = _buyer_links(change).filter(given=False)
+    first = missing.select_related("sale__unit__building", "user__profile").order_by(
+        "sale__unit__building__name", "sale__unit__room_number", "user_id"
+    )[:named]
+    return missing.count(), [_consent_due(link) for link in first]
 
 
 def project_has_sales(policy: Policy) -> bool:

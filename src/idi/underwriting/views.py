@@ -21,7 +21,7 @@ from idi.core.errors import Forbidden, NotFound, RuleViolation
 from idi.core.permissions import actor_from_request
 from idi.core.views import add_refusal, form_page
 from idi.parties.models import Organisation, OrgType
-from idi.projects.models import Unit
+from idi.projects.selectors import get_unit
 from idi.underwriting import selectors, services
 from idi.underwriting.forms import (
     ActionForm,
@@ -339,11 +339,10 @@ def attachment_upload(request, pk: int):
 def attachment_download(request, pk: int, attachment_pk: int):
     _, policy = _policy(request, pk)
     attachment = selectors.get_attachment(policy=policy, pk=attachment_pk)
-    extension = attachment.file.name.rsplit(".", 1)[-1]
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=f"{attachment.kind}-{attachment.pk}.{extension}",
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
 
@@ -464,7 +463,7 @@ def _change(request, pk: int, change_pk: int):
 
 
 def _render_change(request, actor, policy, change, *, status=200, **forms):
-    due = selectors.consents_due(change)
+    due = selectors.consents_visible_to(actor, change)
     proposed_shares = change.proposed.get("shares", [])
     names = Organisation.objects.in_bulk([s["insurer_id"] for s in proposed_shares])
     context = {
@@ -497,14 +496,14 @@ def change_detail(request, pk: int, change_pk: int):
 @require_POST
 def change_consent(request, pk: int, change_pk: int):
     actor, policy, change = _change(request, pk, change_pk)
-    form = ConsentForm(request.POST, consents_due=selectors.consents_due(change))
+    form = ConsentForm(request.POST, consents_due=selectors.consents_visible_to(actor, change))
     if form.is_valid():
         unit_id, buyer_id = form.unit_and_buyer()
         try:
             services.record_buyer_consent(
                 actor=actor,
                 change=change,
-                unit=Unit.objects.get(pk=unit_id),
+                unit=get_unit(actor=actor, pk=unit_id),
                 buyer_id=buyer_id,
                 consented_on=form.cleaned_data["consented_on"],
             )

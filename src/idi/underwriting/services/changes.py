@@ -8,6 +8,7 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden
+from idi.core.limits import check_length
 from idi.core.permissions import Actor
 from idi.parties.models import District, Organisation, OrgType
 from idi.projects.models import Sale, Unit
@@ -63,17 +64,16 @@ def _check_consents(change: ChangeRequest) -> None:
     to the district regulator, before the change."""
     if not selectors.project_has_sales(change.policy):
         return
-    missing = [due for due in selectors.consents_due(change) if not due.given]
-    if missing:
-        names = "、".join(f"{d.unit} {d.buyer_name}" for d in missing[:3])
-        more = "等" if len(missing) > 3 else ""
+    count, first = selectors.missing_consents(change)
+    if count:
+        names = "、".join(f"{d.unit} {d.buyer_name}" for d in first)
+        more = "等" if count > len(first) else ""
         raise _refuse(
             Code.CONSENT_MISSING,
             "R-U8",
             "consents",
-            f"项目已有房屋售出：尚缺 {len(missing)} 位购房人的书面同意（{names}{more}）",
-            f"units of the project are sold: written consent of {len(missing)} buyer(s) is "
-            f"still missing",
+            f"项目已有房屋售出：尚缺 {count} 位购房人的书面同意（{names}{more}）",
+            f"units of the project are sold: written consent of {count} buyer(s) is still missing",
         )
     if not RegulatorReport.objects.filter(change_request=change).exists():
         raise _refuse(
@@ -97,6 +97,7 @@ def open_change_request(
 ) -> ChangeRequest:
     """A proposed cancellation or change of an issued policy; the proposal is checked now, the
     consents (R-U8) and the deposit (R-U9) when it is carried out."""
+    check_length(ChangeRequest, "reason", reason)
     _lock_planning_permit(policy)
     policy = _locked(policy)
     _require_party(actor, policy, zh="申请变更", en="request a change")
@@ -231,6 +232,7 @@ def record_regulator_report(
 ) -> RegulatorReport:
     """R-U8: the change reported to the project's district regulator (recorded by the developer,
     or by the regulator itself on receipt)."""
+    check_length(RegulatorReport, "reference", reference)
     change = _locked_open_change(change)
     policy = change.policy
     district = policy.permit.project.district
@@ -383,6 +385,7 @@ def cancel_policy(
     """Cancel a policy. Before issue: the developer, directly. Once issued: through an open
     cancellation request, after the maintenance deposit is paid (R-U9) and, once units are
     sold, every buyer's consent and the report to the regulator (R-U8)."""
+    check_length(Policy, "cancel_reason", reason, field="reason")
     policy = _locked(policy)
     before = _snapshot(policy)
     if policy.state in EDITABLE_STATES:

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden
+from idi.core.limits import MAX_DAYS, check_range
 from idi.core.permissions import Actor
 from idi.rules import RulePack
 from idi.underwriting import selectors
@@ -42,6 +43,7 @@ def _check_claims_standard(pack: RulePack, standard: ClaimsStandardInput) -> Non
                 f"承诺时限必须为正整数天（当前：{value}）",
                 f"a committed time must be a positive number of days (got: {value})",
             )
+        check_range(name, value, high=MAX_DAYS)
     legal = {
         "days_to_determine": pack.deadlines["claim_determination"],
         "days_to_repair": pack.deadlines["claim_performance"],

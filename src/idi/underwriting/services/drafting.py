@@ -8,6 +8,7 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
+from idi.core.limits import MAX_MONEY, MAX_RATE, MAX_YEARS, check_range
 from idi.core.permissions import Actor
 from idi.core.rulebook import get_rulebook
 from idi.parties.models import OrgType
@@ -92,6 +93,9 @@ def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> Ch
             f"保险金额必须大于 0（当前：{terms.sum_insured}）",
             f"the sum insured must be greater than 0 (got: {terms.sum_insured})",
         )
+    for name in ("contract_price", "sum_insured", "risk_management_fee"):
+        check_range(name, getattr(terms, name), high=MAX_MONEY)
+    check_range("rate", terms.rate, high=MAX_RATE)
     housing = selectors.rate_housing_type(pack, permit)
     try:
         quote = premium_quote(pack, terms.contract_price, housing, terms.rate)
@@ -126,6 +130,7 @@ def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
                 f"the additional cover has no sub-item {sub_item!r}; expected one of: {known}",
             )
         minimum = spec.min_years or 0
+        check_range(f"additional.{sub_item}", years, high=MAX_YEARS)
         if years < minimum:
             raise _refuse(
                 Code.BELOW_FLOOR,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from idi.core import audit, clock
+from idi.core.limits import MAX_MONEY, check_length, check_range
 from idi.core.permissions import Actor
 from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import MaintenanceDeposit, Policy, PolicyState, PremiumPayment
@@ -37,6 +38,7 @@ def record_payment(
     *, actor: Actor, policy: Policy, amount: Decimal, paid_on: date, reference: str = ""
 ) -> PremiumPayment:
     """R-U3: the quoted premium, paid in full in one payment."""
+    check_length(PremiumPayment, "reference", reference)
     policy = _locked(policy)
     _require_developer_or_lead(actor, policy, zh="登记缴费", en="record the payment")
     _require_state(policy, (PolicyState.QUOTED,), zh="登记缴费", en="take a payment")
@@ -79,6 +81,7 @@ def record_maintenance_deposit(
     *, actor: Actor, policy: Policy, amount: Decimal, paid_on: date, reference: str = ""
 ) -> MaintenanceDeposit:
     """R-U9: the property maintenance deposit paid, which a cancellation in force needs."""
+    check_length(MaintenanceDeposit, "reference", reference)
     policy = _locked(policy)
     _require_developer(actor, policy, zh="登记物业保修金", en="record the maintenance deposit")
     _require_state(policy, LIVE_STATES, zh="登记物业保修金", en="take a maintenance deposit")
@@ -98,6 +101,7 @@ def record_maintenance_deposit(
             f"金额必须大于 0（当前：{amount}）",
             f"amount must be > 0 ({amount})",
         )
+    check_range("amount", amount, high=MAX_MONEY)
     _not_future(paid_on, "paid_on")
     deposit = MaintenanceDeposit.objects.create(
         policy=policy,

@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from idi.core.registry import Hook, providers
+
 DEMO_PASSWORD = "demo-idi-2026"  # noqa: S105 - a published demo log-in, not a secret
 
 # Each app's demo data, in dependency order; each returns the log-ins it created.
@@ -35,6 +37,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def load(self) -> list[tuple[str, str]]:
         logins: list[tuple[str, str]] = []
-        for loader in DEMO_LOADERS:
-            logins.extend(import_string(loader)(password=DEMO_PASSWORD))
+        loaders = [import_string(name) for name in DEMO_LOADERS]
+        # Apps above underwriting register theirs (Hook.DEMO_LOADERS), in INSTALLED_APPS order.
+        for loader in [*loaders, *providers(Hook.DEMO_LOADERS)]:
+            logins.extend(loader(password=DEMO_PASSWORD))
         return logins

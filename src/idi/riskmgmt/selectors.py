@@ -1,0 +1,576 @@
+"""Reads of risk management that depend on who asks.
+
+Who sees what: whoever sees the project (projects.selectors, which asks this app for the
+engaged RMA through Hook.PROJECT_VISIBILITY) sees its engagement, inspections, defects and
+evidence, except owners: construction-phase findings are the parties' and the regulator's.
+An object the actor may not see is "not found".
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from idi.core import clock
+from idi.core.errors import NotFound
+from idi.core.permissions import Actor
+from idi.core.registry import Panel, Task
+from idi.core.rulebook import get_rulebook
+from idi.parties.models import OrgType
+from idi.projects.models import ConstructionPermit, Participant, Project, Unit
+from idi.projects.selectors import is_owner_actor, projects_visible_to
+from idi.riskmgmt.models import (
+    SETTLED_STATUSES,
+    ComplianceException,
+    Defect,
+    DefectEvent,
+    DefectStatus,
+    Engagement,
+    Evaluation,
+    Evidence,
+    FinalReport,
+    Inspection,
+    JointInspection,
+    PlannedStage,
+)
+from idi.rules import PlannedStage as PlanItem
+from idi.rules import RulePack, add_years, inspection_compliance, joint_inspection_warning_on
+from idi.rules.errors import is_english
+from idi.underwriting.models import Policy, PolicyShare, ShareRole
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+# --- the pack and the parties -----------------------------------------------------------------
+
+
+def pack_of_policy(policy: Policy) -> RulePack:
+    """R-U1: the pack stored on the policy."""
+    return get_rulebook().pack(policy.pack_id)
+
+
+def pack_of(engagement: Engagement) -> RulePack:
+    return pack_of_policy(engagement.policy)
+
+
+def lead_insurer_id(policy: Policy) -> int | None:
+    return (
+        PolicyShare.objects.filter(policy=policy, role=ShareRole.LEAD)
+        .values_list("insurer_id", flat=True)
+        .first()
+    )
+
+
+def participant_ids(project_id: int, *, role: str | None = None) -> set[int]:
+    qs = Participant.objects.filter(project_id=project_id)
+    if role:
+        qs = qs.filter(role=role)
+    return set(qs.values_list("organisation_id", flat=True))
+
+
+def period_start(policy: Policy, permit: ConstructionPermit) -> date | None:
+    """R-C2: the insurance period starts completion + N years; None before completion."""
+    if permit.completion_accepted_on is None:
+        return None
+    return add_years(
+        permit.completion_accepted_on, pack_of_policy(policy).coverage.start_offset_years
+    )
+
+
+def category_labels(pack: RulePack) -> dict[str, str]:
+    """The R-C1 categories' names from the pack, in the page's language."""
+    english = (translation.get_language() or "").startswith("en")
+    return {
+        key: spec.label_en if english else spec.label_zh
+        for key, spec in pack.coverage.categories.items()
+    }
+
+
+# --- visibility -------------------------------------------------------------------------------
+
+
+def visible_project_ids(actor: Actor) -> QuerySet:
+    if is_owner_actor(actor) or actor.user_id is None:
+        return Project.objects.none().values("pk")
+    return projects_visible_to(actor).values("pk")
+
+
+def engaged_projects(actor: Actor) -> Q | None:
+    """Hook.PROJECT_VISIBILITY: an RMA sees the projects it is engaged on."""
+    if actor.organisation_type != OrgType.RMA or actor.organisation_id is None:
+        return None
+    return Q(pk__in=Engagement.objects.filter(rma_id=actor.organisation_id).values("project_id"))
+
+
+def engagements_visible_to(actor: Actor) -> QuerySet[Engagement]:
+    return Engagement.objects.filter(project_id__in=visible_project_ids(actor)).select_related(
+        "policy__permit", "project__developer", "rma"
+    )
+
+
+def get_engagement(*, actor: Actor, pk: int) -> Engagement:
+    found = engagements_visible_to(actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("engagement")
+    return found
+
+
+def engagements_of(*, actor: Actor, project: Project) -> list[Engagement]:
+    return list(engagements_visible_to(actor).filter(project=project).order_by("policy__permit"))
+
+
+def defects_visible_to(actor: Actor) -> QuerySet[Defect]:
+    return Defect.objects.filter(project_id__in=visible_project_ids(actor))
+
+
+def get_defect(*, actor: Actor, pk: int) -> Defect:
+    found = (
+        defects_visible_to(actor)
+        .select_related("project__developer", "engagement__policy", "building", "responsible")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound("defect")
+    return found
+
+
+def get_inspection(*, actor: Actor, pk: int) -> Inspection:
+    found = (
+        Inspection.objects.filter(project_id__in=visible_project_ids(actor))
+        .select_related("engagement__policy__permit", "project")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound("inspection")
+    return found
+
+
+def get_evidence(*, actor: Actor, pk: int) -> Evidence:
+    found = (
+        Evidence.objects.filter(defect__project_id__in=visible_project_ids(actor))
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound("evidence")
+    return found
+
+
+def get_permit(*, actor: Actor, pk: int) -> ConstructionPermit:
+    found = (
+        ConstructionPermit.objects.filter(project_id__in=visible_project_ids(actor))
+        .select_related("project")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound("permit")
+    return found
+
+
+# --- states (for the audit log) ---------------------------------------------------------------
+
+
+def plan_rows(engagement: Engagement) -> list[dict]:
+    return [
+        {"stage": s.stage, "starts_on": s.starts_on.isoformat(), "ends_on": s.ends_on.isoformat()}
+        for s in PlannedStage.objects.filter(engagement=engagement).order_by("starts_on", "id")
+    ]
+
+
+def defect_state(defect: Defect) -> dict:
+    return {
+        "status": defect.status,
+        "grade": defect.grade,
+        "category": defect.category,
+        "building": defect.building_id,
+        "floor": defect.floor,
+        "part": defect.part,
+        "responsible": defect.responsible_id,
+        "appraiser": defect.appraiser_id,
+        "appraisal_fee": None if defect.appraisal_fee is None else str(defect.appraisal_fee),
+    }
+
+
+def report_state(report: FinalReport) -> dict:
+    return {
+        "risk_rating": report.risk_rating,
+        "open_items": len(report.open_items),
+        "reviewed": report.reviewed_at is not None,
+    }
+
+
+def defect_label(defect: Defect) -> str:
+    return f"#{defect.pk}（{defect.grade}，{defect.building.name} {defect.floor}层 {defect.part}）"
+
+
+def open_major_defects(engagement: Engagement) -> list[Defect]:
+    return list(
+        Defect.objects.filter(engagement=engagement, major=True)
+        .exclude(status__in=SETTLED_STATUSES)
+        .select_related("building")
+        .order_by("id")
+    )
+
+
+# --- one defect, the board --------------------------------------------------------------------
+
+
+def defect_answer(defect: Defect) -> dict:
+    """The API's defect: the contract's fields, with its history."""
+    events = DefectEvent.objects.filter(defect=defect).order_by("id")
+    return {
+        "id": defect.pk,
+        "grade": defect.grade,
+        "major": defect.major,
+        "category": defect.category,
+        "building": defect.building_id,
+        "floor": defect.floor,
+        "part": defect.part,
+        "status": defect.status,
+        "responsible": defect.responsible_id,
+        "history": [{"action": e.action, "by": e.by_label, "at": e.at} for e in events],
+    }
+
+
+@dataclass(frozen=True)
+class DefectFilters:
+    status: str = ""
+    grade: str = ""
+    stage: str = ""
+    responsible: int | None = None
+    building: int | None = None
+    category: str = ""
+
+    def apply(self, qs: QuerySet) -> QuerySet:
+        for name in ("status", "grade", "stage", "category"):
+            value = getattr(self, name)
+            if value:
+                qs = qs.filter(**{name: value})
+        if self.responsible:
+            qs = qs.filter(responsible_id=self.responsible)
+        if self.building:
+            qs = qs.filter(building_id=self.building)
+        return qs
+
+
+BOARD_FIELDS = (
+    "id",
+    "grade",
+    "major",
+    "category",
+    "building_id",
+    "building__name",
+    "floor",
+    "part",
+    "stage",
+    "status",
+    "responsible_id",
+    "responsible__name",
+    "description",
+    "recorded_at",
+)
+
+
+def clamp_limit(limit: int | None) -> int:
+    return max(1, min(limit or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE))
+
+
+def defects_of(*, actor: Actor, project: Project, filters: DefectFilters) -> QuerySet:
+    """The project's defects the actor sees (`project` came from get_project for this actor;
+    owners see none), filtered, newest first."""
+    if is_owner_actor(actor):
+        return Defect.objects.none()
+    return filters.apply(Defect.objects.filter(project=project)).order_by("-id")
+
+
+def defect_board(
+    *,
+    actor: Actor,
+    project: Project,
+    filters: DefectFilters,
+    page: int = 1,
+    limit: int | None = None,
+) -> dict:
+    """One page of the board: two queries (count, rows) whatever the size of the project."""
+    limit = clamp_limit(limit)
+    qs = defects_of(actor=actor, project=project, filters=filters)
+    count = qs.count()
+    pages = max(1, -(-count // limit))
+    page = max(1, min(page, pages))
+    offset = (page - 1) * limit
+    items = list(qs.values(*BOARD_FIELDS)[offset : offset + limit])
+    return {"items": items, "count": count, "page": page, "pages": pages, "limit": limit}
+
+
+def board_choices(project: Project) -> dict:
+    """What the board's filters offer: the project's buildings and responsible units."""
+    from idi.parties.models import Organisation
+
+    return {
+        "buildings": list(project.buildings.order_by("name").values_list("id", "name")),
+        "responsible": list(
+            Organisation.objects.filter(
+                pk__in=Participant.objects.filter(project=project).values("organisation_id")
+            )
+            .order_by("name")
+            .values_list("id", "name")
+        ),
+    }
+
+
+def history_of(defect: Defect) -> list[DefectEvent]:
+    return list(DefectEvent.objects.filter(defect=defect).select_related("by_org").order_by("id"))
+
+
+def evidence_of(defect: Defect) -> list[Evidence]:
+    return list(Evidence.objects.filter(defect=defect).order_by("id"))
+
+
+def defects_at(
+    *,
+    actor: Actor,
+    unit: Unit | None = None,
+    building: int | None = None,
+    floor: int | None = None,
+    category: str | None = None,
+) -> QuerySet[Defect]:
+    """The construction-phase defects recorded at a place, for the claims process: those of the
+    unit's building and floor (or of a building, optionally one floor), optionally in one R-C1
+    category, that the actor may see; newest first. Claims call this when determining a claim
+    and when pursuing a responsible party (R-K8)."""
+    if unit is not None:
+        building, floor = unit.building_id, unit.floor
+    if building is None:
+        raise ValueError("defects_at needs a unit or a building")
+    qs = defects_visible_to(actor).filter(building_id=building)
+    if floor is not None:
+        qs = qs.filter(floor=floor)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.select_related("building", "responsible").order_by("-id")
+
+
+# --- compliance (R-R3, R-R4) ------------------------------------------------------------------
+
+
+def compliance(engagement: Engagement, *, until: date | None = None) -> dict:
+    """R-R4: per planned stage and month begun by `until` (default today), the inspections
+    required, recorded and short; plus the R-R3 exceptions of the engagement's permit."""
+    until = until or clock.today()
+    plan = [
+        PlanItem(s.stage, s.starts_on, s.ends_on)
+        for s in PlannedStage.objects.filter(engagement=engagement).order_by("starts_on", "id")
+    ]
+    inspections = Inspection.objects.filter(engagement=engagement).values_list(
+        "inspected_on", "stage"
+    )
+    rows = inspection_compliance(pack_of(engagement), plan, inspections, until=until)
+    exceptions = ComplianceException.objects.filter(permit_id=engagement.policy.permit_id)
+    return {
+        "months": [
+            {
+                "month": r.month,
+                "stage": r.stage,
+                "required": r.required,
+                "done": r.done,
+                "short": r.short,
+            }
+            for r in rows
+        ],
+        "exceptions": [exception_answer(e) for e in exceptions.order_by("on", "id")],
+    }
+
+
+def exception_answer(e: ComplianceException) -> dict:
+    return {
+        "rule": e.rule,
+        "code": e.code,
+        "permit": e.permit_id,
+        "on": e.on,
+        "message": e.message_en if is_english(translation.get_language()) else e.message,
+    }
+
+
+def exceptions_visible_to(actor: Actor) -> QuerySet[ComplianceException]:
+    """R-R3 exceptions for the insurer's and the regulator's lists."""
+    return (
+        ComplianceException.objects.filter(project_id__in=visible_project_ids(actor))
+        .select_related("permit", "project")
+        .order_by("-on", "-id")
+    )
+
+
+def evaluations_visible_to(actor: Actor) -> QuerySet[Evaluation]:
+    """R-R9: the regulator sees the ratings of RMAs across the projects it oversees."""
+    return (
+        Evaluation.objects.filter(engagement__project_id__in=visible_project_ids(actor))
+        .select_related("engagement__rma", "engagement__project", "by_org")
+        .order_by("-id")
+    )
+
+
+# --- final report (R-R7) ----------------------------------------------------------------------
+
+
+def final_report_content(engagement: Engagement) -> dict:
+    """G 3.4: inspections summary, rectification summary with open items, overall risk rating.
+
+    The rating is the platform's reading of the data: high while a major defect is open,
+    medium while any other defect is open, low when every defect is settled."""
+    inspections = Counter(
+        Inspection.objects.filter(engagement=engagement).values_list("stage", flat=True)
+    )
+    defects = list(
+        Defect.objects.filter(engagement=engagement).select_related("building").order_by("id")
+    )
+    by_status = Counter(d.status for d in defects)
+    by_grade = Counter(d.grade for d in defects)
+    open_items = [
+        {
+            "defect": d.pk,
+            "grade": d.grade,
+            "major": d.major,
+            "status": d.status,
+            "place": f"{d.building.name} {d.floor} {d.part}",
+        }
+        for d in defects
+        if d.status not in SETTLED_STATUSES
+    ]
+    if any(item["major"] for item in open_items):
+        rating = "high"
+    elif open_items:
+        rating = "medium"
+    else:
+        rating = "low"
+    return {
+        "inspections_summary": {
+            "total": sum(inspections.values()),
+            "by_stage": dict(sorted(inspections.items())),
+        },
+        "rectification_summary": {
+            "defects": len(defects),
+            "by_status": dict(sorted(by_status.items())),
+            "by_grade": dict(sorted(by_grade.items())),
+            "major": sum(1 for d in defects if d.major),
+        },
+        "open_items": open_items,
+        "risk_rating": rating,
+    }
+
+
+def final_report_of(engagement: Engagement) -> FinalReport | None:
+    return FinalReport.objects.filter(engagement=engagement).first()
+
+
+def joint_inspection_of(permit_id: int) -> JointInspection | None:
+    return JointInspection.objects.filter(permit_id=permit_id).first()
+
+
+# --- what lower apps show (registered in apps.py) ---------------------------------------------
+
+
+RISK_LABELS = {"high": gettext_lazy("高"), "medium": gettext_lazy("中"), "low": gettext_lazy("低")}
+
+
+def project_panels(actor: Actor, project: Project) -> list[Panel]:
+    """Hook.PROJECT_PANELS: the risk-management section of the project page."""
+    if is_owner_actor(actor):
+        return []
+    engagements = engagements_of(actor=actor, project=project)
+    counts = dict(
+        Counter(
+            Defect.objects.filter(project=project)
+            .exclude(status__in=SETTLED_STATUSES)
+            .values_list("engagement_id", flat=True)
+        )
+    )
+    insurable = [
+        p
+        for p in Policy.objects.filter(
+            permit__project=project, engagement__isnull=True, state__in=("issued", "in_force")
+        ).select_related("permit")
+        if actor.organisation_id is not None and lead_insurer_id(p) == actor.organisation_id
+    ]
+    rows = [(e, counts.get(e.pk, 0)) for e in engagements]
+    return [
+        Panel(
+            title=_("风险管理"),
+            template="riskmgmt/_project_panel.html",
+            context={
+                "project": project,
+                "rows": rows,
+                "appointable": insurable,
+                "is_developer": actor.organisation_id == project.developer_id,
+            },
+        )
+    ]
+
+
+def tasks_for(actor: Actor) -> list[Task]:
+    """Hook.TASKS: defects waiting for the actor, and the joint-inspection warning (R-R8)."""
+    if actor.organisation_id is None:
+        return []
+    tasks: list[Task] = []
+    org = actor.organisation_id
+    waiting = Defect.objects.filter(project_id__in=visible_project_ids(actor))
+    mine = Q()
+    if actor.organisation_type == OrgType.DEVELOPER:
+        mine = Q(
+            project__developer_id=org, status__in=(DefectStatus.RECORDED, "supervisor_confirmed")
+        )
+    elif actor.organisation_type == OrgType.SUPERVISOR:
+        mine = Q(
+            status=DefectStatus.RECTIFIED,
+            project__participants__organisation_id=org,
+            project__participants__role="supervisor",
+        )
+    else:
+        mine = Q(responsible_id=org, status=DefectStatus.CONFIRMED)
+    for row in (
+        waiting.filter(mine).values("project_id", "project__name").order_by("project_id").distinct()
+    ):
+        tasks.append(
+            Task(
+                title=_("缺陷待处理：%(project)s") % {"project": row["project__name"]},
+                url=f"/riskmgmt/projects/{row['project_id']}/defects/",
+                rule="R-R5",
+                due=None,
+            )
+        )
+    if actor.organisation_type == OrgType.DEVELOPER:
+        tasks.extend(_joint_inspection_warnings(org))
+    return tasks
+
+
+def _joint_inspection_warnings(developer_id: int) -> list[Task]:
+    """R-R8: permits whose insurance period starts within the pack's warning days and whose
+    joint inspection is not scheduled."""
+    today = clock.today()
+    out = []
+    for engagement in Engagement.objects.filter(
+        project__developer_id=developer_id,
+        policy__permit__completion_accepted_on__isnull=False,
+        policy__permit__joint_inspection__isnull=True,
+    ).select_related("policy__permit"):
+        permit = engagement.policy.permit
+        pack = pack_of(engagement)
+        warn_on = joint_inspection_warning_on(pack, permit.completion_accepted_on)
+        start = period_start(engagement.policy, permit)
+        if warn_on <= today < start:
+            out.append(
+                Task(
+                    title=_("保险期限 %(start)s 开始，施工许可证 %(permit)s 尚未安排共同查验")
+                    % {"start": start.isoformat(), "permit": permit.number},
+                    url=f"/riskmgmt/permits/{permit.pk}/joint-inspection/",
+                    rule="R-R8",
+                    due=start,
+                )
+            )
+    return out
