@@ -23,8 +23,8 @@ PRODUCTION_ENV = {
 
 
 def _run(args, *, env, tmp_path):
-    base = {k: v for k, v in os.environ.items() if not k.startswith("IDI_")}
-    base.pop("DJANGO_SETTINGS_MODULE", None)
+    # A clean environment, as a server has: nothing of the test run's (DJANGO_*, IDI_*).
+    base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     return subprocess.run(
         [IDI, *args],
         env={**base, "IDI_VAR_DIR": str(tmp_path), **env},
