@@ -80,9 +80,11 @@ def test_api_operator_registers_and_bad_code_names_the_field(operator_user):
         content_type="application/json",
     )
     assert q.status_code == 201
-    assert (
-        client.get(f"/api/v1/organisations/{insurer_id}/qualifications").json()[0]["year"] == 2024
-    )
+    # Figures come back as sent: money to the fen, the ratio without padding zeros.
+    assert (q.json()["registered_capital"], q.json()["solvency_ratio"]) == ("6000000000.00", "1.9")
+    listed = client.get(f"/api/v1/organisations/{insurer_id}/qualifications").json()
+    assert (listed["count"], listed["page"], listed["pages"]) == (1, 1, 1)
+    assert listed["items"][0]["year"] == 2024
 
 
 def test_api_owner_registration_answers_masked_numbers(org, member):

@@ -73,20 +73,20 @@ def test_validation_errors_name_each_field_with_a_code_in_the_callers_language(w
     """Schema errors (pydantic's) come back in the error shape: one problem per field, each with
     a code (required, too_long, wrong_type, ...) and a message naming the field."""
     client = api(world.dev_a.user)
-    body = {"name": "x" * 201, "housing_type": "commercial", "developer_id": "many"}
+    body = {"name": "x" * 201, "housing_type": "commercial", "developer": "many"}
     zh = _error(_post_project(client, body), 400)
     problems = {p["field"]: p for p in zh["problems"]}
-    assert set(problems) == {"name", "district", "developer_id"}
+    assert set(problems) == {"name", "district", "developer"}
     assert problems["name"]["code"] == "too_long"
     assert problems["name"]["message"] == "name：不能超过 200 个字符"
     assert problems["district"]["code"] == "required"
     assert problems["district"]["message"] == "district：必填"
-    assert problems["developer_id"]["code"] == "wrong_type"
+    assert problems["developer"]["code"] == "wrong_type"
     en = _error(_post_project(client, body, HTTP_ACCEPT_LANGUAGE="en"), 400)
     english = {p["field"]: p["message"] for p in en["problems"]}
     assert english["name"] == "name: at most 200 characters"
     assert english["district"] == "district: required"
-    assert english["developer_id"] == "developer_id: must be an integer"
+    assert english["developer"] == "developer: must be an integer"
     assert not Project.objects.filter(name="x" * 201).exists()
 
 
@@ -96,7 +96,7 @@ def test_bad_dates_and_out_of_range_query_values_are_named(world):
     planning = world.a.planning.pk
     bad_date = client.post(
         f"/api/v1/projects/{pid}/permits",
-        {"planning_permit_id": planning, "number": "CP-X", "applied_on": "2025-02-30"},
+        {"planning_permit": planning, "number": "CP-X", "applied_on": "2025-02-30"},
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
     )

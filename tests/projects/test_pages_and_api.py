@@ -173,7 +173,7 @@ def test_api_registers_a_project_and_its_permits(world):
     ).json()
     permit = client.post(
         f"/api/v1/projects/{pid}/permits",
-        {"planning_permit_id": planning["id"], "number": "CP-9", "applied_on": "2025-04-01"},
+        {"planning_permit": planning["id"], "number": "CP-9", "applied_on": "2025-04-01"},
         content_type="application/json",
     )
     assert permit.status_code == 201
@@ -181,7 +181,7 @@ def test_api_registers_a_project_and_its_permits(world):
     refused = client.post(
         f"/api/v1/projects/{pid}/buildings",
         {
-            "permit_id": permit.json()["id"],
+            "permit": permit.json()["id"],
             "name": "1幢",
             "housing_type": "commercial",
             "floors_above": 5,

@@ -123,12 +123,12 @@ WRITES = [
     (
         "post",
         "/api/v1/projects/{a}/buildings",
-        {"permit_id": "{permit}", "name": "5幢", "housing_type": "commercial", "floors_above": 9},
+        {"permit": "{permit}", "name": "5幢", "housing_type": "commercial", "floors_above": 9},
     ),
     (
         "post",
         "/api/v1/projects/{a}/units",
-        {"building_id": "{building}", "room_number": "901", "floor": 9, "area": "88.00"},
+        {"building": "{building}", "room_number": "901", "floor": 9, "area": "88.00"},
     ),
     ("post", "/api/v1/permits/{permit}/construction-start", {"started_on": "2025-03-01"}),
     (

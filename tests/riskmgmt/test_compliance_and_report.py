@@ -295,13 +295,20 @@ def test_r_r8_refusals(world):
 
 
 def test_r_r8_warning_90_days_before_the_period(world):
-    """Completion 2025-03-03: the period starts 2027-03-03; the developer is warned from
-    2026-12-03 (90 days before) while no joint inspection is scheduled."""
+    """Completion 2025-03-03 starts a stored clock: the period starts 2027-03-03, so the joint
+    inspection is due by 2027-03-02; the developer is warned (task and inbox) from 2026-12-03,
+    90 days before the period starts; scheduling it meets the clock."""
+    from idi.notifications.models import Deadline, Notification
+    from idi.notifications.services import sweep_deadlines
+
     engagement = engage(world)
     _start(world)
     services.write_final_report(actor=world.rma.actor, engagement=engagement)
     services.review_final_report(actor=world.lead.actor, engagement=engagement)
     _complete(world, date(2025, 3, 3))
+    clock_ = Deadline.objects.get(kind="joint_inspection")
+    assert (clock_.owner_type, clock_.owner_id) == ("riskmgmt.engagement", engagement.pk)
+    assert (clock_.due, clock_.remind_on) == (date(2027, 3, 2), date(2026, 12, 3))
 
     def warnings(on):
         with time_machine.travel(datetime(*on, 9, tzinfo=SHANGHAI), tick=False):
@@ -309,13 +316,18 @@ def test_r_r8_warning_90_days_before_the_period(world):
 
     assert warnings((2026, 12, 2)) == []
     (task,) = warnings((2026, 12, 3))
-    assert task.due == date(2027, 3, 3)
+    assert task.due == date(2027, 3, 2)
     assert world.permit.number in task.title
-    assert warnings((2027, 3, 3)) == []
+    with time_machine.travel(datetime(2026, 12, 3, 9, tzinfo=SHANGHAI), tick=False):
+        sweep_deadlines()
+    assert set(Notification.objects.values_list("recipient_id", "kind")) == {
+        (world.developer.user.pk, "reminder")
+    }
     services.schedule_joint_inspection(
         actor=world.developer.actor, permit=world.permit, scheduled_on=date(2025, 3, 3)
     )
     assert JointInspection.objects.count() == 1
+    assert Deadline.objects.get(kind="joint_inspection").met_on == date(2025, 3, 3)
     assert warnings((2026, 12, 3)) == []
 
 

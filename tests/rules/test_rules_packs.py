@@ -62,8 +62,11 @@ def test_R_U1_builtin_pack_holds_the_rulebook_numbers(book: Rulebook) -> None:
         "developer_site_visit": (3, "days", True),
         "repair_warranty": (180, "days", False),
         "fund_application_opens": (2, "months", False),
+        "joint_inspection": (2, "years", False),
     }
     assert p.deadlines["fund_application_opens"].counts_start_day is True  # R-T6
+    assert p.deadlines["joint_inspection"].counts_start_day is True  # R-R8: before the period
+    assert p.riskmgmt.min_inspections_per_month == 2  # R-R4
 
 
 def test_R_U1_pack_for_permit_dates(book: Rulebook) -> None:

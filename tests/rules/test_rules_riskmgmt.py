@@ -16,7 +16,6 @@ from idi.rules import (
     check_plan,
     inspection_compliance,
     is_major,
-    joint_inspection_warning_on,
     required_inspections,
 )
 
@@ -163,7 +162,13 @@ def test_r_r5_unknown_grade_refused(pack: RulePack) -> None:
     assert (exc.value.rule, exc.value.field) == ("R-R5", "defects.0.grade")
 
 
-def test_r_r8_warning_day_is_90_days_before_the_period(pack: RulePack) -> None:
-    """Completion 2024-02-29: the period starts 2026-02-28 (R-C2, R-T2); 90 days before is
-    2025-11-30."""
-    assert joint_inspection_warning_on(pack, date(2024, 2, 29)) == date(2025, 11, 30)
+def test_r_r8_joint_inspection_clock(pack: RulePack, cal) -> None:
+    """Completion 2024-02-29: the period starts 2026-02-28 (R-C2, R-T2), so the joint inspection
+    is due by 2026-02-27 and warned of from 2025-11-30, 90 days before the period starts."""
+    from idi.rules import deadline
+
+    answer = deadline(pack, cal, "joint_inspection", date(2024, 2, 29))
+    assert answer.due == date(2026, 2, 27)
+    spec = pack.deadlines["joint_inspection"]
+    assert spec.rule == "R-R8"
+    assert answer.due - timedelta(days=spec.remind_days_before) == date(2025, 11, 30)

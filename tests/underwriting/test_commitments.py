@@ -400,7 +400,9 @@ def test_download_through_the_api_with_a_bearer_token(world):
     attachment = services.upload_attachment(
         actor=world.lead.actor, policy=policy, kind="claims_plan", upload=pdf("方案.pdf")
     )
-    listed = _bearer(world.developer).get(f"/api/v1/policies/{policy.pk}/attachments").json()
+    listed = (
+        _bearer(world.developer).get(f"/api/v1/policies/{policy.pk}/attachments").json()["items"]
+    )
     url = f"/api/v1/policies/{policy.pk}/attachments/{attachment.pk}/file"
     assert listed[0]["download_url"] == url
     for party in (world.developer, world.lead, world.f2, world.reg_binjiang, world.reg_city):

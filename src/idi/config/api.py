@@ -7,7 +7,7 @@ the same shape the `idi` command line prints with --json; messages speak the cal
 
 from django.http import Http404
 from django.utils.translation import get_language
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from idi.claims.api import router as claims_router
@@ -21,10 +21,60 @@ from idi.public.api import router as rules_router
 from idi.riskmgmt.api import router as riskmgmt_router
 from idi.underwriting.api import router as underwriting_router
 
-api = NinjaAPI(
+
+class Problem(Schema):
+    code: str = Field(..., description="stable reason, e.g. invalid_state, too_long, not_found")
+    rule: str | None = Field(..., description="the rule of RULES.md, e.g. R-U4, or null")
+    field: str | None = Field(..., description="the input field at fault, or null")
+    message: str = Field(..., description="for people, in the caller's language")
+
+
+class ErrorDetail(Problem):
+    problems: list[Problem] = Field(..., description="every problem; the first is also above")
+
+
+class ErrorBody(Schema):
+    error: ErrorDetail
+
+
+# Documented on every operation: 400 and 404 anywhere, 401 where a log-in is needed, 403 where
+# an authenticated caller may still be refused the action.
+ERROR_RESPONSES = {
+    "400": "输入或规则不允许 / refused: bad input or a rule of the scheme",
+    "401": "需要登录或 API 令牌 / authentication required",
+    "403": "无权执行此操作 / not allowed to do this",
+    "404": "不存在或无权知晓 / not found, or not the caller's to know",
+}
+
+
+class IdiAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        definitions = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(definitions.pop("$defs", {}))
+        components["ErrorBody"] = definitions
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                statuses = ["400", "404"]
+                if operation.get("security"):
+                    statuses.append("401")
+                    if method != "get":
+                        statuses.append("403")
+                responses = operation["responses"]
+                for status in statuses:
+                    responses.setdefault(
+                        int(status), {"description": ERROR_RESPONSES[status], "content": body}
+                    )
+        return schema
+
+
+api = IdiAPI(
     title="IDI platform API / 住宅工程质量潜在缺陷保险信息平台接口",
     version="1",
     urls_namespace="api",
+    description="Conventions (auth, errors, paging, naming, numbers, languages): docs/api.md.",
 )
 
 

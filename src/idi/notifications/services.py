@@ -8,7 +8,7 @@ new year's calendar. Notifications are written to the outbox and delivered after
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 
@@ -50,14 +50,17 @@ def _state(d: Deadline) -> dict:
 def _compute(d: Deadline) -> None:
     """Fill due, moved_from, provisional, basis and remind_on from the rulebook."""
     book = get_rulebook()
-    answer = stricter_deadline(
-        book.pack(d.pack_id), book.calendar, d.kind, d.from_date, d.committed_days
-    )
+    pack = book.pack(d.pack_id)
+    answer = stricter_deadline(pack, book.calendar, d.kind, d.from_date, d.committed_days)
     d.due = answer.due
     d.moved_from = answer.moved_from
     d.provisional = answer.provisional
     d.basis = answer.basis
-    d.remind_on = book.calendar.working_days_before(answer.due, REMINDER_WORKING_DAYS)
+    ahead = pack.deadlines[d.kind].remind_days_before
+    if ahead is None:
+        d.remind_on = book.calendar.working_days_before(answer.due, REMINDER_WORKING_DAYS)
+    else:
+        d.remind_on = answer.due - timedelta(days=ahead)
 
 
 def _owner_key(obj) -> tuple[str, int]:
@@ -279,10 +282,11 @@ def _sweep_event(actor: Actor, kind: str, today: date, batch_size: int) -> int:
 
 
 def sweep_deadlines(*, actor: Actor = SYSTEM, batch_size: int = SWEEP_BATCH) -> int:
-    """Remind REMINDER_WORKING_DAYS working days before each open deadline's due date and
-    escalate once it has passed, each once per deadline. Returns how many deadlines were
-    reminded or escalated. Idempotent; several sweeps at once share the work (SKIP LOCKED) and
-    the unique constraint on notifications stops a double message."""
+    """Remind on each open deadline's reminder day (REMINDER_WORKING_DAYS working days before
+    its due date, unless its kind sets `remind_days_before`) and escalate once it has passed,
+    each once per deadline. Returns how many deadlines were reminded or escalated. Idempotent;
+    several sweeps at once share the work (SKIP LOCKED) and the unique constraint on
+    notifications stops a double message."""
     today = clock.today()
     handled = _sweep_event(actor, NotificationKind.ESCALATION, today, batch_size)
     handled += _sweep_event(actor, NotificationKind.REMINDER, today, batch_size)

@@ -7,8 +7,8 @@ from ninja import Query, Router, Status
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import RuleViolation
-from idi.core.limits import PageNumber, Search
-from idi.core.paging import page_body
+from idi.core.limits import Search
+from idi.core.paging import Page, PageQuery, page_body
 from idi.core.permissions import actor_from_request
 from idi.parties import selectors, services
 from idi.parties.codes import Code
@@ -19,7 +19,6 @@ from idi.parties.schemas import (
     MeOut,
     OrganisationIn,
     OrganisationOut,
-    OrganisationPage,
     OrganisationPatch,
     OrgTypeKey,
     OwnerIn,
@@ -37,9 +36,9 @@ router = Router(auth=API_AUTH)
 def me(request):
     actor = actor_from_request(request)
     return {
-        "user_id": actor.user_id,
+        "user": actor.user_id,
         "username": actor.label,
-        "organisation_id": actor.organisation_id,
+        "organisation": actor.organisation_id,
         "organisation_type": actor.organisation_type,
         "district": actor.district,
         "roles": sorted(actor.roles),
@@ -47,18 +46,15 @@ def me(request):
     }
 
 
-@router.get("/organisations", response=OrganisationPage, summary="单位 / organisations")
+@router.get("/organisations", response=Page[OrganisationOut], summary="单位 / organisations")
 def list_organisations(
     request,
+    paging: Query[PageQuery],
     q: Search = "",
     org_type: OrgTypeKey | Literal[""] = "",
-    page: PageNumber = 1,
-    limit: int = Query(20, ge=1, le=200),
 ):
     actor = actor_from_request(request)
-    return page_body(
-        selectors.organisations_visible_to(actor, q=q, org_type=org_type), page=page, limit=limit
-    )
+    return page_body(selectors.organisations_visible_to(actor, q=q, org_type=org_type), paging)
 
 
 @router.post("/organisations", response={201: OrganisationOut}, summary="登记单位 / register")
@@ -84,12 +80,12 @@ def update_organisation(request, org_id: int, body: OrganisationPatch):
 
 @router.get(
     "/organisations/{org_id}/qualifications",
-    response=list[QualificationOut],
+    response=Page[QualificationOut],
     summary="保险公司资质 / insurer qualifications (R-U6)",
 )
-def list_qualifications(request, org_id: int):
+def list_qualifications(request, org_id: int, paging: Query[PageQuery]):
     organisation = selectors.get_organisation(actor=actor_from_request(request), pk=org_id)
-    return list(organisation.qualifications.order_by("-year"))
+    return page_body(organisation.qualifications.order_by("-year"), paging)
 
 
 @router.post(
@@ -107,12 +103,12 @@ def record_qualification(request, org_id: int, body: QualificationIn):
 
 @router.get(
     "/organisations/{org_id}/relationships",
-    response=list[RelationshipOut],
+    response=Page[RelationshipOut],
     summary="关联关系 / declared relationships (R-R2)",
 )
-def list_relationships(request, org_id: int):
+def list_relationships(request, org_id: int, paging: Query[PageQuery]):
     organisation = selectors.get_organisation(actor=actor_from_request(request), pk=org_id)
-    return list(selectors.relationships_of(organisation.pk))
+    return page_body(selectors.relationships_of(organisation.pk), paging)
 
 
 @router.post(
@@ -140,11 +136,11 @@ def declare_relationship(request, org_id: int, body: RelationshipIn):
     )
 
 
-@router.get("/organisations/{org_id}/members", response=list[MemberOut], summary="账号 / members")
-def list_members(request, org_id: int):
+@router.get("/organisations/{org_id}/members", response=Page[MemberOut], summary="账号 / members")
+def list_members(request, org_id: int, paging: Query[PageQuery]):
     actor = actor_from_request(request)
     organisation = selectors.get_organisation(actor=actor, pk=org_id)
-    return list(selectors.members_of(actor=actor, organisation=organisation))
+    return page_body(selectors.members_of(actor=actor, organisation=organisation), paging)
 
 
 @router.post("/organisations/{org_id}/members", response={201: MemberOut}, summary="开设账号 / add")

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from idi.core.limits import MAX_PASSWORD, Money
+from idi.core.numbers import FractionOut, MoneyOut
 from idi.parties.models import District, OrgType, RelationshipKind, Role
 
 OrgTypeKey = Literal[tuple(OrgType.values)]
@@ -17,9 +18,9 @@ RelationshipKey = Literal[tuple(RelationshipKind.values)]
 
 
 class MeOut(Schema):
-    user_id: int | None
+    user: int | None
     username: str
-    organisation_id: int | None
+    organisation: int | None
     organisation_type: str | None
     district: str | None
     roles: list[str]
@@ -56,14 +57,6 @@ class OrganisationOut(Schema):
     created_at: datetime
 
 
-class OrganisationPage(Schema):
-    items: list[OrganisationOut]
-    count: int
-    page: int
-    pages: int
-    limit: int
-
-
 class QualificationIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
     registered_capital: Money = Field(..., description="注册资本金（元）")
@@ -76,8 +69,8 @@ class QualificationIn(Schema):
 
 class QualificationOut(Schema):
     year: int
-    registered_capital: Decimal
-    solvency_ratio: Decimal
+    registered_capital: MoneyOut
+    solvency_ratio: FractionOut
     has_quality_department: bool
     has_idi_lead_experience: bool
 
@@ -92,11 +85,19 @@ class RelationshipIn(Schema):
 
 class RelationshipOut(Schema):
     id: int
-    from_org_id: int
-    to_org_id: int
+    from_organisation: int
+    to_organisation: int
     kind: str
     note: str
     declared_at: datetime
+
+    @staticmethod
+    def resolve_from_organisation(obj) -> int:
+        return obj.from_org_id
+
+    @staticmethod
+    def resolve_to_organisation(obj) -> int:
+        return obj.to_org_id
 
 
 class MemberIn(Schema):

@@ -84,9 +84,13 @@ def members_of(*, actor: Actor, organisation: Organisation) -> QuerySet:
 
 def relationships_of(organisation_id: int) -> QuerySet:
     """Declared relationships in either direction (R-R2)."""
-    return OrganisationRelationship.objects.filter(
-        Q(from_org_id=organisation_id) | Q(to_org_id=organisation_id)
-    ).select_related("from_org", "to_org")
+    return (
+        OrganisationRelationship.objects.filter(
+            Q(from_org_id=organisation_id) | Q(to_org_id=organisation_id)
+        )
+        .select_related("from_org", "to_org")
+        .order_by("id")
+    )
 
 
 def related_organisation_ids(organisation_id: int) -> set[int]:

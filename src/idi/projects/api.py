@@ -13,7 +13,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import NotFound, RuleViolation
 from idi.core.limits import PageNumber, Search
-from idi.core.paging import page_body
+from idi.core.paging import Page, PageQuery, page_body
 from idi.core.permissions import actor_from_request
 from idi.parties.selectors import get_organisation
 from idi.projects import imports, selectors, services
@@ -34,7 +34,6 @@ from idi.projects.schemas import (
     PlanningPermitOut,
     ProjectIn,
     ProjectOut,
-    ProjectPage,
     SaleIn,
     SaleOut,
     UnitDetailOut,
@@ -49,18 +48,16 @@ router = Router(auth=API_AUTH)
 # --- projects ---------------------------------------------------------------------------------
 
 
-@router.get("/projects", response=ProjectPage, summary="项目列表 / projects")
-def list_projects(
-    request, q: Search = "", page: PageNumber = 1, limit: int = Query(20, ge=1, le=200)
-):
+@router.get("/projects", response=Page[ProjectOut], summary="项目列表 / projects")
+def list_projects(request, paging: Query[PageQuery], q: Search = ""):
     actor = actor_from_request(request)
-    return page_body(selectors.projects_visible_to(actor, q=q), page=page, limit=limit)
+    return page_body(selectors.projects_visible_to(actor, q=q), paging)
 
 
 @router.post("/projects", response={201: ProjectOut}, summary="登记项目 / register a project")
 def create_project(request, body: ProjectIn):
     actor = actor_from_request(request)
-    developer = get_organisation(actor=actor, pk=body.developer_id) if body.developer_id else None
+    developer = get_organisation(actor=actor, pk=body.developer) if body.developer else None
     project = services.register_project(
         actor=actor,
         name=body.name,
@@ -80,11 +77,15 @@ def get_project(request, project_id: int):
 # --- permits ----------------------------------------------------------------------------------
 
 
-@router.get("/projects/{project_id}/planning-permits", response=list[PlanningPermitOut])
-def list_planning_permits(request, project_id: int):
+@router.get(
+    "/projects/{project_id}/planning-permits",
+    response=Page[PlanningPermitOut],
+    summary="工程规划许可证 / planning permits",
+)
+def list_planning_permits(request, project_id: int, paging: Query[PageQuery]):
     actor = actor_from_request(request)
     project = selectors.get_project(actor=actor, pk=project_id)
-    return list(selectors.planning_permits_of(actor=actor, project=project))
+    return page_body(selectors.planning_permits_of(actor=actor, project=project), paging)
 
 
 @router.post(
@@ -103,11 +104,11 @@ def create_planning_permit(request, project_id: int, body: PlanningPermitIn):
     )
 
 
-@router.get("/projects/{project_id}/permits", response=list[PermitOut], summary="施工许可证")
-def list_permits(request, project_id: int):
+@router.get("/projects/{project_id}/permits", response=Page[PermitOut], summary="施工许可证")
+def list_permits(request, project_id: int, paging: Query[PageQuery]):
     actor = actor_from_request(request)
     project = selectors.get_project(actor=actor, pk=project_id)
-    return list(selectors.permits_of(actor=actor, project=project))
+    return page_body(selectors.permits_of(actor=actor, project=project), paging)
 
 
 @router.post(
@@ -118,7 +119,7 @@ def list_permits(request, project_id: int):
 def create_permit(request, project_id: int, body: PermitIn):
     actor = actor_from_request(request)
     project = selectors.get_project(actor=actor, pk=project_id)
-    planning = selectors.get_planning_permit(actor=actor, pk=body.planning_permit_id)
+    planning = selectors.get_planning_permit(actor=actor, pk=body.planning_permit)
     return Status(
         201,
         services.add_construction_permit(
@@ -169,11 +170,11 @@ def accept_completion(request, permit_id: int, body: CompletionIn):
 # --- buildings and units ----------------------------------------------------------------------
 
 
-@router.get("/projects/{project_id}/buildings", response=list[BuildingOut], summary="楼栋")
-def list_buildings(request, project_id: int):
+@router.get("/projects/{project_id}/buildings", response=Page[BuildingOut], summary="楼栋")
+def list_buildings(request, project_id: int, paging: Query[PageQuery]):
     actor = actor_from_request(request)
     project = selectors.get_project(actor=actor, pk=project_id)
-    return list(selectors.buildings_of(actor=actor, project=project))
+    return page_body(selectors.buildings_of(actor=actor, project=project), paging)
 
 
 @router.post(
@@ -182,7 +183,7 @@ def list_buildings(request, project_id: int):
 def create_building(request, project_id: int, body: BuildingIn):
     actor = actor_from_request(request)
     project = selectors.get_project(actor=actor, pk=project_id)
-    permit = selectors.get_permit(actor=actor, pk=body.permit_id)
+    permit = selectors.get_permit(actor=actor, pk=body.permit)
     return Status(
         201,
         services.add_building(
@@ -236,13 +237,11 @@ def list_units(
 def create_unit(request, project_id: int, body: UnitIn):
     actor = actor_from_request(request)
     project = selectors.get_project(actor=actor, pk=project_id)
-    building = (
-        selectors.buildings_of(actor=actor, project=project).filter(pk=body.building_id).first()
-    )
+    building = selectors.buildings_of(actor=actor, project=project).filter(pk=body.building).first()
     if building is None:
         raise RuleViolation(
             rule=None,
-            field="building_id",
+            field="building",
             code=Code.WRONG_PROJECT,
             message="本项目没有该楼栋",
             message_en="no such building in this project",
@@ -321,12 +320,12 @@ def create_sale(request, unit_id: int, body: SaleIn):
 
 
 @router.get(
-    "/projects/{project_id}/participants", response=list[ParticipantOut], summary="参建单位"
+    "/projects/{project_id}/participants", response=Page[ParticipantOut], summary="参建单位"
 )
-def list_participants(request, project_id: int):
+def list_participants(request, project_id: int, paging: Query[PageQuery]):
     actor = actor_from_request(request)
     project = selectors.get_project(actor=actor, pk=project_id)
-    return list(selectors.participants_of(actor=actor, project=project))
+    return page_body(selectors.participants_of(actor=actor, project=project), paging)
 
 
 @router.post(

@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from idi.core.limits import MAX_BUYERS, Id
+from idi.core.numbers import MoneyOut
 from idi.parties.models import District
 from idi.projects import services
 from idi.projects.models import HousingType, ParticipantRole, ProjectHousingType
@@ -23,13 +24,13 @@ class ProjectIn(Schema):
     district: DistrictKey = Field(..., description="所属区县")
     housing_type: ProjectHousing = Field(..., description="住房类型：保障房/商品房/混合")
     address: str = Field("", max_length=300)
-    developer_id: Id | None = Field(None, description="建设单位（仅平台运营方登记时填写）")
+    developer: Id | None = Field(None, description="建设单位（仅平台运营方登记时填写）")
 
 
 class ProjectOut(Schema):
     id: int
     name: str
-    developer_id: int
+    developer: int = Field(..., validation_alias="developer_id")
     developer_name: str
     district: str
     housing_type: str
@@ -41,14 +42,6 @@ class ProjectOut(Schema):
         return obj.developer.name
 
 
-class ProjectPage(Schema):
-    items: list[ProjectOut]
-    count: int
-    page: int
-    pages: int
-    limit: int
-
-
 class PlanningPermitIn(Schema):
     number: str = Field(..., max_length=64, description="工程规划许可证号")
     issued_on: date | None = None
@@ -56,13 +49,13 @@ class PlanningPermitIn(Schema):
 
 class PlanningPermitOut(Schema):
     id: int
-    project_id: int
+    project: int = Field(..., validation_alias="project_id")
     number: str
     issued_on: date | None
 
 
 class PermitIn(Schema):
-    planning_permit_id: Id
+    planning_permit: Id
     number: str = Field(..., max_length=64, description="施工许可证号")
     applied_on: date = Field(..., description="申领日期 (R-U1 picks the rule pack by it)")
     issued_on: date | None = None
@@ -70,8 +63,8 @@ class PermitIn(Schema):
 
 class PermitOut(Schema):
     id: int
-    project_id: int
-    planning_permit_id: int
+    project: int = Field(..., validation_alias="project_id")
+    planning_permit: int = Field(..., validation_alias="planning_permit_id")
     number: str
     applied_on: date
     issued_on: date | None
@@ -97,7 +90,7 @@ class CompletionIn(Schema):
 
 
 class BuildingIn(Schema):
-    permit_id: Id
+    permit: Id
     name: str = Field(..., max_length=64, description="楼栋")
     housing_type: BuildingHousing
     floors_above: int = Field(..., ge=1, le=300)
@@ -107,8 +100,8 @@ class BuildingIn(Schema):
 
 class BuildingOut(Schema):
     id: int
-    project_id: int
-    permit_id: int
+    project: int = Field(..., validation_alias="project_id")
+    permit: int = Field(..., validation_alias="permit_id")
     name: str
     housing_type: str
     fully_decorated: bool
@@ -122,7 +115,7 @@ class DeliveryIn(Schema):
 
 
 class UnitIn(Schema):
-    building_id: Id
+    building: Id
     room_number: str = Field(..., max_length=32)
     floor: int = Field(..., ge=-20, le=300)
     area: Decimal = Field(
@@ -132,11 +125,11 @@ class UnitIn(Schema):
 
 class UnitOut(Schema):
     id: int
-    building_id: int
+    building: int = Field(..., validation_alias="building_id")
     building_name: str
     room_number: str
     floor: int
-    area: Decimal
+    area: MoneyOut
     sold_on: date | None
 
 
@@ -156,7 +149,7 @@ class BuyerIn(Schema):
 
 
 class BuyerOut(Schema):
-    user_id: int
+    user: int = Field(..., validation_alias="user_id")
     real_name: str
     id_number: str = Field(..., description="masked (3301********1234) unless the viewer may")
     phone: str = Field(..., description="masked (138****5678) unless the viewer may")
@@ -170,7 +163,7 @@ class SaleIn(Schema):
 
 class SaleOut(Schema):
     id: int
-    unit_id: int
+    unit: int = Field(..., validation_alias="unit_id")
     sold_on: date
     contract_number: str
     buyers: list[BuyerOut]
@@ -178,12 +171,12 @@ class SaleOut(Schema):
 
 class UnitDetailOut(Schema):
     id: int
-    project_id: int
-    building_id: int
+    project: int = Field(..., validation_alias="project_id")
+    building: int = Field(..., validation_alias="building_id")
     building_name: str
     room_number: str
     floor: int
-    area: Decimal
+    area: MoneyOut
     sale: SaleOut | None
 
 
@@ -194,8 +187,8 @@ class ParticipantIn(Schema):
 
 class ParticipantOut(Schema):
     id: int
-    project_id: int
-    organisation_id: int
+    project: int = Field(..., validation_alias="project_id")
+    organisation: int = Field(..., validation_alias="organisation_id")
     organisation_name: str
     role: str
 

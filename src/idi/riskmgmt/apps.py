@@ -8,11 +8,20 @@ class RiskmgmtConfig(AppConfig):
 
     def ready(self) -> None:
         from idi.core.registry import Hook, provide
+        from idi.notifications.owners import OwnerType, register_owner
         from idi.riskmgmt import demo, selectors, services
+
+        register_owner(
+            OwnerType(
+                label=selectors.OWNER_LABEL,
+                recipients=selectors.deadline_recipients,
+                describe=selectors.describe_engagements,
+            )
+        )
 
         provide(Hook.PROJECT_VISIBILITY, selectors.engaged_projects)
         provide(Hook.PROJECT_PANELS, selectors.project_panels)
         provide(Hook.PERMIT_GUARDS, services.guard_completion)
-        provide(Hook.PERMIT_EVENTS, services.record_start_exceptions)
+        provide(Hook.PERMIT_EVENTS, services.follow_permit_event)
         provide(Hook.TASKS, selectors.tasks_for)
         provide(Hook.DEMO_LOADERS, demo.load)

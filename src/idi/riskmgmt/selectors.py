@@ -20,6 +20,7 @@ from idi.core.errors import NotFound
 from idi.core.permissions import Actor
 from idi.core.registry import Panel, Task
 from idi.core.rulebook import get_rulebook
+from idi.notifications.models import OPEN, Deadline
 from idi.parties.models import OrgType
 from idi.projects.models import ConstructionPermit, Participant, Project, Unit
 from idi.projects.selectors import is_owner_actor, projects_visible_to
@@ -38,7 +39,7 @@ from idi.riskmgmt.models import (
     PlannedStage,
 )
 from idi.rules import PlannedStage as PlanItem
-from idi.rules import RulePack, add_years, inspection_compliance, joint_inspection_warning_on
+from idi.rules import RulePack, add_years, inspection_compliance
 from idi.rules.errors import is_english
 from idi.underwriting.models import Policy, PolicyShare, ShareRole
 
@@ -550,27 +551,60 @@ def tasks_for(actor: Actor) -> list[Task]:
 
 
 def _joint_inspection_warnings(developer_id: int) -> list[Task]:
-    """R-R8: permits whose insurance period starts within the pack's warning days and whose
-    joint inspection is not scheduled."""
-    today = clock.today()
+    """R-R8: the stored clocks of joint inspections not yet scheduled whose warning day has
+    come (the pack's days before the insurance period starts)."""
+    engagements = Engagement.objects.filter(project__developer_id=developer_id).values("pk")
     out = []
-    for engagement in Engagement.objects.filter(
-        project__developer_id=developer_id,
-        policy__permit__completion_accepted_on__isnull=False,
-        policy__permit__joint_inspection__isnull=True,
-    ).select_related("policy__permit"):
-        permit = engagement.policy.permit
-        pack = pack_of(engagement)
-        warn_on = joint_inspection_warning_on(pack, permit.completion_accepted_on)
-        start = period_start(engagement.policy, permit)
-        if warn_on <= today < start:
-            out.append(
-                Task(
-                    title=_("保险期限 %(start)s 开始，施工许可证 %(permit)s 尚未安排共同查验")
-                    % {"start": start.isoformat(), "permit": permit.number},
-                    url=f"/riskmgmt/permits/{permit.pk}/joint-inspection/",
-                    rule="R-R8",
-                    due=start,
-                )
-            )
+    for d in Deadline.objects.filter(
+        OPEN,
+        owner_type=OWNER_LABEL,
+        owner_id__in=engagements,
+        kind="joint_inspection",
+        remind_on__lte=clock.today(),
+    ).order_by("due"):
+        name, link = describe_engagements([d.owner_id])[d.owner_id]
+        out.append(Task(title=name, url=link, rule="R-R8", due=d.due))
     return out
+
+
+# --- deadlines owned by an engagement (idi.notifications) --------------------------------------
+
+OWNER_LABEL = "riskmgmt.engagement"
+
+
+def deadline_recipients(rows: list[Deadline], event: str) -> dict[int, set[int]]:
+    """The joint-inspection clock reminds the developer; its escalation also reaches the lead
+    insurer (R-R8: the developer organises it with the lead insurer)."""
+    from django.contrib.auth import get_user_model
+
+    engagements = {
+        e.pk: e
+        for e in Engagement.objects.filter(pk__in={d.owner_id for d in rows}).select_related(
+            "project"
+        )
+    }
+    out: dict[int, set[int]] = {}
+    for d in rows:
+        engagement = engagements.get(d.owner_id)
+        if engagement is None:
+            continue
+        orgs = {engagement.project.developer_id}
+        if event == "escalation":
+            orgs.add(lead_insurer_id(engagement.policy))
+        out[d.pk] = set(
+            get_user_model()
+            .objects.filter(profile__organisation_id__in=orgs, is_active=True)
+            .values_list("pk", flat=True)
+        )
+    return out
+
+
+def describe_engagements(engagement_ids: list[int]) -> dict[int, tuple[str, str]]:
+    rows = Engagement.objects.filter(pk__in=engagement_ids).select_related("policy__permit")
+    return {
+        e.pk: (
+            _("施工许可证 %(permit)s：保险期限开始前共同查验") % {"permit": e.policy.permit.number},
+            f"/riskmgmt/permits/{e.policy.permit_id}/joint-inspection/",
+        )
+        for e in rows
+    }

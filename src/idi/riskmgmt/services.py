@@ -12,6 +12,7 @@ from django.db import transaction
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.permissions import Actor
+from idi.notifications.services import meet_deadline, start_deadline
 from idi.parties.models import Organisation, OrgType
 from idi.parties.selectors import relationships_of
 from idi.projects.models import Building, ConstructionPermit, Participant, ParticipantRole
@@ -679,15 +680,36 @@ def developer_confirm_defect(*, actor: Actor, defect: Defect, reply: str = "") -
 # --- construction start (R-R3) and completion acceptance (R-R7), asked by projects ------------
 
 
-def record_start_exceptions(actor: Actor, permit: ConstructionPermit, event: str, on: date) -> None:
-    """Hook.PERMIT_EVENTS: construction that starts without the kickoff meeting or the plan is
-    recorded as it is and stands as a compliance exception (R-R3)."""
-    if event != "construction_started":
-        return
+JOINT_INSPECTION = "joint_inspection"  # the pack's deadline kind (R-R8)
+
+
+def follow_permit_event(actor: Actor, permit: ConstructionPermit, event: str, on: date) -> None:
+    """Hook.PERMIT_EVENTS. Construction that starts without the kickoff meeting or the plan is
+    recorded as it is and stands as a compliance exception (R-R3). Completion starts the clock
+    of the joint pre-period inspection (R-R8), stored with its warning day."""
     policy = Policy.objects.filter(permit=permit).first()
     if policy is None:
         return
     engagement = Engagement.objects.filter(policy=policy).first()
+    if event == "construction_started":
+        _record_start_exceptions(actor, permit, engagement, on)
+    elif (
+        event == "completed"
+        and engagement is not None
+        and not JointInspection.objects.filter(permit=permit).exists()
+    ):
+        start_deadline(
+            actor=actor,
+            owner=engagement,
+            kind=JOINT_INSPECTION,
+            pack_id=policy.pack_id,
+            from_date=on,
+        )
+
+
+def _record_start_exceptions(
+    actor: Actor, permit: ConstructionPermit, engagement: Engagement | None, on: date
+) -> None:
     missing = []
     if engagement is None or engagement.kickoff_held_on is None or engagement.kickoff_held_on > on:
         missing.append(("kickoff_missing", "开工前未召开风险管理交底会", "no kickoff meeting"))
@@ -879,6 +901,7 @@ def schedule_joint_inspection(
         )
     joint = JointInspection.objects.filter(permit=permit).first()
     before = {"scheduled_on": joint.scheduled_on} if joint else None
+    meet_deadline(actor=actor, owner=engagement, kind=JOINT_INSPECTION, on=clock.today())
     if joint is None:
         joint = JointInspection(permit=permit, engagement=engagement)
     joint.scheduled_on = scheduled_on

@@ -38,7 +38,6 @@ from .riskmgmt import (
     check_plan,
     inspection_compliance,
     is_major,
-    joint_inspection_warning_on,
     required_inspections,
 )
 from .schema import RulePack
@@ -79,7 +78,6 @@ __all__ = [
     "fund_repair_cap",
     "inspection_compliance",
     "is_major",
-    "joint_inspection_warning_on",
     "load_calendar",
     "load_pack_file",
     "load_packs",

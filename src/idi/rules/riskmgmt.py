@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .codes import Code
-from .dates import ONE_DAY, add_days, add_years, days_in_month
+from .dates import ONE_DAY, days_in_month
 from .errors import RuleViolation
 from .schema import RulePack
 
@@ -25,7 +25,6 @@ __all__ = [
     "check_plan",
     "inspection_compliance",
     "is_major",
-    "joint_inspection_warning_on",
     "required_inspections",
 ]
 
@@ -165,10 +164,3 @@ def check_grade(pack: RulePack, grade: str, *, field: str = "grade") -> str:
 def is_major(pack: RulePack, grade: str) -> bool:
     """R-R7: a "major" (重大) defect is one of the pack's major grades (D and E)."""
     return grade in pack.riskmgmt.major_grades
-
-
-def joint_inspection_warning_on(pack: RulePack, completion: date) -> date:
-    """R-R8: the day from which a missing joint inspection is warned of: the insurance period
-    starts completion + N years (R-C2, R-T2); the warning comes the pack's days before it."""
-    period_start = add_years(completion, pack.coverage.start_offset_years)
-    return add_days(period_start, -pack.riskmgmt.joint_inspection_warning_days)

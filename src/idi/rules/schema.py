@@ -40,6 +40,7 @@ REQUIRED_DEADLINE_KINDS = (
     "developer_site_visit",
     "repair_warranty",
     "fund_application_opens",
+    "joint_inspection",
 )
 
 Fraction = Annotated[Decimal, Field(gt=0, le=1)]
@@ -171,9 +172,6 @@ class RiskManagementSpec(_Model):
     # R-R5: the severity grades of a finding, and the ones that are "major" (R-R7).
     grades: tuple[Annotated[str, Field(pattern=r"^[A-Z]$")], ...]
     major_grades: tuple[Annotated[str, Field(pattern=r"^[A-Z]$")], ...]
-    # R-R8: how many days before the insurance period starts the platform warns when the
-    # joint inspection is not scheduled.
-    joint_inspection_warning_days: Annotated[int, Field(ge=0)]
 
     @model_validator(mode="after")
     def _consistent(self) -> RiskManagementSpec:
@@ -193,6 +191,8 @@ class DeadlineSpec(_Model):
     `act`: R-T3 applies (a last day on a rest day moves to the next working day).
     `counts_start_day`: R-T6, the period is [D, D + N − 1 unit-day] instead of R-T1's (D, D + N].
     `due`: the answer is the period's last day, or the first day after it (what opens then).
+    `remind_days_before`: a clock of months or years is reminded this many calendar days before
+    its due day instead of the platform's few working days.
     """
 
     rule: str
@@ -201,6 +201,7 @@ class DeadlineSpec(_Model):
     act: bool
     counts_start_day: bool = False
     due: Literal["last_day", "day_after"] = "last_day"
+    remind_days_before: Annotated[int, Field(ge=0)] | None = None
     label_zh: str
     label_en: str
 

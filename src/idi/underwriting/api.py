@@ -9,8 +9,8 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from idi.core.api_auth import API_AUTH
-from idi.core.limits import PageNumber, Search
-from idi.core.paging import page_body
+from idi.core.limits import Search
+from idi.core.paging import Page, PageQuery, page_body
 from idi.core.permissions import actor_from_request
 from idi.parties.models import OrgType
 from idi.projects.selectors import get_unit
@@ -38,11 +38,10 @@ from idi.underwriting.schemas import (
     HomeOut,
     IssueIn,
     NoticeOut,
-    NoticePage,
     PaymentIn,
     PaymentOut,
     PolicyOut,
-    PolicySummaryPage,
+    PolicySummaryOut,
     ReportIn,
     ShareOut,
     SharesIn,
@@ -236,19 +235,13 @@ def _get(request, pk: int):
 # --- policies ----------------------------------------------------------------------------------
 
 
-@router.get("/policies", response=PolicySummaryPage, summary="保单列表 / policies I may see")
+@router.get("/policies", response=Page[PolicySummaryOut], summary="保单列表 / policies I may see")
 def list_policies(
-    request,
-    q: Search = "",
-    state: str = Query("", max_length=16),
-    page: PageNumber = 1,
-    limit: int = Query(50, ge=1, le=200),
+    request, paging: Query[PageQuery], q: Search = "", state: str = Query("", max_length=16)
 ):
     actor = actor_from_request(request)
-    body = page_body(
-        selectors.search_policies(actor=actor, q=q, state=state), page=page, limit=limit
-    )
-    return {**body, "items": [_summary(actor, policy) for policy in body["items"]]}
+    policies = selectors.search_policies(actor=actor, q=q, state=state)
+    return page_body(policies, paging, shape=lambda policy: _summary(actor, policy))
 
 
 @router.post("/policies", response={201: PolicyOut}, summary="新建投保草稿 / create a draft")
@@ -272,10 +265,10 @@ def set_terms(request, pk: int, body: TermsIn):
     return _policy_out(actor, policy)
 
 
-@router.get("/policies/{pk}/shares", response=list[ShareOut], summary="承保份额 / shares")
-def get_shares(request, pk: int):
+@router.get("/policies/{pk}/shares", response=Page[ShareOut], summary="承保份额 / shares")
+def get_shares(request, pk: int, paging: Query[PageQuery]):
     _, policy = _get(request, pk)
-    return [_share(s) for s in selectors.shares_of(policy)]
+    return page_body([_share(s) for s in selectors.shares_of(policy)], paging)
 
 
 @router.put("/policies/{pk}/shares", response=PolicyOut, summary="设定承保份额 / set shares")
@@ -338,12 +331,13 @@ def amend(request, pk: int, body: AmendIn):
 
 
 @router.get(
-    "/policies/{pk}/attachments", response=list[AttachmentOut], summary="附件 / attachments"
+    "/policies/{pk}/attachments", response=Page[AttachmentOut], summary="附件 / attachments"
 )
-def list_attachments(request, pk: int):
+def list_attachments(request, pk: int, paging: Query[PageQuery]):
     _, policy = _get(request, pk)
     current = {a.pk for a in selectors.current_attachments(policy).values()}
-    return [_attachment_out(a, current) for a in policy.attachments.order_by("-id")]
+    rows = policy.attachments.order_by("-id")
+    return page_body(rows, paging, shape=lambda a: _attachment_out(a, current))
 
 
 @router.post(
@@ -410,31 +404,32 @@ def set_claims_standards(request, pk: int, body: ClaimsStandardIn):
 
 @router.get(
     "/policies/{pk}/participant-notices",
-    response=list[NoticeOut],
+    response=Page[NoticeOut],
     summary="参建单位告知 / participant notices",
 )
-def list_notices(request, pk: int):
+def list_notices(request, pk: int, paging: Query[PageQuery]):
     _, policy = _get(request, pk)
     notices = policy.participant_notices.select_related("participant__organisation")
-    return [_notice_out(n) for n in notices]
+    return page_body(notices.order_by("id"), paging, shape=_notice_out)
 
 
 @router.post(
     "/policies/{pk}/participant-notices",
-    response={201: list[NoticeOut]},
+    response={201: Page[NoticeOut]},
     summary="书面告知参建单位 / notify the participants",
 )
 def notify(request, pk: int):
     actor, policy = _get(request, pk)
-    notices = services.notify_participants(actor=actor, policy=policy)
-    return Status(201, [_notice_out(n) for n in notices])
+    notices = [_notice_out(n) for n in services.notify_participants(actor=actor, policy=policy)]
+    return Status(201, page_body(notices, limit=max(len(notices), 1)))
 
 
-@router.get("/participant-notices", response=NoticePage, summary="本单位收到的告知 / my notices")
-def my_notices(request, page: PageNumber = 1, limit: int = Query(50, ge=1, le=200)):
+@router.get(
+    "/participant-notices", response=Page[NoticeOut], summary="本单位收到的告知 / my notices"
+)
+def my_notices(request, paging: Query[PageQuery]):
     actor = actor_from_request(request)
-    body = page_body(selectors.participant_notices_visible_to(actor), page=page, limit=limit)
-    return {**body, "items": [_notice_out(notice) for notice in body["items"]]}
+    return page_body(selectors.participant_notices_visible_to(actor), paging, shape=_notice_out)
 
 
 @router.post(
@@ -451,10 +446,11 @@ def acknowledge(request, notice_pk: int):
 # --- changes after issue -----------------------------------------------------------------------
 
 
-@router.get("/policies/{pk}/changes", response=list[ChangeOut], summary="变更申请 / changes")
-def list_changes(request, pk: int):
+@router.get("/policies/{pk}/changes", response=Page[ChangeOut], summary="变更申请 / changes")
+def list_changes(request, pk: int, paging: Query[PageQuery]):
     actor, policy = _get(request, pk)
-    return [_change_out(actor, c) for c in policy.change_requests.all()]
+    changes = policy.change_requests.order_by("id")
+    return page_body(changes, paging, shape=lambda change: _change_out(actor, change))
 
 
 @router.post(
@@ -541,8 +537,8 @@ def record_deposit(request, pk: int, body: DepositIn):
 # --- owners ------------------------------------------------------------------------------------
 
 
-@router.get("/my-homes", response=list[HomeOut], summary="我的房屋 / my homes and their cover")
-def my_homes(request):
+@router.get("/my-homes", response=Page[HomeOut], summary="我的房屋 / my homes and their cover")
+def my_homes(request, paging: Query[PageQuery]):
     actor = actor_from_request(request)
     homes = []
     for unit in selectors.units_owned_by(actor):
@@ -559,15 +555,15 @@ def my_homes(request):
                 "coverage": _coverage(selectors.coverage_windows_for_unit(actor, unit)),
             }
         )
-    return homes
+    return page_body(homes, paging)
 
 
 @router.get(
     "/units/{unit_pk}/coverage",
-    response=list[CoverageLineOut],
+    response=Page[CoverageLineOut],
     summary="房屋保险期间 / a unit's coverage windows",
 )
-def unit_coverage(request, unit_pk: int):
+def unit_coverage(request, unit_pk: int, paging: Query[PageQuery]):
     actor = actor_from_request(request)
     unit = get_unit(actor=actor, pk=unit_pk)
-    return _coverage(selectors.coverage_windows_for_unit(actor, unit))
+    return page_body(_coverage(selectors.coverage_windows_for_unit(actor, unit)), paging)

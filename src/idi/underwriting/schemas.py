@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from idi.core.limits import MAX_DAYS, MAX_MONEY, MAX_RATE, MAX_TEXT, MAX_YEARS, Id, Money
+from idi.core.numbers import FractionOut, MoneyOut
 from idi.underwriting import services
 
 SubItem = Literal["decoration", "mep_installation", "hvac"]
@@ -22,7 +23,7 @@ class ShareOut(Schema):
     insurer: int
     insurer_name: str
     role: str
-    fraction: Decimal
+    fraction: FractionOut
 
 
 class WarningOut(Schema):
@@ -34,13 +35,13 @@ class WarningOut(Schema):
 class ContributionPartOut(Schema):
     insurer: int
     role: str
-    fraction: Decimal
-    amount: Decimal
+    fraction: FractionOut
+    amount: MoneyOut
 
 
 class FundDueOut(Schema):
     insurer: int
-    amount: Decimal
+    amount: MoneyOut
     due_since: date
 
 
@@ -57,7 +58,7 @@ class ClaimsStandardOut(Schema):
 
 
 class PaymentOut(Schema):
-    amount: Decimal
+    amount: MoneyOut
     paid_on: date
     reference: str
 
@@ -81,16 +82,8 @@ class PolicySummaryOut(Schema):
     project_name: str
     permit: int
     permit_number: str
-    premium: Decimal | None
+    premium: MoneyOut | None
     my_share: ShareOut | None
-
-
-class PolicySummaryPage(Schema):
-    items: list[PolicySummaryOut]
-    count: int
-    page: int
-    pages: int
-    limit: int
 
 
 class PolicyOut(PolicySummaryOut):
@@ -99,13 +92,13 @@ class PolicyOut(PolicySummaryOut):
     developer_name: str
     district: str
     housing_type: str
-    contract_price: Decimal | None
-    rate: Decimal | None
-    sum_insured: Decimal | None
-    deductible: Decimal
-    risk_management_fee: Decimal | None
-    min_risk_management_fee: Decimal | None
-    fund_contribution: Decimal | None
+    contract_price: MoneyOut | None
+    rate: FractionOut | None
+    sum_insured: MoneyOut | None
+    deductible: MoneyOut
+    risk_management_fee: MoneyOut | None
+    min_risk_management_fee: MoneyOut | None
+    fund_contribution: MoneyOut | None
     additional: list[AdditionalOut]
     shares: list[ShareOut]
     warnings: list[WarningOut]
@@ -202,14 +195,6 @@ class NoticeOut(Schema):
     acknowledged_at: datetime | None
 
 
-class NoticePage(Schema):
-    items: list[NoticeOut]
-    count: int
-    page: int
-    pages: int
-    limit: int
-
-
 class CancelIn(Schema):
     reason: str = Field("", max_length=MAX_TEXT)
     change_request: Id | None = None
@@ -273,7 +258,7 @@ class DepositIn(Schema):
 
 
 class DepositOut(Schema):
-    amount: Decimal
+    amount: MoneyOut
     paid_on: date
     reference: str
 
