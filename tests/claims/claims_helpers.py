@@ -8,13 +8,13 @@ goes through its services, its API or its pages.
 import re
 from contextlib import contextmanager
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 import time_machine
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from uw_helpers import (
+    PNG_BYTES,
     SHANGHAI,
     Party,
     attach_all,
@@ -37,7 +37,6 @@ from idi.underwriting.models import Policy
 
 COMPLETION = date(2023, 6, 30)  # insured from 2025-06-30 (R-C2)
 DELIVERY = date(2023, 8, 1)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def write_test_pack(directory: Path) -> None:
@@ -116,7 +115,7 @@ def deadline_of(claim, kind) -> Deadline:
 
 
 def photo(name="defect.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PNG, content_type="image/png")
+    return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
 
 
 def _state() -> dict:
@@ -137,6 +136,3 @@ def nothing_written():
     before = _state()
     yield
     assert _state() == before
-
-
-MONEY = Decimal

@@ -180,7 +180,7 @@ def test_r_r3_second_kickoff_refused(world):
     kickoff(world, engagement)
     with pytest.raises(services.RuleViolation) as exc:
         kickoff(world, engagement)
-    assert exc.value.code == "duplicate"
+    assert exc.value.code == "already_recorded"
 
 
 def test_r_r3_plan_can_be_revised(world):

@@ -7,7 +7,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "理赔 / Claims"
 
     def ready(self) -> None:
-        from idi.claims import selectors, services
+        from idi.claims import demo, selectors, services
         from idi.core.registry import Hook, provide
         from idi.notifications.owners import OwnerType, register_owner
 
@@ -21,3 +21,4 @@ class ClaimsConfig(AppConfig):
         )
         provide(Hook.SWEEPS, ("emergency repairs / 应急维修", services.sweep_emergencies))
         provide(Hook.TASKS, selectors.tasks_for)
+        provide(Hook.DEMO_LOADERS, demo.load)

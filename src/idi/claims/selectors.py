@@ -27,6 +27,7 @@ from idi.claims.tracks import get_track
 from idi.core import clock
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
+from idi.core.registry import Task
 from idi.notifications.models import Deadline
 from idi.parties.models import District, Organisation, OrgType, Profile, Role
 from idi.projects.models import Sale, Unit
@@ -404,14 +405,6 @@ def _unit_visible(actor: Actor, unit: Unit) -> bool:
 # --- the workspace to-do list (Hook.TASKS) ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Task:
-    title: str
-    url: str
-    due: date | None
-    overdue: bool
-
-
 # What each status expects next, and of whom: "handler" or "owner".
 NEXT_ACT = {
     ClaimStatus.RECEIVED: ("handler", "核定", "determine"),
@@ -427,9 +420,19 @@ NEXT_ACT = {
 }
 
 
+RULE_OF_STATUS = {
+    ClaimStatus.RECEIVED: "R-K2",
+    ClaimStatus.COMPLEX: "R-K2",
+    ClaimStatus.NOT_COVERED: "R-K4",
+    ClaimStatus.REPAIRING: "R-K3",
+    ClaimStatus.PAYING: "R-K3",
+    ClaimStatus.CONFIRMING: "R-K7",
+    ClaimStatus.DONE: "R-K5",
+}
+
+
 def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
     """The claim actions due from the actor: a handler's queue, an owner's repairs to accept."""
-    today = clock.today()
     if actor.organisation_id is not None:
         if not actor.has_role(*HANDLER_ROLES):
             return []
@@ -449,8 +452,12 @@ def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
         )
         if expected is None or expected[0] != who:
             continue
-        overdue = claim.next_due is not None and claim.next_due < today
         out.append(
-            Task(f"{claim.number}：{expected[1]}", f"/claims/{claim.pk}/", claim.next_due, overdue)
+            Task(
+                title=f"{claim.number}：{expected[1]}",
+                url=f"/claims/{claim.pk}/",
+                rule=RULE_OF_STATUS.get(claim.status),
+                due=claim.next_due,
+            )
         )
     return out

@@ -354,13 +354,13 @@ def _check_filing(filing: Filing, pack: RulePack, today: date) -> None:
 
 
 def _assessment(
-    filing: Filing, policy: Policy | None, pack: RulePack, on: date
+    filing: Filing, unit: Unit, policy: Policy | None, pack: RulePack, on: date
 ) -> Assessment | None:
     """R-C5 on the filing date; None when the unit has no policy."""
     if policy is None:
         return None
     permit = policy.permit
-    building = filing.unit.building
+    building = unit.building
     if permit.completion_accepted_on is None:
         return Assessment("not_completed", None, fund_fallback=False, insurer_channel=False)
     included = dict(policy.additional_covers.values_list("sub_item", "years"))
@@ -427,7 +427,9 @@ def file_claim(*, actor: Actor, filing: Filing, idempotency_key: str) -> tuple[C
 
 @transaction.atomic
 def _file(*, actor: Actor, filing: Filing, key: str) -> Claim:
-    unit = filing.unit
+    unit = Unit.objects.select_related("building__permit", "project__developer").get(
+        pk=filing.unit.pk
+    )
     if not _may_file(actor, unit):
         raise Forbidden(
             "仅业主或其委托的建设单位、保险公司可报案 / only the owner, or on its behalf the "
@@ -438,7 +440,7 @@ def _file(*, actor: Actor, filing: Filing, key: str) -> Claim:
     policy = selectors.covering_policy(unit)
     pack = pack_of(policy) if policy else get_rulebook().pack()
     _check_filing(filing, pack, today)
-    result = _assessment(filing, policy, pack, today)
+    result = _assessment(filing, unit, policy, pack, today)
     linked = selectors.warranty_repair_for(
         unit=unit, category=filing.category, place=filing.place, on=today
     )

@@ -12,8 +12,10 @@ from idi.rules.errors import RuleViolation, RuleViolations, is_english
 OBJECT_NAMES_ZH = {
     "attachment": "附件",
     "building": "楼栋",
+    "case": "基金使用案件",
     "change request": "变更申请",
     "cursor": "翻页位置",
+    "entry": "基金分录",
     "notice": "通知",
     "organisation": "单位",
     "permit": "施工许可证",

@@ -8,7 +8,8 @@ from ninja.files import UploadedFile
 
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import NotFound
-from idi.core.limits import Id, PageNumber
+from idi.core.limits import Id
+from idi.core.paging import Page, PageQuery
 from idi.core.permissions import actor_from_request
 from idi.projects.selectors import get_project
 from idi.riskmgmt import selectors, services
@@ -18,7 +19,7 @@ from idi.riskmgmt.schemas import (
     ComplianceOut,
     ConfirmIn,
     DefectOut,
-    DefectPage,
+    DefectRowOut,
     DeveloperConfirmIn,
     DisputeIn,
     EngagementIn,
@@ -183,21 +184,20 @@ def record_inspection(request, pk: int, body: InspectionIn):
 
 @router.get(
     "/projects/{pk}/defects",
-    response=DefectPage,
+    response=Page[DefectRowOut],
     summary="项目缺陷 / a project's defects (filters: status, grade, stage, responsible, "
     "building, category)",
 )
 def list_defects(
     request,
     pk: int,
+    paging: Query[PageQuery],
     status: str = Query("", max_length=24),
     grade: str = Query("", max_length=1),
     stage: str = Query("", max_length=32),
     responsible: Id | None = None,
     building: Id | None = None,
     category: str = Query("", max_length=32),
-    page: PageNumber = 1,
-    limit: int = Query(50, ge=1, le=200),
 ):
     actor = actor_from_request(request)
     project = get_project(actor=actor, pk=pk)
@@ -210,7 +210,7 @@ def list_defects(
         category=category,
     )
     body = selectors.defect_board(
-        actor=actor, project=project, filters=filters, page=page, limit=limit
+        actor=actor, project=project, filters=filters, page=paging.page, limit=paging.limit
     )
     body["items"] = [
         {

@@ -5,8 +5,9 @@ from enum import StrEnum
 
 class Code(StrEnum):
     INVALID = "invalid"
+    REQUIRED = "required"
     INVALID_STATE = "invalid_state"
-    DUPLICATE = "duplicate"
+    ALREADY_RECORDED = "already_recorded"
     FEE_TOO_LOW = "fee_too_low"
     NOT_INDEPENDENT = "not_independent"
     LETTER_NOT_VALID = "letter_not_valid"

@@ -127,14 +127,6 @@ class DefectRowOut(Schema):
     responsible_name: str | None
 
 
-class DefectPage(Schema):
-    items: list[DefectRowOut]
-    count: int
-    page: int
-    pages: int
-    limit: int
-
-
 class ConfirmIn(Schema):
     responsible: Id
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from idi.core import clock
 from idi.core.errors import NotFound
+from idi.core.paging import DEFAULT_LIMIT, MAX_LIMIT
 from idi.core.permissions import Actor
 from idi.core.registry import Panel, Task
 from idi.core.rulebook import get_rulebook
@@ -42,9 +43,6 @@ from idi.rules import PlannedStage as PlanItem
 from idi.rules import RulePack, add_years, inspection_compliance
 from idi.rules.errors import is_english
 from idi.underwriting.models import Policy, PolicyShare, ShareRole
-
-MAX_PAGE_SIZE = 200
-DEFAULT_PAGE_SIZE = 50
 
 # --- the pack and the parties -----------------------------------------------------------------
 
@@ -280,7 +278,7 @@ BOARD_FIELDS = (
 
 
 def clamp_limit(limit: int | None) -> int:
-    return max(1, min(limit or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE))
+    return max(1, min(limit or DEFAULT_LIMIT, MAX_LIMIT))
 
 
 def defects_of(*, actor: Actor, project: Project, filters: DefectFilters) -> QuerySet:

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
+from idi.core.limits import MAX_TEXT, too_long
 from idi.core.permissions import Actor
 from idi.notifications.services import meet_deadline, start_deadline
 from idi.parties.models import Organisation, OrgType
@@ -65,19 +66,20 @@ TRANSITION_AUDIT = {
 # Evidence is taken while the defect is still open for rectification.
 EVIDENCE_STATUSES = (S.RECORDED, S.DISPUTED, S.CONFIRMED)
 ENGAGEABLE_POLICY_STATES = (PolicyState.ISSUED, PolicyState.IN_FORCE)
-MAX_TEXT = 5000
 
 
 def _refuse(rule: str | None, field: str, zh: str, en: str, code: str = Code.INVALID):
     return RuleViolation(rule=rule, field=field, message=zh, message_en=en, code=str(code))
 
 
-def _text(value: str | None, field: str, *, rule: str | None, zh: str, en: str) -> str:
+def _text(
+    value: str | None, field: str, *, rule: str | None, zh: str, en: str, limit: int = MAX_TEXT
+) -> str:
     value = (value or "").strip()
     if not value:
-        raise _refuse(rule, field, f"{zh}不能为空", f"{en} is required")
-    if len(value) > MAX_TEXT:
-        raise _refuse(rule, field, f"{zh}过长", f"{en} is too long")
+        raise _refuse(rule, field, f"{zh}不能为空", f"{en} is required", Code.REQUIRED)
+    if len(value) > limit:
+        raise too_long(field, limit, len(value))
     return value
 
 
@@ -203,7 +205,11 @@ def appoint_rma(
         )
     if Engagement.objects.filter(policy=policy).exists():
         raise _refuse(
-            "R-R1", "policy", "本保单已委托风险管理机构", "the policy has an RMA", Code.DUPLICATE
+            "R-R1",
+            "policy",
+            "本保单已委托风险管理机构",
+            "the policy has an RMA",
+            Code.ALREADY_RECORDED,
         )
     org = _org(rma, "rma", rule="R-R1")
     if org.org_type != OrgType.RMA:
@@ -258,7 +264,9 @@ def record_kickoff(
     if actor.organisation_id not in (engagement.rma_id, engagement.project.developer_id):
         raise Forbidden("仅建设单位或风险管理机构可登记交底会", "developer or RMA only")
     if engagement.kickoff_held_on is not None:
-        raise _refuse("R-R3", "held_on", "交底会已登记", "the kickoff is recorded", Code.DUPLICATE)
+        raise _refuse(
+            "R-R3", "held_on", "交底会已登记", "the kickoff is recorded", Code.ALREADY_RECORDED
+        )
     _not_future(held_on, "held_on", "R-R3")
     names = _names(attendees, "attendees", rule="R-R3", zh="参会人员", en="attendees")
     minutes = _text(minutes, "minutes", rule="R-R3", zh="会议纪要", en="the minutes")
@@ -349,7 +357,9 @@ def _check_defects(engagement: Engagement, defects: list[DefectInput], prefix: s
             {
                 "building": building,
                 "floor": d.floor,
-                "part": _text(d.part, f"{field}part", rule="R-R5", zh="部位", en="the part")[:200],
+                "part": _text(
+                    d.part, f"{field}part", rule="R-R5", zh="部位", en="the part", limit=200
+                ),
                 "category": d.category,
                 "grade": d.grade,
                 "major": is_major(pack, d.grade),
@@ -818,7 +828,7 @@ def review_final_report(*, actor: Actor, engagement: Engagement) -> FinalReport:
         )
     if report.reviewed_at is not None:
         raise _refuse(
-            "R-R7", "final_report", "最终检查报告已审核", "already reviewed", Code.DUPLICATE
+            "R-R7", "final_report", "最终检查报告已审核", "already reviewed", Code.ALREADY_RECORDED
         )
     before = selectors.report_state(report)
     report.reviewed_by_id = actor.user_id

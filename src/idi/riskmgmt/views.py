@@ -23,6 +23,7 @@ from idi.underwriting.selectors import get_policy
 from idi.underwriting.views import login_required
 
 PAGE_SIZE = 50
+SUMMARY_CHARS = 40
 REFUSED = 400
 
 
@@ -68,16 +69,27 @@ def board(request, pk: int):
     )
     query = request.GET.copy()
     query.pop("page", None)
+    # Labels are looked up once per page, not once per row in the template.
+    statuses = {key: str(label) for key, label in DefectStatus.choices}
+    stages = {key: str(label) for key, label in Stage.choices}
+    defect_prefix = reverse("riskmgmt:defect", args=[0]).removesuffix("0/")
+    for row in page["items"]:
+        # Plain text for the template: no number localisation or truncation filter per cell.
+        row["id"] = str(row["id"])
+        row["floor"] = str(row["floor"])
+        text = row["description"]
+        row["description"] = text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+        row["url"] = f"{defect_prefix}{row['id']}/"
+        row["status_label"] = statuses.get(row["status"], row["status"])
+        row["stage_label"] = stages.get(row["stage"], row["stage"])
+        row["category_label"] = categories.get(row["category"], row["category"])
     return render(
         request,
         "riskmgmt/board.html",
         {
             "project": project,
-            "form": form,
+            "filters": _filter_fields(form),
             "page": page,
-            "categories": categories,
-            "statuses": dict(DefectStatus.choices),
-            "stages": dict(Stage.choices),
             "pager": {
                 "number": page["page"],
                 "pages": page["pages"],
@@ -88,6 +100,23 @@ def board(request, pk: int):
             },
         },
     )
+
+
+def _filter_fields(form) -> list[dict]:
+    """The filter form's selects as plain data: the page renders six selects of a few options
+    each, without a widget template per option."""
+    chosen = form.data if form.is_bound else {}
+    return [
+        {
+            "name": name,
+            "label": str(field.label),
+            "options": [
+                (str(value), str(label), str(value) == str(chosen.get(name, "")))
+                for value, label in field.choices
+            ],
+        }
+        for name, field in form.fields.items()
+    ]
 
 
 # --- one defect: the on-site page -------------------------------------------------------------
@@ -240,17 +269,28 @@ def engagement_detail(request, pk: int):
     engagement = selectors.get_engagement(actor=actor, pk=pk)
     org = actor.organisation_id
     lead = selectors.lead_insurer_id(engagement.policy)
+    stages = {key: str(label) for key, label in Stage.choices}
+    compliance = selectors.compliance(engagement)
+    for row in compliance["months"]:
+        row["stage_label"] = stages.get(row["stage"], row["stage"])
+    inspections = list(
+        engagement.inspections.order_by("-inspected_on", "-id").values(
+            "id", "inspected_on", "stage", "inspectors", "scope"
+        )
+    )
+    inspection_prefix = reverse("riskmgmt:inspection", args=[0]).removesuffix("0/")
+    for row in inspections:
+        row["stage_label"] = stages.get(row["stage"], row["stage"])
+        row["url"] = f"{inspection_prefix}{row['id']}/"
     return render(
         request,
         "riskmgmt/engagement.html",
         {
             "engagement": engagement,
-            "plan": engagement.stages.order_by("starts_on", "id"),
-            "compliance": selectors.compliance(engagement),
-            "inspections": engagement.inspections.order_by("-inspected_on", "-id"),
+            "compliance": compliance,
+            "inspections": inspections,
             "report": selectors.final_report_of(engagement),
             "evaluations": engagement.evaluations.order_by("-id"),
-            "stages": dict(Stage.choices),
             "risk_labels": selectors.RISK_LABELS,
             "is_rma": org == engagement.rma_id,
             "is_lead": org is not None and org == lead,

@@ -18,7 +18,7 @@ from idi.core.permissions import Actor
 from idi.core.rulebook import get_rulebook
 from idi.parties.models import District, Organisation, OrgType
 from idi.parties.selectors import last_complete_year, lead_qualifications_for
-from idi.projects.models import ConstructionPermit, Participant, Sale, Unit
+from idi.projects.models import ConstructionPermit, Participant, Project, Sale, Unit
 from idi.projects.selectors import units_visible_to
 from idi.rules import (
     RulePack,
@@ -121,6 +121,21 @@ def insured_project_ids_for_insurer(organisation_id: int) -> QuerySet:
         PolicyShare.objects.filter(insurer_id=organisation_id)
         .values_list("policy__permit__project_id", flat=True)
         .distinct()
+    )
+
+
+def insured_projects(actor: Actor) -> Q | None:
+    """Hook.PROJECT_VISIBILITY: an insurer sees the projects it insures."""
+    if actor.organisation_type != OrgType.INSURER or actor.organisation_id is None:
+        return None
+    return Q(pk__in=insured_project_ids_for_insurer(actor.organisation_id))
+
+
+def may_insure(actor: Actor, project: Project) -> bool:
+    """Only the project's own developer insures its permits."""
+    return (
+        actor.organisation_type == OrgType.DEVELOPER
+        and actor.organisation_id == project.developer_id
     )
 
 

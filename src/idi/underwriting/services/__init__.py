@@ -43,7 +43,7 @@ from idi.underwriting.services.drafting import (
     quote,
     set_terms,
 )
-from idi.underwriting.services.issuance import issue_policy
+from idi.underwriting.services.issuance import guard_construction_start, issue_policy
 from idi.underwriting.services.payments import record_maintenance_deposit, record_payment
 from idi.underwriting.services.period import refresh_policy_state, sweep_policy_states
 from idi.underwriting.services.shares import ShareInput, set_shares
@@ -71,6 +71,7 @@ __all__ = [
     "cancel_policy",
     "confirm_attachment",
     "create_draft",
+    "guard_construction_start",
     "issue_policy",
     "notify_participants",
     "open_change_request",
