@@ -27,7 +27,6 @@ from idi.rules import (
     check_lead_qualifications,
     min_risk_management_fee,
     split_by_shares,
-    window,
 )
 from idi.rules.errors import is_english
 from idi.underwriting.models import (
@@ -143,6 +142,18 @@ def is_developer_of(actor: Actor, policy: Policy) -> bool:
     return (
         actor.organisation_type == OrgType.DEVELOPER
         and actor.organisation_id == policy.permit.project.developer_id
+    )
+
+
+def sees_policy_dealings(actor: Actor, policy: Policy) -> bool:
+    """Who sees the dealings around a policy: its contract figures, the participants' notices and
+    every buyer's consent to a change. The developer, the policy's insurers, the regulators who
+    see it and those who see everything; an owner sees the cover, its own consent and counts."""
+    return (
+        is_developer_of(actor, policy)
+        or share_of(actor, policy) is not None
+        or sees_everything(actor)
+        or actor.organisation_type == OrgType.REGULATOR
     )
 
 
@@ -359,14 +370,18 @@ class CoverageLine:
 
 
 def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLine]:
-    """Every category of the policy with its window (R-C1..R-C4), for one building's kind."""
+    """Every category of the policy with its stored window (R-C1..R-C4), for one building's
+    kind; a window is stored once completion acceptance is recorded (until then: pending).
+
+    Reads `policy.windows.all()` and `policy.additional_covers.all()`, so that a list
+    prefetches them once for all its policies."""
     pack = pack_of(policy)
-    completion = policy.permit.completion_accepted_on
+    windows = {(w.category, w.sub_item): w for w in policy.windows.all()}
     lines: list[CoverageLine] = []
     for category in BASIC_CATEGORIES:
         spec = pack.coverage.categories[category]
         covered = fully_decorated or not spec.fully_decorated_only
-        span = window(pack, category, completion) if completion and covered else None
+        span = windows.get((category, "")) if covered else None
         label, label_en = _category_label(pack, category)
         lines.append(
             CoverageLine(
@@ -376,12 +391,12 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
                 label_en,
                 spec.years or 0,
                 covered,
-                span.start if span else None,
-                span.end if span else None,
+                span.starts_on if span else None,
+                span.ends_on if span else None,
             )
         )
-    for cover in policy.additional_covers.order_by("sub_item"):
-        span = window(pack, "additional", completion, cover.years) if completion else None
+    for cover in sorted(policy.additional_covers.all(), key=lambda c: c.sub_item):
+        span = windows.get(("additional", cover.sub_item))
         lines.append(
             CoverageLine(
                 "additional",
@@ -390,25 +405,19 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
                 SUB_ITEM_LABELS_EN.get(cover.sub_item, cover.sub_item),
                 cover.years,
                 True,
-                span.start if span else None,
-                span.end if span else None,
+                span.starts_on if span else None,
+                span.ends_on if span else None,
             )
         )
     return lines
 
 
 def policy_period(policy: Policy) -> tuple[date, date] | None:
-    """The insurance period: the first window's start to the last window's end (both
-    inclusive), over the categories the permit's buildings have; None before completion."""
-    if policy.permit.completion_accepted_on is None:
+    """The stored insurance period (first window's start to last window's end, both
+    inclusive); None until completion acceptance is recorded."""
+    if policy.period_starts_on is None or policy.period_ends_on is None:
         return None
-    any_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
-    spans = [
-        (line.start, line.end)
-        for line in coverage_lines(policy, fully_decorated=any_decorated)
-        if line.covered and line.start is not None
-    ]
-    return min(s for s, _ in spans), max(e for _, e in spans)
+    return policy.period_starts_on, policy.period_ends_on
 
 
 def units_owned_by(actor: Actor) -> QuerySet[Unit]:
@@ -488,15 +497,23 @@ def _consent_due(link) -> ConsentDue:
 
 def consents_visible_to(actor: Actor, change: ChangeRequest) -> list[ConsentDue]:
     """R-U8: each buyer of each sold unit of the project that the actor may see, and whether
-    each has consented: the developer, the insurers and the regulator see every buyer, an owner
-    only the buyers of its own units (never its neighbours' names)."""
-    links = (
-        _buyer_links(change)
-        .filter(sale__unit__in=units_visible_to(actor).values("pk"))
-        .select_related("sale__unit__building", "user__profile")
-        .order_by("sale__unit__building__name", "sale__unit__room_number", "user_id")
+    each has consented: those who see the policy's dealings see every buyer, an owner only its
+    own consent (never another buyer's name, not even a co-owner's); `consent_counts` gives
+    everyone the totals."""
+    links = _buyer_links(change).filter(sale__unit__in=units_visible_to(actor).values("pk"))
+    if not sees_policy_dealings(actor, change.policy):
+        links = links.filter(user_id=actor.user_id)
+    links = links.select_related("sale__unit__building", "user__profile").order_by(
+        "sale__unit__building__name", "sale__unit__room_number", "user_id"
     )
     return [_consent_due(link) for link in links]
+
+
+def consent_counts(change: ChangeRequest) -> tuple[int, int]:
+    """R-U8: (buyers who consented, buyers whose consent the change needs), counted in the
+    database."""
+    links = _buyer_links(change)
+    return links.filter(given=True).count(), links.count()
 
 
 def missing_consents(change: ChangeRequest, *, named: int = 3) -> tuple[int, list[ConsentDue]]:
@@ -510,6 +527,17 @@ def missing_consents(change: ChangeRequest, *, named: int = 3) -> tuple[int, lis
 
 def project_has_sales(policy: Policy) -> bool:
     return Sale.objects.filter(unit__project_id=policy.permit.project_id).exists()
+
+
+def participant_notices_of(actor: Actor, policy: Policy) -> QuerySet[ParticipantNotice]:
+    """R-U12: a policy's notices to the project's participants. Those who see the policy's
+    dealings see them all; a participant its own; an owner none."""
+    notices = policy.participant_notices.select_related("participant__organisation")
+    if sees_policy_dealings(actor, policy):
+        return notices
+    if actor.organisation_id is None:
+        return notices.none()
+    return notices.filter(participant__organisation_id=actor.organisation_id)
 
 
 def participant_notices_visible_to(actor: Actor) -> QuerySet[ParticipantNotice]:
