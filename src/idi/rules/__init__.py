@@ -41,10 +41,24 @@ from .riskmgmt import (
     required_inspections,
 )
 from .schema import RulePack
-from .terms import check_issue_before_start, check_start_after_issue
+from .terms import (
+    ADDITIONAL,
+    CLAIMS_STANDARD_FIELDS,
+    LEGAL_CLAIM_TIMES,
+    check_additional,
+    check_claims_standard,
+    check_deductible,
+    check_issue_before_start,
+    check_start_after_issue,
+    check_sum_insured,
+    legal_claim_days,
+)
 
 __all__ = [
+    "ADDITIONAL",
     "BUILTIN_PACK_DIR",
+    "CLAIMS_STANDARD_FIELDS",
+    "LEGAL_CLAIM_TIMES",
     "OPS",
     "Assessment",
     "Deadline",
@@ -66,6 +80,9 @@ __all__ = [
     "add_months",
     "add_years",
     "assess",
+    "check_additional",
+    "check_claims_standard",
+    "check_deductible",
     "check_grade",
     "check_issue_before_start",
     "check_lead_qualifications",
@@ -73,6 +90,7 @@ __all__ = [
     "check_risk_management_fee",
     "check_shares",
     "check_start_after_issue",
+    "check_sum_insured",
     "deadline",
     "eval_line",
     "eval_lines",
@@ -81,6 +99,7 @@ __all__ = [
     "fund_repair_cap",
     "inspection_compliance",
     "is_major",
+    "legal_claim_days",
     "load_calendar",
     "load_pack_file",
     "load_packs",

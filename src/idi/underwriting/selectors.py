@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import translation
 
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
@@ -21,10 +22,13 @@ from idi.parties.selectors import last_complete_year, lead_qualifications_for
 from idi.projects.models import ConstructionPermit, Participant, Project, Sale, Unit
 from idi.projects.selectors import units_visible_to
 from idi.rules import (
+    ADDITIONAL,
+    CLAIMS_STANDARD_FIELDS,
     RulePack,
     Share,
     Violation,
     check_lead_qualifications,
+    legal_claim_days,
     min_risk_management_fee,
     split_by_shares,
     window,
@@ -46,13 +50,6 @@ from idi.underwriting.models import (
 # The states in which a policy covers its units: what an owner may see.
 COVERING_STATES = (PolicyState.ISSUED, PolicyState.IN_FORCE, PolicyState.EXPIRED)
 OWNER_VISIBLE_STATES = (*COVERING_STATES, PolicyState.CANCELLED)
-# R-C1 basic categories, in the order of Art. 5; `additional` is per sub-item.
-BASIC_CATEGORIES = ("foundation_structure", "insulation", "waterproofing", "concealed_works")
-SUB_ITEM_LABELS_EN = {
-    "decoration": "decoration and finishing works",
-    "mep_installation": "electrical, plumbing and equipment installation",
-    "hvac": "heating and cooling",
-}
 
 
 # --- who sees what ------------------------------------------------------------------------------
@@ -321,14 +318,14 @@ def effective_claim_days(policy: Policy, kind: str) -> int | None:
 
     Accepting and surveying have no legal time: the commitment, or None when none was made.
     """
-    legal_kinds = {"determine": "claim_determination", "repair": "claim_performance"}
-    if kind not in ("accept", "survey", *legal_kinds):
+    name = f"days_to_{kind}"
+    if name not in CLAIMS_STANDARD_FIELDS:
         raise ValueError(f"unknown claim step {kind!r}")
     standard = getattr(policy, "claims_standard", None)
-    committed = getattr(standard, f"days_to_{kind}") if standard else None
-    if kind not in legal_kinds:
+    committed = getattr(standard, name) if standard else None
+    legal = legal_claim_days(pack_of(policy)).get(name)
+    if legal is None:
         return committed
-    legal = pack_of(policy).deadlines[legal_kinds[kind]].count
     return legal if committed is None else min(committed, legal)
 
 
@@ -363,8 +360,11 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
     pack = pack_of(policy)
     completion = policy.permit.completion_accepted_on
     lines: list[CoverageLine] = []
-    for category in BASIC_CATEGORIES:
-        spec = pack.coverage.categories[category]
+    # R-C1: the pack's categories of a fixed period, in the order of Art. 5; the additional
+    # cover's period is the policy's, per sub-item.
+    for category, spec in pack.coverage.categories.items():
+        if spec.years is None:
+            continue
         covered = fully_decorated or not spec.fully_decorated_only
         span = window(pack, category, completion) if completion and covered else None
         label, label_en = _category_label(pack, category)
@@ -381,13 +381,15 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
             )
         )
     for cover in policy.additional_covers.order_by("sub_item"):
-        span = window(pack, "additional", completion, cover.years) if completion else None
+        span = window(pack, ADDITIONAL, completion, cover.years) if completion else None
+        with translation.override("en"):
+            label_en = cover.get_sub_item_display()
         lines.append(
             CoverageLine(
-                "additional",
+                ADDITIONAL,
                 cover.sub_item,
                 cover.get_sub_item_display(),
-                SUB_ITEM_LABELS_EN.get(cover.sub_item, cover.sub_item),
+                label_en,
                 cover.years,
                 True,
                 span.start if span else None,
