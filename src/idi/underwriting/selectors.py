@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import translation
 
 from idi.core.errors import NotFound
@@ -46,6 +46,7 @@ from idi.underwriting.models import (
     PolicyState,
     ShareRole,
 )
+from idi.underwriting.transitions import LIVE_STATES
 
 # The states in which a policy covers its units: what an owner may see.
 COVERING_STATES = (PolicyState.ISSUED, PolicyState.IN_FORCE, PolicyState.EXPIRED)
@@ -141,6 +142,39 @@ def is_developer_of(actor: Actor, policy: Policy) -> bool:
         actor.organisation_type == OrgType.DEVELOPER
         and actor.organisation_id == policy.permit.project.developer_id
     )
+
+
+def with_my_share(actor: Actor, policies: QuerySet[Policy]) -> QuerySet[Policy]:
+    """An insurer's list shows its own role and fraction of each policy, in the same query."""
+    if actor.organisation_type != OrgType.INSURER:
+        return policies
+    mine = PolicyShare.objects.filter(policy=OuterRef("pk"), insurer_id=actor.organisation_id)
+    return policies.annotate(
+        my_fraction=Subquery(mine.values("fraction")[:1]),
+        my_role=Subquery(mine.values("role")[:1]),
+    )
+
+
+def may_create_policies(actor: Actor) -> bool:
+    """Only a developer insures (its own permits: create_draft checks which)."""
+    return actor.organisation_type == OrgType.DEVELOPER
+
+
+def sees_contract(actor: Actor, policy: Policy) -> bool:
+    """The commercial figures of the contract (price, rate, premium, fees, payment, fund) are for
+    its parties and the regulators; an owner sees the cover, not the figures."""
+    return (
+        is_developer_of(actor, policy)
+        or share_of(actor, policy) is not None
+        or sees_everything(actor)
+        or actor.organisation_type == OrgType.REGULATOR
+    )
+
+
+def may_request_change(actor: Actor, policy: Policy, *, open_change: ChangeRequest | None) -> bool:
+    """A party of an issued policy asks for a change, one open request at a time (R-U8)."""
+    is_party = is_developer_of(actor, policy) or share_of(actor, policy) is not None
+    return policy.state in LIVE_STATES and is_party and open_change is None
 
 
 def share_of(actor: Actor, policy: Policy) -> PolicyShare | None:
