@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "idi.underwriting",
     "idi.riskmgmt",
     "idi.claims",
+    "idi.fund",
 ]
 
 MIDDLEWARE = [

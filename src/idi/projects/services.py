@@ -294,13 +294,6 @@ def add_construction_permit(
     return permit
 
 
-# The permit events that higher apps guard (Hook.PERMIT_GUARDS) and follow (Hook.PERMIT_EVENTS).
-PERMIT_EVENT_NAMES = {
-    AuditAction.RECORD_CONSTRUCTION_START: "construction_started",
-    AuditAction.RECORD_COMPLETION_ACCEPTANCE: "completed",
-}
-
-
 def _change_permit(
     *, actor: Actor, permit: ConstructionPermit, action: AuditAction, field: str, value: date
 ) -> ConstructionPermit:

@@ -11,6 +11,7 @@ from .coverage import assess, window
 from .dates import add_days, add_months, add_years
 from .deadlines import deadline, stricter_deadline
 from .errors import PackError, RuleViolation, RuleViolations
+from .fund import check_fund_repair, fund_repair_cap_remaining, replenishment_due_on
 from .money import (
     check_risk_management_fee,
     fen,
@@ -83,6 +84,7 @@ __all__ = [
     "check_additional",
     "check_claims_standard",
     "check_deductible",
+    "check_fund_repair",
     "check_grade",
     "check_issue_before_start",
     "check_lead_qualifications",
@@ -97,6 +99,7 @@ __all__ = [
     "fen",
     "fund_contribution",
     "fund_repair_cap",
+    "fund_repair_cap_remaining",
     "inspection_compliance",
     "is_major",
     "legal_claim_days",
@@ -108,6 +111,7 @@ __all__ = [
     "pack_for",
     "premium_quote",
     "read_holiday_file",
+    "replenishment_due_on",
     "required_inspections",
     "run_query",
     "seed_calendar",

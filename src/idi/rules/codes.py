@@ -24,3 +24,4 @@ class Code(StrEnum):
     INVALID_ARGUMENTS = "invalid_arguments"  # the command line itself is wrong
     INVALID_PACK = "invalid_pack"  # a rule pack or calendar file cannot be used
     UNREADABLE_FILE = "unreadable_file"
+    OVER_CAP = "over_cap"  # R-F4: beyond 3 × the project's contribution
