@@ -31,7 +31,6 @@ from idi.rules import (
     legal_claim_days,
     min_risk_management_fee,
     split_by_shares,
-    window,
 )
 from idi.rules.errors import is_english
 from idi.underwriting.models import (
@@ -390,9 +389,13 @@ class CoverageLine:
 
 
 def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLine]:
-    """Every category of the policy with its window (R-C1..R-C4), for one building's kind."""
+    """Every category of the policy with its stored window (R-C1..R-C4), for one building's
+    kind; a window is stored once completion acceptance is recorded (until then: pending).
+
+    Reads `policy.windows.all()` and `policy.additional_covers.all()`, so that a list
+    prefetches them once for all its policies."""
     pack = pack_of(policy)
-    completion = policy.permit.completion_accepted_on
+    windows = {(w.category, w.sub_item): w for w in policy.windows.all()}
     lines: list[CoverageLine] = []
     # R-C1: the pack's categories of a fixed period, in the order of Art. 5; the additional
     # cover's period is the policy's, per sub-item.
@@ -400,7 +403,7 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
         if spec.years is None:
             continue
         covered = fully_decorated or not spec.fully_decorated_only
-        span = window(pack, category, completion) if completion and covered else None
+        span = windows.get((category, "")) if covered else None
         label, label_en = _category_label(pack, category)
         lines.append(
             CoverageLine(
@@ -410,12 +413,12 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
                 label_en,
                 spec.years or 0,
                 covered,
-                span.start if span else None,
-                span.end if span else None,
+                span.starts_on if span else None,
+                span.ends_on if span else None,
             )
         )
-    for cover in policy.additional_covers.order_by("sub_item"):
-        span = window(pack, ADDITIONAL, completion, cover.years) if completion else None
+    for cover in sorted(policy.additional_covers.all(), key=lambda c: c.sub_item):
+        span = windows.get((ADDITIONAL, cover.sub_item))
         with translation.override("en"):
             label_en = cover.get_sub_item_display()
         lines.append(
@@ -426,25 +429,19 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
                 label_en,
                 cover.years,
                 True,
-                span.start if span else None,
-                span.end if span else None,
+                span.starts_on if span else None,
+                span.ends_on if span else None,
             )
         )
     return lines
 
 
 def policy_period(policy: Policy) -> tuple[date, date] | None:
-    """The insurance period: the first window's start to the last window's end (both
-    inclusive), over the categories the permit's buildings have; None before completion."""
-    if policy.permit.completion_accepted_on is None:
+    """The stored insurance period (first window's start to last window's end, both
+    inclusive); None until completion acceptance is recorded."""
+    if policy.period_starts_on is None or policy.period_ends_on is None:
         return None
-    any_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
-    spans = [
-        (line.start, line.end)
-        for line in coverage_lines(policy, fully_decorated=any_decorated)
-        if line.covered and line.start is not None
-    ]
-    return min(s for s, _ in spans), max(e for _, e in spans)
+    return policy.period_starts_on, policy.period_ends_on
 
 
 def units_owned_by(actor: Actor) -> QuerySet[Unit]:

@@ -46,7 +46,11 @@ from idi.underwriting.services.drafting import (
 )
 from idi.underwriting.services.issuance import guard_construction_start, issue_policy
 from idi.underwriting.services.payments import record_maintenance_deposit, record_payment
-from idi.underwriting.services.period import refresh_policy_state, sweep_policy_states
+from idi.underwriting.services.period import (
+    record_period,
+    refresh_policy_state,
+    sweep_policy_states,
+)
 from idi.underwriting.services.shares import ShareInput, set_shares
 from idi.underwriting.transitions import (
     ACTION_LABELS,
@@ -81,6 +85,7 @@ __all__ = [
     "record_buyer_consent",
     "record_maintenance_deposit",
     "record_payment",
+    "record_period",
     "record_regulator_report",
     "refresh_policy_state",
     "set_claims_standards",

@@ -28,7 +28,7 @@ from idi.underwriting.services._common import (
     _snapshot,
     _transition,
 )
-from idi.underwriting.services.period import _refresh
+from idi.underwriting.services.period import _refresh, store_period_if_completed
 from idi.underwriting.services.shares import _check_same_lead, _lead_of, _require_valid_shares
 
 
@@ -116,6 +116,8 @@ def issue_policy(*, actor: Actor, policy: Policy, issued_on: date | None = None)
         obj=due,
         after={"policy": policy.pk, "insurer": lead.insurer_id, "amount": str(due.amount)},
     )
+    # A policy entered after the fact (issued_on in the past) may find completion recorded.
+    store_period_if_completed(actor, policy)
     return _refresh(actor=actor, policy=policy)
 
 
