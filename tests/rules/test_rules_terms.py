@@ -13,6 +13,7 @@ from idi.rules import (
     Rulebook,
     RulePack,
     RuleViolation,
+    basic_categories,
     check_additional,
     check_claims_standard,
     check_deductible,
@@ -115,3 +116,12 @@ def test_the_rulebook_lists_the_packs_categories_and_deadline_kinds(book: Rulebo
     pack = book.pack()
     assert book.categories() == tuple(pack.coverage.categories)
     assert book.deadline_kinds() == tuple(pack.deadlines)
+
+
+def test_R_C1_basic_categories_are_the_packs_fixed_periods(pack: RulePack) -> None:
+    assert basic_categories(pack) == (
+        "foundation_structure",
+        "insulation",
+        "waterproofing",
+        "concealed_works",
+    )

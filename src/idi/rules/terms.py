@@ -15,6 +15,7 @@ __all__ = [
     "ADDITIONAL",
     "CLAIMS_STANDARD_FIELDS",
     "LEGAL_CLAIM_TIMES",
+    "basic_categories",
     "check_additional",
     "check_claims_standard",
     "check_deductible",
@@ -33,6 +34,12 @@ LEGAL_CLAIM_TIMES = {
     "days_to_determine": "claim_determination",
     "days_to_repair": "claim_performance",
 }
+
+
+def basic_categories(pack: RulePack) -> tuple[str, ...]:
+    """R-C1: the categories of a fixed period, in the pack's order (Art. 5's); the additional
+    cover's period is set per sub-item by the policy."""
+    return tuple(k for k, spec in pack.coverage.categories.items() if spec.years is not None)
 
 
 def check_deductible(deductible: Decimal) -> None:

@@ -27,6 +27,7 @@ from idi.rules import (
     RulePack,
     Share,
     Violation,
+    basic_categories,
     check_lead_qualifications,
     legal_claim_days,
     min_risk_management_fee,
@@ -399,9 +400,8 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
     lines: list[CoverageLine] = []
     # R-C1: the pack's categories of a fixed period, in the order of Art. 5; the additional
     # cover's period is the policy's, per sub-item.
-    for category, spec in pack.coverage.categories.items():
-        if spec.years is None:
-            continue
+    for category in basic_categories(pack):
+        spec = pack.coverage.categories[category]
         covered = fully_decorated or not spec.fully_decorated_only
         span = windows.get((category, "")) if covered else None
         label, label_en = _category_label(pack, category)
