@@ -74,7 +74,7 @@ def _summary(actor, policy: Policy) -> dict:
         "permit": policy.permit_id,
         "permit_number": policy.permit.number,
         # The commercial figures of the contract are for its parties and the regulators.
-        "premium": policy.premium if selectors.sees_contract(actor, policy) else None,
+        "premium": policy.premium if selectors.sees_policy_dealings(actor, policy) else None,
         "my_share": _share(selectors.share_of(actor, policy)),
     }
 
@@ -97,7 +97,7 @@ def _coverage(lines) -> list[dict]:
 
 def _policy_out(actor, policy: Policy) -> dict:
     policy = Policy.objects.select_related("permit__project__developer").get(pk=policy.pk)
-    contract = selectors.sees_contract(actor, policy)
+    contract = selectors.sees_policy_dealings(actor, policy)
     period = selectors.policy_period(policy)
     due = getattr(policy, "fund_contribution_due", None)
     standard = getattr(policy, "claims_standard", None)
@@ -186,6 +186,7 @@ def _notice_out(notice: ParticipantNotice) -> dict:
 def _change_out(actor, change: ChangeRequest) -> dict:
     change = ChangeRequest.objects.select_related("policy__permit").get(pk=change.pk)
     report = getattr(change, "regulator_report", None)
+    given, total = selectors.consent_counts(change)
     return {
         "id": change.pk,
         "policy": change.policy_id,
@@ -196,6 +197,8 @@ def _change_out(actor, change: ChangeRequest) -> dict:
         "requested_at": change.requested_at,
         "decided_at": change.decided_at,
         "consents_required": selectors.project_has_sales(change.policy),
+        "consents_given": given,
+        "consents_total": total,
         "consents": [
             {
                 "unit": due.unit.pk,
@@ -398,8 +401,8 @@ def set_claims_standards(request, pk: int, body: ClaimsStandardIn):
     summary="参建单位告知 / participant notices",
 )
 def list_notices(request, pk: int, paging: Query[PageQuery]):
-    _, policy = _get(request, pk)
-    notices = policy.participant_notices.select_related("participant__organisation")
+    actor, policy = _get(request, pk)
+    notices = selectors.participant_notices_of(actor, policy)
     return page_body(notices.order_by("id"), paging, shape=_notice_out)
 
 

@@ -47,6 +47,7 @@ from idi.underwriting.models import (
     PolicyState,
     ShareRole,
 )
+from idi.underwriting.services import guards
 from idi.underwriting.transitions import EDITABLE_STATES, LIVE_STATES
 
 PAGE_SIZE = 20
@@ -155,7 +156,7 @@ def policy_create(request):
 def _detail_context(request, actor, policy, *, action_form=None, issue_form=None) -> dict:
     is_developer = selectors.is_developer_of(actor, policy)
     my_share = selectors.share_of(actor, policy)
-    sees_contract = selectors.sees_contract(actor, policy)
+    sees_contract = selectors.sees_policy_dealings(actor, policy)
     current = selectors.current_attachments(policy)
     fully_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
     editable = policy.state in EDITABLE_STATES
@@ -177,7 +178,7 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
         "attachments": [(kind, label, current.get(kind)) for kind, label in AttachmentKind.choices],
         "history": policy.attachments.select_related("uploaded_by_org").order_by("-id"),
         "claims_standard": getattr(policy, "claims_standard", None),
-        "notices": policy.participant_notices.select_related("participant__organisation"),
+        "notices": selectors.participant_notices_of(actor, policy),
         "not_notified": selectors.participants_not_notified(policy),
         "payment": getattr(policy, "payment", None),
         "fund_due": getattr(policy, "fund_contribution_due", None),
@@ -222,6 +223,7 @@ def _refused_action(request, actor, policy, exc: RuleViolation, *, issue_form=No
 @login_required
 def policy_terms(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_set_terms(actor, policy)
     form = TermsForm(
         _posted(request), initial=TermsForm.initial_for(policy), pack=selectors.pack_of(policy)
     )
@@ -238,6 +240,7 @@ def policy_terms(request, pk: int):
 @login_required
 def policy_shares(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_set_shares(actor, policy)
     form = SharesForm(_posted(request), initial=SharesForm.initial_for(selectors.shares_of(policy)))
     return _policy_form(
         request,
@@ -278,6 +281,7 @@ def policy_notify(request, pk: int):
 @login_required
 def policy_payment(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_record_payment(actor, policy)
     form = PaymentForm(
         _posted(request), initial={"amount": policy.premium, "paid_on": clock.today()}
     )
@@ -311,6 +315,7 @@ def policy_issue(request, pk: int):
 @login_required
 def attachment_upload(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_upload_attachment(actor, policy)
     form = AttachmentForm(*_posted(request, files=True))
     return _policy_form(
         request,
@@ -353,6 +358,7 @@ def attachment_confirm(request, pk: int, attachment_pk: int):
 @login_required
 def claims_standards(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_set_claims_standards(actor, policy)
     current = getattr(policy, "claims_standard", None)
     initial = (
         {
@@ -381,6 +387,7 @@ def claims_standards(request, pk: int):
 def policy_cancel(request, pk: int):
     """Cancel a policy before issue, after a confirmation page."""
     actor, policy = _policy(request, pk)
+    guards.may_cancel(actor, policy)
     form = CancelForm(_posted(request))
     return _policy_form(
         request,
@@ -400,6 +407,7 @@ def policy_cancel(request, pk: int):
 @login_required
 def deposit(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_record_deposit(actor, policy)
     form = DepositForm(_posted(request))
     return _policy_form(
         request,
@@ -417,6 +425,7 @@ def deposit(request, pk: int):
 @login_required
 def change_create(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_open_change(actor, policy)
     initial = {
         **TermsForm.initial_for(policy),
         **SharesForm.initial_for(selectors.shares_of(policy)),
@@ -464,6 +473,7 @@ def _render_change(request, actor, policy, change, *, status=200, **forms):
         "policy": policy,
         "change": change,
         "consents_due": due,
+        "consent_counts": selectors.consent_counts(change),
         "has_sales": selectors.project_has_sales(policy),
         "report": getattr(change, "regulator_report", None),
         "deposit": getattr(policy, "maintenance_deposit", None),
@@ -525,6 +535,10 @@ def change_report(request, pk: int, change_pk: int):
 def change_apply(request, pk: int, change_pk: int):
     """Carry out a change (or a cancellation) after a confirmation page."""
     actor, policy, change = _change(request, pk, change_pk)
+    if change.kind == ChangeKind.CANCEL:
+        guards.may_cancel(actor, policy)
+    else:
+        guards.may_carry_out_change(actor, policy)
     form = ActionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
