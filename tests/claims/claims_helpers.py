@@ -1,5 +1,3 @@
-from django.db import transaction
-
 """Helpers of the claims tests: a world with an issued policy in its insurance period.
 
 Registry facts (completion, delivery, sales) are set directly in the database: they are the
@@ -15,6 +13,7 @@ from pathlib import Path
 import time_machine
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from uw_helpers import (
     PNG_BYTES,
     SHANGHAI,

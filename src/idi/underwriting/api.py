@@ -13,7 +13,6 @@ from idi.core.errors import NotFound
 from idi.core.limits import Search
 from idi.core.paging import Page, PageQuery, page_body
 from idi.core.permissions import actor_from_request
-from idi.parties.models import OrgType
 from idi.projects.selectors import get_unit
 from idi.underwriting import selectors, services
 from idi.underwriting.models import (
@@ -79,7 +78,7 @@ def _summary(actor, policy: Policy) -> dict:
         "permit": policy.permit_id,
         "permit_number": policy.permit.number,
         # The commercial figures of the contract are for its parties and the regulators.
-        "premium": policy.premium if _sees_contract(actor, policy) else None,
+        "premium": policy.premium if selectors.sees_policy_dealings(actor, policy) else None,
         "my_share": _share(selectors.share_of(actor, policy)),
     }
 
@@ -100,18 +99,9 @@ def _coverage(lines) -> list[dict]:
     ]
 
 
-def _sees_contract(actor, policy: Policy) -> bool:
-    return (
-        selectors.is_developer_of(actor, policy)
-        or selectors.share_of(actor, policy) is not None
-        or selectors.sees_everything(actor)
-        or actor.organisation_type == OrgType.REGULATOR
-    )
-
-
 def _policy_out(actor, policy: Policy) -> dict:
     policy = Policy.objects.select_related("permit__project__developer").get(pk=policy.pk)
-    contract = _sees_contract(actor, policy)
+    contract = selectors.sees_policy_dealings(actor, policy)
     period = selectors.policy_period(policy)
     due = getattr(policy, "fund_contribution_due", None)
     standard = getattr(policy, "claims_standard", None)
@@ -200,6 +190,7 @@ def _notice_out(notice: ParticipantNotice) -> dict:
 def _change_out(actor, change: ChangeRequest) -> dict:
     change = ChangeRequest.objects.select_related("policy__permit").get(pk=change.pk)
     report = getattr(change, "regulator_report", None)
+    given, total = selectors.consent_counts(change)
     return {
         "id": change.pk,
         "policy": change.policy_id,
@@ -210,6 +201,8 @@ def _change_out(actor, change: ChangeRequest) -> dict:
         "requested_at": change.requested_at,
         "decided_at": change.decided_at,
         "consents_required": selectors.project_has_sales(change.policy),
+        "consents_given": given,
+        "consents_total": total,
         "consents": [
             {
                 "unit": due.unit.pk,
@@ -329,7 +322,7 @@ def accept_quote(request, pk: int):
 )
 def list_quotes(request, pk: int, paging: Query[PageQuery]):
     actor, policy = _get(request, pk)
-    if not _sees_contract(actor, policy):
+    if not selectors.sees_policy_dealings(actor, policy):
         raise NotFound("policy")
     return page_body(policy.quotes.order_by("-id"), paging)
 
@@ -458,8 +451,8 @@ def set_claims_standards(request, pk: int, body: ClaimsStandardIn):
     summary="参建单位告知 / participant notices",
 )
 def list_notices(request, pk: int, paging: Query[PageQuery]):
-    _, policy = _get(request, pk)
-    notices = policy.participant_notices.select_related("participant__organisation")
+    actor, policy = _get(request, pk)
+    notices = selectors.participant_notices_of(actor, policy)
     return page_body(notices.order_by("id"), paging, shape=_notice_out)
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from idi.core import formats
 from idi.parties.models import Organisation, OrgType
+from idi.rules import ADDITIONAL, legal_claim_days
 from idi.underwriting.models import AdditionalSubItem, AttachmentKind, ChangeKind, ShareRole
 from idi.underwriting.services import ClaimsStandardInput, QuoteInput, ShareInput, Terms
 from idi.underwriting.uploads import MAX_UPLOAD_BYTES
@@ -52,7 +53,7 @@ class TermsForm(forms.Form):
     def __init__(self, *args, pack, **kwargs):
         super().__init__(*args, **kwargs)
         # The rule's figures come from the policy's pack, never from the form (R-C1).
-        minimum = pack.coverage.categories["additional"].min_years
+        minimum = pack.coverage.categories[ADDITIONAL].min_years
         for sub_item in AdditionalSubItem.values:
             self.fields[f"{sub_item}_years"].help_text = _(
                 "不少于 %(years)s 年；不投保该分项留空"
@@ -249,11 +250,7 @@ class ClaimsStandardForm(forms.Form):
     def __init__(self, *args, pack, **kwargs):
         super().__init__(*args, **kwargs)
         # R-U13: never looser than the pack's legal times.
-        legal = {
-            "days_to_determine": pack.deadlines["claim_determination"].count,
-            "days_to_repair": pack.deadlines["claim_performance"].count,
-        }
-        for name, days in legal.items():
+        for name, days in legal_claim_days(pack).items():
             self.fields[name].help_text = _("不得长于法定的 %(days)s 日") % {"days": days}
 
     def to_standard(self) -> ClaimsStandardInput:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import translation
 
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
@@ -21,10 +22,14 @@ from idi.parties.selectors import last_complete_year, lead_qualifications_for
 from idi.projects.models import ConstructionPermit, Participant, Project, Sale, Unit
 from idi.projects.selectors import units_visible_to
 from idi.rules import (
+    ADDITIONAL,
+    CLAIMS_STANDARD_FIELDS,
     RulePack,
     Share,
     Violation,
+    basic_categories,
     check_lead_qualifications,
+    legal_claim_days,
     min_risk_management_fee,
     split_by_shares,
 )
@@ -41,17 +46,11 @@ from idi.underwriting.models import (
     PolicyState,
     ShareRole,
 )
+from idi.underwriting.transitions import LIVE_STATES
 
 # The states in which a policy covers its units: what an owner may see.
 COVERING_STATES = (PolicyState.ISSUED, PolicyState.IN_FORCE, PolicyState.EXPIRED)
 OWNER_VISIBLE_STATES = (*COVERING_STATES, PolicyState.CANCELLED)
-# R-C1 basic categories, in the order of Art. 5; `additional` is per sub-item.
-BASIC_CATEGORIES = ("foundation_structure", "insulation", "waterproofing", "concealed_works")
-SUB_ITEM_LABELS_EN = {
-    "decoration": "decoration and finishing works",
-    "mep_installation": "electrical, plumbing and equipment installation",
-    "hvac": "heating and cooling",
-}
 
 
 # --- who sees what ------------------------------------------------------------------------------
@@ -143,6 +142,40 @@ def is_developer_of(actor: Actor, policy: Policy) -> bool:
         actor.organisation_type == OrgType.DEVELOPER
         and actor.organisation_id == policy.permit.project.developer_id
     )
+
+
+def with_my_share(actor: Actor, policies: QuerySet[Policy]) -> QuerySet[Policy]:
+    """An insurer's list shows its own role and fraction of each policy, in the same query."""
+    if actor.organisation_type != OrgType.INSURER:
+        return policies
+    mine = PolicyShare.objects.filter(policy=OuterRef("pk"), insurer_id=actor.organisation_id)
+    return policies.annotate(
+        my_fraction=Subquery(mine.values("fraction")[:1]),
+        my_role=Subquery(mine.values("role")[:1]),
+    )
+
+
+def may_create_policies(actor: Actor) -> bool:
+    """Only a developer insures (its own permits: create_draft checks which)."""
+    return actor.organisation_type == OrgType.DEVELOPER
+
+
+def sees_policy_dealings(actor: Actor, policy: Policy) -> bool:
+    """Who sees the dealings around a policy: its contract figures, the participants' notices and
+    every buyer's consent to a change. The developer, the policy's insurers, the regulators who
+    see it and those who see everything; an owner sees the cover, its own consent and counts."""
+    return (
+        is_developer_of(actor, policy)
+        or share_of(actor, policy) is not None
+        or sees_everything(actor)
+        or actor.organisation_type == OrgType.REGULATOR
+    )
+
+
+def may_request_change(actor: Actor, policy: Policy, *, open_change: ChangeRequest | None) -> bool:
+    """A party of an issued policy asks for a change, one open request at a time (R-U8)."""
+    is_party = is_developer_of(actor, policy) or share_of(actor, policy) is not None
+    return policy.state in LIVE_STATES and is_party and open_change is None
 
 
 def share_of(actor: Actor, policy: Policy) -> PolicyShare | None:
@@ -348,14 +381,14 @@ def effective_claim_days(policy: Policy, kind: str) -> int | None:
 
     Accepting and surveying have no legal time: the commitment, or None when none was made.
     """
-    legal_kinds = {"determine": "claim_determination", "repair": "claim_performance"}
-    if kind not in ("accept", "survey", *legal_kinds):
+    name = f"days_to_{kind}"
+    if name not in CLAIMS_STANDARD_FIELDS:
         raise ValueError(f"unknown claim step {kind!r}")
     standard = getattr(policy, "claims_standard", None)
-    committed = getattr(standard, f"days_to_{kind}") if standard else None
-    if kind not in legal_kinds:
+    committed = getattr(standard, name) if standard else None
+    legal = legal_claim_days(pack_of(policy)).get(name)
+    if legal is None:
         return committed
-    legal = pack_of(policy).deadlines[legal_kinds[kind]].count
     return legal if committed is None else min(committed, legal)
 
 
@@ -394,7 +427,9 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
     pack = pack_of(policy)
     windows = {(w.category, w.sub_item): w for w in policy.windows.all()}
     lines: list[CoverageLine] = []
-    for category in BASIC_CATEGORIES:
+    # R-C1: the pack's categories of a fixed period, in the order of Art. 5; the additional
+    # cover's period is the policy's, per sub-item.
+    for category in basic_categories(pack):
         spec = pack.coverage.categories[category]
         covered = fully_decorated or not spec.fully_decorated_only
         span = windows.get((category, "")) if covered else None
@@ -412,13 +447,15 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
             )
         )
     for cover in sorted(policy.additional_covers.all(), key=lambda c: c.sub_item):
-        span = windows.get(("additional", cover.sub_item))
+        span = windows.get((ADDITIONAL, cover.sub_item))
+        with translation.override("en"):
+            label_en = cover.get_sub_item_display()
         lines.append(
             CoverageLine(
-                "additional",
+                ADDITIONAL,
                 cover.sub_item,
                 cover.get_sub_item_display(),
-                SUB_ITEM_LABELS_EN.get(cover.sub_item, cover.sub_item),
+                label_en,
                 cover.years,
                 True,
                 span.starts_on if span else None,
@@ -513,15 +550,23 @@ def _consent_due(link) -> ConsentDue:
 
 def consents_visible_to(actor: Actor, change: ChangeRequest) -> list[ConsentDue]:
     """R-U8: each buyer of each sold unit of the project that the actor may see, and whether
-    each has consented: the developer, the insurers and the regulator see every buyer, an owner
-    only the buyers of its own units (never its neighbours' names)."""
-    links = (
-        _buyer_links(change)
-        .filter(sale__unit__in=units_visible_to(actor).values("pk"))
-        .select_related("sale__unit__building", "user__profile")
-        .order_by("sale__unit__building__name", "sale__unit__room_number", "user_id")
+    each has consented: those who see the policy's dealings see every buyer, an owner only its
+    own consent (never another buyer's name, not even a co-owner's); `consent_counts` gives
+    everyone the totals."""
+    links = _buyer_links(change).filter(sale__unit__in=units_visible_to(actor).values("pk"))
+    if not sees_policy_dealings(actor, change.policy):
+        links = links.filter(user_id=actor.user_id)
+    links = links.select_related("sale__unit__building", "user__profile").order_by(
+        "sale__unit__building__name", "sale__unit__room_number", "user_id"
     )
     return [_consent_due(link) for link in links]
+
+
+def consent_counts(change: ChangeRequest) -> tuple[int, int]:
+    """R-U8: (buyers who consented, buyers whose consent the change needs), counted in the
+    database."""
+    links = _buyer_links(change)
+    return links.filter(given=True).count(), links.count()
 
 
 def missing_consents(change: ChangeRequest, *, named: int = 3) -> tuple[int, list[ConsentDue]]:
@@ -535,6 +580,17 @@ def missing_consents(change: ChangeRequest, *, named: int = 3) -> tuple[int, lis
 
 def project_has_sales(policy: Policy) -> bool:
     return Sale.objects.filter(unit__project_id=policy.permit.project_id).exists()
+
+
+def participant_notices_of(actor: Actor, policy: Policy) -> QuerySet[ParticipantNotice]:
+    """R-U12: a policy's notices to the project's participants. Those who see the policy's
+    dealings see them all; a participant its own; an owner none."""
+    notices = policy.participant_notices.select_related("participant__organisation")
+    if sees_policy_dealings(actor, policy):
+        return notices
+    if actor.organisation_id is None:
+        return notices.none()
+    return notices.filter(participant__organisation_id=actor.organisation_id)
 
 
 def participant_notices_visible_to(actor: Actor) -> QuerySet[ParticipantNotice]:
