@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from idi.core.errors import Forbidden, NotFound, RuleViolation
+from idi.core.http import client_address
 from idi.core.permissions import Actor, actor_from_request
 from idi.core.rulebook import get_rulebook
 from idi.core.templatetags.idi import localised
@@ -281,6 +282,7 @@ def activate(request):
                 id_number=data["id_number"],
                 phone=data["phone"],
                 password=data["password"],
+                source=client_address(request),
             )
         except RuleViolation as exc:
             add_refusal(form, exc)

@@ -196,6 +196,7 @@ def _notice_out(notice: ParticipantNotice) -> dict:
 def _change_out(actor, change: ChangeRequest) -> dict:
     change = ChangeRequest.objects.select_related("policy__permit").get(pk=change.pk)
     report = getattr(change, "regulator_report", None)
+    given, total = selectors.consent_counts(change)
     return {
         "id": change.pk,
         "policy": change.policy_id,
@@ -206,6 +207,8 @@ def _change_out(actor, change: ChangeRequest) -> dict:
         "requested_at": change.requested_at,
         "decided_at": change.decided_at,
         "consents_required": selectors.project_has_sales(change.policy),
+        "consents_given": given,
+        "consents_total": total,
         "consents": [
             {
                 "unit": due.unit.pk,
@@ -408,8 +411,8 @@ def set_claims_standards(request, pk: int, body: ClaimsStandardIn):
     summary="参建单位告知 / participant notices",
 )
 def list_notices(request, pk: int, paging: Query[PageQuery]):
-    _, policy = _get(request, pk)
-    notices = policy.participant_notices.select_related("participant__organisation")
+    actor, policy = _get(request, pk)
+    notices = selectors.participant_notices_of(actor, policy)
     return page_body(notices.order_by("id"), paging, shape=_notice_out)
 
 

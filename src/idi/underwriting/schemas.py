@@ -232,7 +232,13 @@ class ChangeOut(Schema):
     requested_at: datetime
     decided_at: datetime | None
     consents_required: bool
-    consents: list[ConsentDueOut]
+    consents_given: int = Field(..., description="R-U8: buyers who have consented")
+    consents_total: int = Field(..., description="R-U8: buyers whose consent the change needs")
+    consents: list[ConsentDueOut] = Field(
+        ...,
+        description="the rows the caller may see: every buyer for the developer, the insurers "
+        "and the regulators; an owner only its own consent",
+    )
     regulator_report: RegulatorReportOut | None
 
 

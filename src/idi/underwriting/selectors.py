@@ -151,6 +151,18 @@ def is_developer_of(actor: Actor, policy: Policy) -> bool:
     )
 
 
+def sees_policy_dealings(actor: Actor, policy: Policy) -> bool:
+    """Who sees the dealings around a policy: its contract figures, the participants' notices and
+    every buyer's consent to a change. The developer, the policy's insurers, the regulators who
+    see it and those who see everything; an owner sees the cover, its own consent and counts."""
+    return (
+        is_developer_of(actor, policy)
+        or share_of(actor, policy) is not None
+        or sees_everything(actor)
+        or actor.organisation_type == OrgType.REGULATOR
+    )
+
+
 def share_of(actor: Actor, policy: Policy) -> PolicyShare | None:
     """The actor's own share of the policy, when the actor is one of its insurers (from
     `actor_shares` when a list prefetched it, see search_policies)."""
@@ -535,15 +547,23 @@ def _consent_due(link) -> ConsentDue:
 
 def consents_visible_to(actor: Actor, change: ChangeRequest) -> list[ConsentDue]:
     """R-U8: each buyer of each sold unit of the project that the actor may see, and whether
-    each has consented: the developer, the insurers and the regulator see every buyer, an owner
-    only the buyers of its own units (never its neighbours' names)."""
-    links = (
-        _buyer_links(change)
-        .filter(sale__unit__in=units_visible_to(actor).values("pk"))
-        .select_related("sale__unit__building", "user__profile")
-        .order_by("sale__unit__building__name", "sale__unit__room_number", "user_id")
+    each has consented: those who see the policy's dealings see every buyer, an owner only its
+    own consent (never another buyer's name, not even a co-owner's); `consent_counts` gives
+    everyone the totals."""
+    links = _buyer_links(change).filter(sale__unit__in=units_visible_to(actor).values("pk"))
+    if not sees_policy_dealings(actor, change.policy):
+        links = links.filter(user_id=actor.user_id)
+    links = links.select_related("sale__unit__building", "user__profile").order_by(
+        "sale__unit__building__name", "sale__unit__room_number", "user_id"
     )
     return [_consent_due(link) for link in links]
+
+
+def consent_counts(change: ChangeRequest) -> tuple[int, int]:
+    """R-U8: (buyers who consented, buyers whose consent the change needs), counted in the
+    database."""
+    links = _buyer_links(change)
+    return links.filter(given=True).count(), links.count()
 
 
 def missing_consents(change: ChangeRequest, *, named: int = 3) -> tuple[int, list[ConsentDue]]:
@@ -557,6 +577,17 @@ def missing_consents(change: ChangeRequest, *, named: int = 3) -> tuple[int, lis
 
 def project_has_sales(policy: Policy) -> bool:
     return Sale.objects.filter(unit__project_id=policy.permit.project_id).exists()
+
+
+def participant_notices_of(actor: Actor, policy: Policy) -> QuerySet[ParticipantNotice]:
+    """R-U12: a policy's notices to the project's participants. Those who see the policy's
+    dealings see them all; a participant its own; an owner none."""
+    notices = policy.participant_notices.select_related("participant__organisation")
+    if sees_policy_dealings(actor, policy):
+        return notices
+    if actor.organisation_id is None:
+        return notices.none()
+    return notices.filter(participant__organisation_id=actor.organisation_id)
 
 
 def participant_notices_visible_to(actor: Actor) -> QuerySet[ParticipantNotice]:

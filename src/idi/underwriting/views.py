@@ -49,6 +49,7 @@ from idi.underwriting.models import (
     PolicyState,
     ShareRole,
 )
+from idi.underwriting.services import guards
 from idi.underwriting.transitions import EDITABLE_STATES, LIVE_STATES
 
 PAGE_SIZE = 20
@@ -164,11 +165,7 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
     my_share = selectors.share_of(actor, policy)
     is_party = is_developer or my_share is not None
     # Owners see the cover, not the commercial figures of the contract.
-    sees_contract = (
-        is_party
-        or selectors.sees_everything(actor)
-        or (actor.organisation_type == OrgType.REGULATOR)
-    )
+    sees_contract = selectors.sees_policy_dealings(actor, policy)
     current = selectors.current_attachments(policy)
     fully_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
     editable = policy.state in EDITABLE_STATES
@@ -190,7 +187,7 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
         "attachments": [(kind, label, current.get(kind)) for kind, label in AttachmentKind.choices],
         "history": policy.attachments.select_related("uploaded_by_org").order_by("-id"),
         "claims_standard": getattr(policy, "claims_standard", None),
-        "notices": policy.participant_notices.select_related("participant__organisation"),
+        "notices": selectors.participant_notices_of(actor, policy),
         "not_notified": selectors.participants_not_notified(policy),
         "payment": getattr(policy, "payment", None),
         "fund_due": getattr(policy, "fund_contribution_due", None),
@@ -235,6 +232,7 @@ def _refused_action(request, actor, policy, exc: RuleViolation, *, issue_form=No
 @login_required
 def policy_terms(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_set_terms(actor, policy)
     form = TermsForm(
         _posted(request), initial=TermsForm.initial_for(policy), pack=selectors.pack_of(policy)
     )
@@ -251,6 +249,7 @@ def policy_terms(request, pk: int):
 @login_required
 def policy_shares(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_set_shares(actor, policy)
     form = SharesForm(_posted(request), initial=SharesForm.initial_for(selectors.shares_of(policy)))
     return _policy_form(
         request,
@@ -291,6 +290,7 @@ def policy_notify(request, pk: int):
 @login_required
 def policy_payment(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_record_payment(actor, policy)
     form = PaymentForm(
         _posted(request), initial={"amount": policy.premium, "paid_on": clock.today()}
     )
@@ -324,6 +324,7 @@ def policy_issue(request, pk: int):
 @login_required
 def attachment_upload(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_upload_attachment(actor, policy)
     form = AttachmentForm(*_posted(request, files=True))
     return _policy_form(
         request,
@@ -366,6 +367,7 @@ def attachment_confirm(request, pk: int, attachment_pk: int):
 @login_required
 def claims_standards(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_set_claims_standards(actor, policy)
     current = getattr(policy, "claims_standard", None)
     initial = (
         {
@@ -394,6 +396,7 @@ def claims_standards(request, pk: int):
 def policy_cancel(request, pk: int):
     """Cancel a policy before issue, after a confirmation page."""
     actor, policy = _policy(request, pk)
+    guards.may_cancel(actor, policy)
     form = CancelForm(_posted(request))
     return _policy_form(
         request,
@@ -413,6 +416,7 @@ def policy_cancel(request, pk: int):
 @login_required
 def deposit(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_record_deposit(actor, policy)
     form = DepositForm(_posted(request))
     return _policy_form(
         request,
@@ -430,6 +434,7 @@ def deposit(request, pk: int):
 @login_required
 def change_create(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_open_change(actor, policy)
     initial = {
         **TermsForm.initial_for(policy),
         **SharesForm.initial_for(selectors.shares_of(policy)),
@@ -477,6 +482,7 @@ def _render_change(request, actor, policy, change, *, status=200, **forms):
         "policy": policy,
         "change": change,
         "consents_due": due,
+        "consent_counts": selectors.consent_counts(change),
         "has_sales": selectors.project_has_sales(policy),
         "report": getattr(change, "regulator_report", None),
         "deposit": getattr(policy, "maintenance_deposit", None),
@@ -538,6 +544,10 @@ def change_report(request, pk: int, change_pk: int):
 def change_apply(request, pk: int, change_pk: int):
     """Carry out a change (or a cancellation) after a confirmation page."""
     actor, policy, change = _change(request, pk, change_pk)
+    if change.kind == ChangeKind.CANCEL:
+        guards.may_cancel(actor, policy)
+    else:
+        guards.may_carry_out_change(actor, policy)
     form = ActionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,11 +13,11 @@ from idi.rules import RulePack
 from idi.underwriting import selectors
 from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import ClaimsServiceStandard, ParticipantNotice, Policy
+from idi.underwriting.services import guards
 from idi.underwriting.services._common import (
     _locked,
     _refuse,
     _require_developer,
-    _require_lead,
     _require_state,
 )
 from idi.underwriting.transitions import EDITABLE_STATES, LIVE_STATES
@@ -68,7 +68,7 @@ def set_claims_standards(
 ) -> ClaimsServiceStandard:
     """R-U13: the lead insurer's committed claims times, stored with the policy before issue."""
     policy = _locked(policy)
-    _require_lead(actor, policy, zh="设定理赔服务标准", en="set the claims service standards")
+    guards.may_set_claims_standards(actor, policy)
     _require_state(policy, EDITABLE_STATES, zh="修改理赔服务标准", en="change its standards")
     _check_claims_standard(selectors.pack_of(policy), standard)
     existing = ClaimsServiceStandard.objects.filter(policy=policy).first()

@@ -17,6 +17,7 @@ from idi.rules import RulePack, check_risk_management_fee, premium_quote
 from idi.underwriting import selectors
 from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import AdditionalCover, Policy, PolicyState
+from idi.underwriting.services import guards
 from idi.underwriting.services._common import (
     _lock_planning_permit,
     _locked,
@@ -181,7 +182,7 @@ def set_terms(*, actor: Actor, policy: Policy, terms: Terms) -> Policy:
     """Contract price, rate, sum insured, risk-management fee and additional cover; the premium
     and the fund contribution follow (R-U5, R-F1). A quoted policy goes back to draft."""
     policy = _locked(policy)
-    _require_developer(actor, policy, zh="填写保险条款", en="set the terms")
+    guards.may_set_terms(actor, policy)
     _require_state(policy, EDITABLE_STATES, zh="修改保险条款", en="change its terms")
     _require_not_paid(policy)
     checked = _check_terms(selectors.pack_of(policy), policy.permit, terms)
