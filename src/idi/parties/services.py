@@ -301,6 +301,25 @@ def record_qualification(
     return qualification
 
 
+def may_declare_relationship(*, actor: Actor, from_org: Organisation, to_org_uscc: str) -> None:
+    """The operator, or an administrator of either organisation. Checked before the credit code
+    is looked up, so that whoever may not declare cannot learn which codes are registered."""
+    if actor.is_operator:
+        return
+    if actor.has_role(Role.ORG_ADMIN) and actor.organisation_id is not None:
+        if actor.organisation_id == from_org.pk:
+            return
+        own = Organisation.objects.filter(
+            pk=actor.organisation_id, uscc=to_org_uscc.strip().upper()
+        )
+        if own.exists():
+            return
+    raise Forbidden(
+        "仅平台运营方或相关单位管理员可申报关联关系",
+        "only the operator or an administrator of either organisation may declare a relationship",
+    )
+
+
 @transaction.atomic
 def declare_relationship(
     *,
@@ -311,15 +330,7 @@ def declare_relationship(
     note: str = "",
 ) -> OrganisationRelationship:
     """申报关联关系: read when an RMA is appointed (R-R2 independence)."""
-    if not (
-        actor.is_operator
-        or (actor.organisation_id in (from_org.pk, to_org.pk) and actor.has_role(Role.ORG_ADMIN))
-    ):
-        raise Forbidden(
-            "仅平台运营方或相关单位管理员可申报关联关系",
-            "only the operator or an administrator "
-            "of either organisation may declare a relationship",
-        )
+    may_declare_relationship(actor=actor, from_org=from_org, to_org_uscc=to_org.uscc)
     if kind not in RelationshipKind.values:
         raise _violation(
             Code.INVALID_CHOICE, "kind", f"关系类型 {kind} 无效", f"unknown relationship {kind}"

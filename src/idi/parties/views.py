@@ -241,6 +241,9 @@ def relationship_create(request, actor: Actor, pk: int):
     form = RelationshipForm(request.POST or None)
 
     def run(data: dict) -> str:
+        services.may_declare_relationship(
+            actor=actor, from_org=organisation, to_org_uscc=data["to_org_uscc"]
+        )
         other = selectors.organisation_by_uscc(data["to_org_uscc"])
         if other is None:
             raise RuleViolation(

@@ -12,7 +12,6 @@ from idi.core.api_auth import API_AUTH
 from idi.core.limits import Search
 from idi.core.paging import Page, PageQuery, page_body
 from idi.core.permissions import actor_from_request
-from idi.parties.models import OrgType
 from idi.projects.selectors import get_unit
 from idi.underwriting import selectors, services
 from idi.underwriting.models import (
@@ -75,7 +74,7 @@ def _summary(actor, policy: Policy) -> dict:
         "permit": policy.permit_id,
         "permit_number": policy.permit.number,
         # The commercial figures of the contract are for its parties and the regulators.
-        "premium": policy.premium if _sees_contract(actor, policy) else None,
+        "premium": policy.premium if selectors.sees_policy_dealings(actor, policy) else None,
         "my_share": _share(selectors.share_of(actor, policy)),
     }
 
@@ -96,18 +95,9 @@ def _coverage(lines) -> list[dict]:
     ]
 
 
-def _sees_contract(actor, policy: Policy) -> bool:
-    return (
-        selectors.is_developer_of(actor, policy)
-        or selectors.share_of(actor, policy) is not None
-        or selectors.sees_everything(actor)
-        or actor.organisation_type == OrgType.REGULATOR
-    )
-
-
 def _policy_out(actor, policy: Policy) -> dict:
     policy = Policy.objects.select_related("permit__project__developer").get(pk=policy.pk)
-    contract = _sees_contract(actor, policy)
+    contract = selectors.sees_policy_dealings(actor, policy)
     period = selectors.policy_period(policy)
     due = getattr(policy, "fund_contribution_due", None)
     standard = getattr(policy, "claims_standard", None)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import translation
 
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
@@ -21,10 +22,14 @@ from idi.parties.selectors import last_complete_year, lead_qualifications_for
 from idi.projects.models import ConstructionPermit, Participant, Project, Sale, Unit
 from idi.projects.selectors import units_visible_to
 from idi.rules import (
+    ADDITIONAL,
+    CLAIMS_STANDARD_FIELDS,
     RulePack,
     Share,
     Violation,
+    basic_categories,
     check_lead_qualifications,
+    legal_claim_days,
     min_risk_management_fee,
     split_by_shares,
 )
@@ -41,17 +46,11 @@ from idi.underwriting.models import (
     PolicyState,
     ShareRole,
 )
+from idi.underwriting.transitions import LIVE_STATES
 
 # The states in which a policy covers its units: what an owner may see.
 COVERING_STATES = (PolicyState.ISSUED, PolicyState.IN_FORCE, PolicyState.EXPIRED)
 OWNER_VISIBLE_STATES = (*COVERING_STATES, PolicyState.CANCELLED)
-# R-C1 basic categories, in the order of Art. 5; `additional` is per sub-item.
-BASIC_CATEGORIES = ("foundation_structure", "insulation", "waterproofing", "concealed_works")
-SUB_ITEM_LABELS_EN = {
-    "decoration": "decoration and finishing works",
-    "mep_installation": "electrical, plumbing and equipment installation",
-    "hvac": "heating and cooling",
-}
 
 
 # --- who sees what ------------------------------------------------------------------------------
@@ -151,6 +150,22 @@ def is_developer_of(actor: Actor, policy: Policy) -> bool:
     )
 
 
+def with_my_share(actor: Actor, policies: QuerySet[Policy]) -> QuerySet[Policy]:
+    """An insurer's list shows its own role and fraction of each policy, in the same query."""
+    if actor.organisation_type != OrgType.INSURER:
+        return policies
+    mine = PolicyShare.objects.filter(policy=OuterRef("pk"), insurer_id=actor.organisation_id)
+    return policies.annotate(
+        my_fraction=Subquery(mine.values("fraction")[:1]),
+        my_role=Subquery(mine.values("role")[:1]),
+    )
+
+
+def may_create_policies(actor: Actor) -> bool:
+    """Only a developer insures (its own permits: create_draft checks which)."""
+    return actor.organisation_type == OrgType.DEVELOPER
+
+
 def sees_policy_dealings(actor: Actor, policy: Policy) -> bool:
     """Who sees the dealings around a policy: its contract figures, the participants' notices and
     every buyer's consent to a change. The developer, the policy's insurers, the regulators who
@@ -161,6 +176,12 @@ def sees_policy_dealings(actor: Actor, policy: Policy) -> bool:
         or sees_everything(actor)
         or actor.organisation_type == OrgType.REGULATOR
     )
+
+
+def may_request_change(actor: Actor, policy: Policy, *, open_change: ChangeRequest | None) -> bool:
+    """A party of an issued policy asks for a change, one open request at a time (R-U8)."""
+    is_party = is_developer_of(actor, policy) or share_of(actor, policy) is not None
+    return policy.state in LIVE_STATES and is_party and open_change is None
 
 
 def share_of(actor: Actor, policy: Policy) -> PolicyShare | None:
@@ -344,14 +365,14 @@ def effective_claim_days(policy: Policy, kind: str) -> int | None:
 
     Accepting and surveying have no legal time: the commitment, or None when none was made.
     """
-    legal_kinds = {"determine": "claim_determination", "repair": "claim_performance"}
-    if kind not in ("accept", "survey", *legal_kinds):
+    name = f"days_to_{kind}"
+    if name not in CLAIMS_STANDARD_FIELDS:
         raise ValueError(f"unknown claim step {kind!r}")
     standard = getattr(policy, "claims_standard", None)
-    committed = getattr(standard, f"days_to_{kind}") if standard else None
-    if kind not in legal_kinds:
+    committed = getattr(standard, name) if standard else None
+    legal = legal_claim_days(pack_of(policy)).get(name)
+    if legal is None:
         return committed
-    legal = pack_of(policy).deadlines[legal_kinds[kind]].count
     return legal if committed is None else min(committed, legal)
 
 
@@ -390,7 +411,9 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
     pack = pack_of(policy)
     windows = {(w.category, w.sub_item): w for w in policy.windows.all()}
     lines: list[CoverageLine] = []
-    for category in BASIC_CATEGORIES:
+    # R-C1: the pack's categories of a fixed period, in the order of Art. 5; the additional
+    # cover's period is the policy's, per sub-item.
+    for category in basic_categories(pack):
         spec = pack.coverage.categories[category]
         covered = fully_decorated or not spec.fully_decorated_only
         span = windows.get((category, "")) if covered else None
@@ -408,13 +431,15 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
             )
         )
     for cover in sorted(policy.additional_covers.all(), key=lambda c: c.sub_item):
-        span = windows.get(("additional", cover.sub_item))
+        span = windows.get((ADDITIONAL, cover.sub_item))
+        with translation.override("en"):
+            label_en = cover.get_sub_item_display()
         lines.append(
             CoverageLine(
-                "additional",
+                ADDITIONAL,
                 cover.sub_item,
                 cover.get_sub_item_display(),
-                SUB_ITEM_LABELS_EN.get(cover.sub_item, cover.sub_item),
+                label_en,
                 cover.years,
                 True,
                 span.starts_on if span else None,

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required as django_login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -45,7 +44,6 @@ from idi.underwriting.models import (
     AttachmentKind,
     ChangeKind,
     ChangeState,
-    PolicyShare,
     PolicyState,
     ShareRole,
 )
@@ -114,12 +112,7 @@ def policy_list(request):
     policies = selectors.search_policies(
         actor=actor, q=q, state=state if state in PolicyState.values else ""
     )
-    if actor.organisation_type == OrgType.INSURER:
-        mine = PolicyShare.objects.filter(policy=OuterRef("pk"), insurer_id=actor.organisation_id)
-        policies = policies.annotate(
-            my_fraction=Subquery(mine.values("fraction")[:1]),
-            my_role=Subquery(mine.values("role")[:1]),
-        )
+    policies = selectors.with_my_share(actor, policies)
     page = Paginator(policies, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -130,7 +123,7 @@ def policy_list(request):
             "state": state,
             "states": PolicyState.choices,
             "is_insurer": actor.organisation_type == OrgType.INSURER,
-            "can_create": actor.organisation_type == OrgType.DEVELOPER,
+            "can_create": selectors.may_create_policies(actor),
         },
     )
 
@@ -138,7 +131,7 @@ def policy_list(request):
 @login_required
 def policy_create(request):
     actor = actor_from_request(request)
-    if actor.organisation_type != OrgType.DEVELOPER:
+    if not selectors.may_create_policies(actor):
         raise Forbidden("仅建设单位可投保", "only a developer insures its projects")
     permits = selectors.permits_open_for_policy(actor)
     # The project page's 投保 button names its permit; an unknown one just selects nothing.
@@ -163,8 +156,6 @@ def policy_create(request):
 def _detail_context(request, actor, policy, *, action_form=None, issue_form=None) -> dict:
     is_developer = selectors.is_developer_of(actor, policy)
     my_share = selectors.share_of(actor, policy)
-    is_party = is_developer or my_share is not None
-    # Owners see the cover, not the commercial figures of the contract.
     sees_contract = selectors.sees_policy_dealings(actor, policy)
     current = selectors.current_attachments(policy)
     fully_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
@@ -194,7 +185,7 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
         "deposit": getattr(policy, "maintenance_deposit", None),
         "changes": policy.change_requests.all(),
         "open_change": open_change,
-        "can_request_change": live and is_party and open_change is None,
+        "can_request_change": selectors.may_request_change(actor, policy, open_change=open_change),
         "period": selectors.policy_period(policy),
         "coverage": selectors.coverage_lines(policy, fully_decorated=fully_decorated),
         "missing_attachments": selectors.missing_attachments(policy),
@@ -551,10 +542,7 @@ def change_apply(request, pk: int, change_pk: int):
     form = ActionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            if change.kind == ChangeKind.CANCEL:
-                services.cancel_policy(actor=actor, policy=policy, change=change)
-            else:
-                services.amend_policy(actor=actor, change=change)
+            services.carry_out_change(actor=actor, change=change)
         except RuleViolation as exc:
             add_refusal(form, exc)
             return _render_change(request, actor, policy, change, status=REFUSED, action_form=form)

@@ -421,3 +421,11 @@ def cancel_policy(
     if change is not None:
         _move_change(actor, change, ChangeState.APPLIED)
     return policy
+
+
+def carry_out_change(*, actor: Actor, change: ChangeRequest) -> Policy:
+    """Carry out an open change request through the service its kind calls for: a
+    cancellation cancels the policy (R-U8, R-U9), a change of terms or insurers amends it."""
+    if change.kind == ChangeKind.CANCEL:
+        return cancel_policy(actor=actor, policy=change.policy, change=change)
+    return amend_policy(actor=actor, change=change)
