@@ -91,12 +91,10 @@ def main() -> int:
             done = subprocess.run(
                 [sys.executable, __file__, "--child", "--claims", str(args.claims),
                  "--open", str(args.open), "--filings", str(args.filings)],
-                env=env, capture_output=True, text=True, check=False,
+                env=env, stdout=subprocess.PIPE, text=True, check=False,
             )  # fmt: skip
             if done.returncode != 0:
-                sys.stderr.write(done.stderr[-5000:])
                 raise SystemExit("benchmark child failed")
-            sys.stderr.write(done.stderr)
             result = json.loads(done.stdout.strip().splitlines()[-1])
     finally:
         with admin_connection(url) as conn:
@@ -458,8 +456,9 @@ def child(claims: int, open_claims: int, filings: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE notifications_deadline")
     sweeps["backlog of a month (never swept)"] = time_sweep()
-    progress("backlog sweep", start)
+    progress(f"backlog sweep {json.dumps(sweeps)}", start)
     queue = time_queue(world)
+    progress(f"queue {json.dumps(queue)}", start)
     filing = time_filing(world, filings)
     progress("queue and filing", start)
     with connection.cursor() as cursor:
