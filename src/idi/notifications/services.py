@@ -258,10 +258,14 @@ def _sweep_event(actor: Actor, kind: str, today: date, batch_size: int) -> int:
             qs = Deadline.objects.filter(OPEN, escalated_at__isnull=True)
             if kind == NotificationKind.REMINDER:
                 qs = qs.filter(reminder_sent_at__isnull=True, remind_on__lte=today, due__gte=today)
+                order = ("remind_on", "id")
             else:
                 # R-T4: due at the end of its last day, so it has passed once that day is over.
                 qs = qs.filter(due__lt=today)
-            rows = list(qs.select_for_update(skip_locked=True).order_by("id")[:batch_size])
+                order = ("due", "id")
+            # Walk the partial index the rows leave once handled, so that each batch reads only
+            # rows still to do (ordering by id would rescan the handled ones every batch).
+            rows = list(qs.select_for_update(skip_locked=True).order_by(*order)[:batch_size])
             if not rows:
                 return handled
             now = clock.now()
