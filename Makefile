@@ -27,6 +27,7 @@ $(VENDOR)/.done: package.json package-lock.json
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	touch $@
 
 messages: $(INSTALLED)
@@ -42,6 +43,7 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-logo
 
 format: $(INSTALLED)
 	$(VENV)/bin/ruff format src tests benchmarks

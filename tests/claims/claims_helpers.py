@@ -28,6 +28,7 @@ from uw_helpers import (
 
 from idi.claims import services
 from idi.core.models import AuditEvent
+from idi.core.permissions import SYSTEM
 from idi.notifications.models import Deadline, Notification
 from idi.parties.models import OrgType
 from idi.projects.models import ConstructionPermit
@@ -74,6 +75,9 @@ def build_claims_world(*, coinsurance: bool = False, standard=None):
     w.building.delivered_on = DELIVERY
     w.building.save()
     w.permit.refresh_from_db()
+    # Set directly (construction started before the issue date): tell underwriting as
+    # projects' record_completion_acceptance does (Hook.PERMIT_EVENTS).
+    uw.record_period(SYSTEM, w.permit, "completed", COMPLETION)
     sell(w.unit, w.owner, sold_on=date(2023, 8, 1))
     sell(w.unit2, w.other_owner, sold_on=date(2023, 8, 1))
     w.handler = Party(w.lead.org, make_user("handler", w.lead.org, roles=("claims_handler",)))

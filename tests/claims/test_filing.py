@@ -25,17 +25,20 @@ def test_r_c5_insured_claim_goes_to_the_lead_insurer(cw):
 
 
 def test_r_c5_developer_warranty_is_referred_to_the_developer(cw):
-    """Before the period starts (2025-06-30) the developer's warranty applies (R-C5); without a
-    pre-period track registered, the claim is referred to the developer with its contact."""
-    with at(2025, 3, 3):
-        claim = file(cw, noticed_on=date(2025, 3, 1))
+    """Before the period starts (2025-06-30) the developer's warranty applies (R-C5); before
+    delivery + 3 months (2023-11-01, R-F2) the claim is referred to the developer with its
+    contact, and the owner is told from when the lead insurer takes repair requests (the
+    fund's pre-period track takes them from that date)."""
+    with at(2023, 9, 1):
+        claim = file(cw, noticed_on=date(2023, 8, 30))
     assert (claim.coverage_status, claim.routed_role, claim.routed_org_id) == (
         "developer_warranty",
         "developer",
         cw.developer.org.pk,
     )
-    assert claim.status == "referred" and claim.insurer_channel is True
+    assert claim.status == "referred" and claim.insurer_channel is False
     assert cw.developer.org.name in claim.answer
+    assert "2023-11-01" in claim.answer
     assert not claim.is_open
 
 

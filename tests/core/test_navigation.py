@@ -46,3 +46,11 @@ def test_localised_picks_the_pack_text_of_the_active_language():
         assert localised("防水工程", "waterproofing") == "waterproofing"
     with translation.override("zh-hans"):
         assert localised("防水工程", "waterproofing") == "防水工程"
+
+
+def test_r_f6_fund_parties_find_the_guarantee_fund():
+    for kind in ("developer", "insurer", "regulator", "guarantee_institution"):
+        actor = Actor(user_id=5, label=kind, organisation_id=5, organisation_type=kind)
+        assert "fund:overview" in names(actor), kind
+    contractor = Actor(user_id=6, label="c", organisation_id=6, organisation_type="contractor")
+    assert "fund:overview" not in names(contractor)

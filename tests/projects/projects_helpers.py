@@ -15,6 +15,7 @@ from idi.parties.models import Role
 from idi.parties.selectors import actor_for_user
 from idi.projects import services
 from idi.underwriting import services as underwriting
+from idi.underwriting.models import Policy
 
 
 def organisation(org_type: str, name: str, district: str = "xihu"):
@@ -89,6 +90,13 @@ def insure(dev, permit, insurer) -> None:
         policy=policy,
         shares=[underwriting.ShareInput(insurer.org.pk, "lead", Decimal(1))],
     )
+
+
+def cancel_draft_policy(world) -> None:
+    """Cancel the draft policy of 西溪云庐's permit, for tests of the permit's own steps: R-U3
+    refuses construction on a permit whose policy is not issued yet."""
+    policy = Policy.objects.get(permit=world.a.permit)
+    underwriting.cancel_policy(actor=world.dev_a.actor, policy=policy, reason="not insured")
 
 
 def build_world() -> SimpleNamespace:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from parties_helpers import audit_count
-from projects_helpers import api, page
+from projects_helpers import api, cancel_draft_policy, page
 
 from idi.projects import services
 from idi.projects.models import Project, Unit
@@ -86,6 +86,7 @@ def test_detail_units_are_paginated(world):
 
 
 def test_forms_for_each_step_record_through_the_services(world):
+    cancel_draft_policy(world)
     client = page(world.dev_a.user)
     a = world.a.project.pk
     assert (

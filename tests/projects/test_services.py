@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from parties_helpers import OPERATOR, audit_count, make_id_number
-from projects_helpers import buyer, organisation
+from projects_helpers import buyer, cancel_draft_policy, organisation
 
 from idi.core import clock
 from idi.core.errors import Forbidden, RuleViolation
@@ -136,6 +136,7 @@ def test_only_the_projects_developer_writes_and_a_refusal_changes_nothing(world,
 
 def test_R_O3_permit_moves_issued_started_completed_each_audited(world):
     """R-O3: start and completion are recorded with the permit's before and after."""
+    cancel_draft_policy(world)
     permit = world.a.permit
     services.record_construction_start(
         actor=world.dev_a.actor, permit=permit, started_on=date(2025, 3, 1)
@@ -278,6 +279,7 @@ def test_building_under_another_projects_permit_refused(world):
 
 def test_R_O3_delivery_after_completion_only(world):
     """R-O3: delivery is recorded once, after the permit's completion acceptance."""
+    cancel_draft_policy(world)
     building = world.a.building
     before = audit_count()
     with pytest.raises(RuleViolation):

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 from parties_helpers import audit_count
-from projects_helpers import api, page
+from projects_helpers import api, cancel_draft_policy, page
 
 from idi.core.errors import NotFound
 from idi.projects import selectors
@@ -222,6 +222,7 @@ def test_pages_writes_by_others_refused_and_nothing_changed(world, who, status):
 
 
 def test_developer_writes_through_the_api(world):
+    cancel_draft_policy(world)
     client = api(world.dev_a.user)
     answer = client.post(
         f"/api/v1/permits/{world.a.permit.pk}/construction-start",

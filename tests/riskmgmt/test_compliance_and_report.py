@@ -346,9 +346,36 @@ def test_defects_at_finds_construction_defects_for_claims(world):
     assert selectors.defects_at(actor=world.lead.actor, building=world.building.pk).count() == 3
     assert selectors.defects_at(actor=world.outsider.actor, unit=world.unit).count() == 0
     assert Defect.objects.count() == 3
+    # What a claim's page shows through Hook.CLAIM_RELATED_DEFECTS.
+    assert selectors.related_defects_for_claim in providers(Hook.CLAIM_RELATED_DEFECTS)
+    (related,) = selectors.related_defects_for_claim(
+        world.lead.actor, unit=world.unit, category="waterproofing", place="卫生间"
+    )
+    assert related.url.startswith("/riskmgmt/defects/")
+    assert related.recorded_on == date(2025, 3, 3)
 
 
 def test_plan_is_used_by_compliance_until_today(world):
     engagement = engage(world)
     plan(world, engagement, PlannedStage("decoration", date(2025, 3, 20), date(2025, 5, 10)))
     assert [m["month"] for m in selectors.compliance(engagement)["months"]] == ["2025-03"]
+
+
+def test_r_r3_r_r4_r_r9_oversight_list_for_insurer_and_regulator(world):
+    """The lists the insurer and the regulator rely on: shortfalls to date (R-R4), exceptions
+    (R-R3) and the latest rating (R-R9), only for engagements they may see."""
+    engagement = engage(world)
+    plan(world, engagement)  # January 2: 2, February: 1 + 1, March: 2 → 6 short before any
+    _start(world)  # no kickoff: one R-R3 exception
+    services.evaluate_rma(actor=world.lead.actor, engagement=engagement, rating=3, reasons="一般")
+    for party in (world.lead, world.reg_binjiang, world.reg_city):
+        page = party.client().get("/riskmgmt/").content.decode()
+        assert f'data-engagement="{engagement.pk}"' in page
+        assert "<td data-short>6</td>" in page
+        assert "<td data-exceptions>1</td>" in page
+        assert "3/5" in page
+        assert "开工前未召开风险管理交底会" in page
+    for party in (world.reg_xihu, world.outsider, world.other_rma):
+        page = party.client().get("/riskmgmt/").content.decode()
+        assert "data-engagement=" not in page
+        assert "交底会" not in page

@@ -180,6 +180,13 @@ def test_r_r5_full_rectification_loop(world):
         "history",
     }
     assert Defect.objects.get(pk=defect.pk).developer_reply == "已书面回复"
+    # The written reply reaches the insurer and the RMA (R-R5).
+    from idi.notifications.models import Notification
+
+    assert set(Notification.objects.values_list("recipient_id", "body")) == {
+        (world.lead.user.pk, "已书面回复"),
+        (world.rma.user.pk, "已书面回复"),
+    }
 
 
 @pytest.mark.parametrize(

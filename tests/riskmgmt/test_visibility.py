@@ -2,12 +2,12 @@
 what the actor may not know exists), and lists whose query count does not grow with the rows."""
 
 import pytest
-from rm_helpers import engage, finding, inspect
+from rm_helpers import engage, finding, inspect, photo
 from uw_helpers import build_other_project
 
 from idi.core.errors import NotFound
 from idi.projects.selectors import get_project
-from idi.riskmgmt import selectors
+from idi.riskmgmt import selectors, services
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,31 @@ def test_parties_of_the_project_see_its_risk_management(world, defect, who):
     assert board.status_code == 200 and board.json()["count"] == 1
     assert client.get(f"/riskmgmt/projects/{world.project.pk}/defects/").status_code == 200
     assert client.get(f"/riskmgmt/defects/{defect.pk}/").status_code == 200
+
+
+def _reads(world, defect):
+    engagement = defect.engagement
+    evidence = services.upload_evidence(
+        actor=world.rma.actor, defect=defect, stage="before", upload=photo()
+    )
+    services.write_final_report(actor=world.rma.actor, engagement=engagement)
+    return [
+        f"/api/v1/engagements/{engagement.pk}/compliance",
+        f"/api/v1/engagements/{engagement.pk}/final-report",
+        f"/riskmgmt/engagements/{engagement.pk}/",
+        f"/riskmgmt/inspections/{defect.inspection_id}/",
+        f"/riskmgmt/evidence/{evidence.pk}/",
+    ]
+
+
+@pytest.mark.parametrize("who", SEES + HIDDEN)
+def test_every_read_of_the_engagement_by_role(world, defect, who):
+    """R-O1 and the parties: the compliance table, the final report, the engagement and
+    inspection pages and the evidence answer 200 to the project's parties and 404 to others."""
+    expected = 200 if who in SEES else 404
+    client = getattr(world, who).client()
+    for url in _reads(world, defect):
+        assert client.get(url).status_code == expected, (who, url)
 
 
 @pytest.mark.parametrize("who", HIDDEN)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from uw_helpers import SHANGHAI, issued, quoted
 
 from idi.core.models import AuditEvent
+from idi.core.permissions import SYSTEM
 from idi.underwriting import selectors, services
 from idi.underwriting.models import PolicyState
 
@@ -19,6 +20,9 @@ def _complete(permit, on=date(2025, 2, 28)):
     permit.construction_started_on = date(2025, 1, 20)
     permit.completion_accepted_on = on
     permit.save()
+    # Set directly (construction started before the test's issue date): tell underwriting as
+    # projects' record_completion_acceptance does (Hook.PERMIT_EVENTS).
+    services.record_period(SYSTEM, permit, "completed", on)
 
 
 def _at(day: date):

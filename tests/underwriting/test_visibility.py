@@ -15,7 +15,8 @@ from uw_helpers import (
 )
 
 from idi.core.errors import NotFound
-from idi.underwriting import selectors
+from idi.core.permissions import SYSTEM
+from idi.underwriting import selectors, services
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,9 @@ def _complete(permit, *, on=date(2025, 2, 28), delivered=date(2025, 2, 28)):
     permit.construction_started_on = date(2025, 1, 20)
     permit.completion_accepted_on = on
     permit.save()
+    # Set directly (construction started before the test's issue date): tell underwriting as
+    # projects' record_completion_acceptance does (Hook.PERMIT_EVENTS).
+    services.record_period(SYSTEM, permit, "completed", on)
     permit.buildings.update(delivered_on=delivered)
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import Sum
-from ninja import Field, File, Form, Header, Query, Router, Schema, Status
+from ninja import Body, Field, File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticValidationError
@@ -523,7 +523,7 @@ def add_photo(
     description="Actions of registered claim tracks (e.g. the guarantee fund's pre-period "
     "repair requests); the body is the action's own JSON object.",
 )
-def track_action(request, pk: int, action: str, body: dict[str, Any] | None = None):
+def track_action(request, pk: int, action: str, body: Body[dict[str, Any]] = None):
     spec = tracks.action(action)
     if spec is None:
         raise RuleViolation(

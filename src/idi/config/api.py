@@ -14,6 +14,7 @@ from idi.claims.api import router as claims_router
 from idi.core.codes import Code
 from idi.core.errors import Forbidden, NotFound, RuleViolation, error_body
 from idi.core.validation import schema_refusal
+from idi.fund.api import router as fund_router
 from idi.notifications.api import router as notifications_router
 from idi.parties.api import router as parties_router
 from idi.projects.api import router as projects_router
@@ -121,8 +122,9 @@ def on_unauthenticated(request, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    # ninja's own refusals (a body that is not JSON, ...) come with an English text only.
     refusal = RuleViolation(
-        rule=None, field=None, code=Code.INVALID, message=str(exc), message_en=str(exc)
+        rule=None, field=None, code=Code.INVALID, message=f"请求有误：{exc}", message_en=str(exc)
     )
     return _answer(request, refusal, status=exc.status_code)
 
@@ -134,3 +136,4 @@ api.add_router("/", underwriting_router, tags=["underwriting"])
 api.add_router("/", riskmgmt_router, tags=["riskmgmt"])
 api.add_router("/", claims_router, tags=["claims"])
 api.add_router("/", notifications_router, tags=["notifications"])
+api.add_router("/", fund_router, tags=["fund"])

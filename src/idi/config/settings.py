@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "idi.underwriting",
     "idi.riskmgmt",
     "idi.claims",
+    "idi.fund",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,9 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/
 # Without a broker configured explicitly the embedded default runs tasks in-process.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
 CELERY_TIMEZONE = TIME_ZONE
+# Seconds between two runs of the periodic sweep: Celery beat in production, a background
+# thread of `idi serve` in the embedded default (0 turns the thread off).
+IDI_SWEEP_INTERVAL = float(os.environ.get("IDI_SWEEP_INTERVAL", "300"))
 
 # Extra rule-pack directories (os.pathsep-separated) and the operator's calendar directory.
 IDI_RULE_PACK_DIRS = [p for p in os.environ.get("IDI_RULE_PACK_DIRS", "").split(os.pathsep) if p]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("riskmgmt/", include("idi.riskmgmt.urls")),
     path("claims/", include("idi.claims.urls")),
     path("inbox/", include("idi.notifications.urls")),
+    path("fund/", include("idi.fund.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

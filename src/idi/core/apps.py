@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "核心 / Core"
 
     def ready(self) -> None:
-        from idi.core import audit
+        from idi.core import audit, demo
         from idi.core.registry import Hook, provide
 
         provide(Hook.SWEEPS, ("审计检查点 / audit checkpoint", audit.write_checkpoint))
+        provide(Hook.DEMO_LOADERS, demo.load)

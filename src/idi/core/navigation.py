@@ -17,15 +17,16 @@ CLAIMS = ("claims:list", _("理赔"))
 MY_CLAIMS = ("claims:list", _("报修理赔"))
 CLAIMS_QUEUE = ("claims:queue", _("理赔待办"))
 CLAIMS_OVERSIGHT = ("claims:oversight", _("理赔监管"))
+FUND = ("fund:overview", _("保障基金"))
 
 MENUS = {
-    "developer": [PROJECTS, POLICIES, CLAIMS, MY_ORGANISATION],
-    "insurer": [POLICIES, PROJECTS, CLAIMS_QUEUE, CLAIMS, MY_ORGANISATION],
-    "regulator": [PROJECTS, POLICIES, CLAIMS_OVERSIGHT, ORGANISATIONS],
-    "guarantee_institution": [PROJECTS, POLICIES, CLAIMS, ORGANISATIONS],
+    "developer": [PROJECTS, POLICIES, CLAIMS, FUND, MY_ORGANISATION],
+    "insurer": [POLICIES, PROJECTS, CLAIMS_QUEUE, CLAIMS, FUND, MY_ORGANISATION],
+    "regulator": [PROJECTS, POLICIES, CLAIMS_OVERSIGHT, FUND, ORGANISATIONS],
+    "guarantee_institution": [FUND, PROJECTS, POLICIES, CLAIMS, ORGANISATIONS],
 }
 PARTICIPANT_MENU = [PROJECTS, NOTICES, MY_ORGANISATION]
-OPERATOR_MENU = [PROJECTS, POLICIES, ORGANISATIONS]
+OPERATOR_MENU = [PROJECTS, POLICIES, FUND, ORGANISATIONS]
 
 
 def menu_for(actor: Actor) -> list[tuple[str, str]]:

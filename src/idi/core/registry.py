@@ -24,8 +24,12 @@ class Hook(StrEnum):
     PROJECT_VISIBILITY = "project_visibility"
     # fn(actor, project) -> list[Panel]: sections of the project page owned by a higher app.
     PROJECT_PANELS = "project_panels"
+    # fn(actor, project, permits) -> Column | None: a column of the project page's permit table
+    # owned by a higher app, one cell per permit, read in a fixed number of queries.
+    PERMIT_COLUMNS = "permit_columns"
     # fn(permit, event, on) -> None or raises RuleViolation: a guard on a permit event
-    # ("construction_started", "completed", "delivered") before it is recorded.
+    # (projects.services.PermitEvent: "issued", "construction_started", "completed") before it
+    # is recorded; it reads, never writes, so that a refusal changes nothing.
     PERMIT_GUARDS = "permit_guards"
     # fn(actor, permit, event, on) -> None: runs inside the transaction that recorded the event.
     PERMIT_EVENTS = "permit_events"
@@ -57,6 +61,16 @@ class Task:
     url: str
     rule: str | None = None
     due: date | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table: `key` names its cells (`data-<key>`), `cells` holds the rendered
+    HTML of each row by the row's primary key; a row without a cell shows a dash."""
+
+    key: str
+    title: str
+    cells: dict[int, str]
 
 
 _providers: dict[Hook, list[Any]] = defaultdict(list)

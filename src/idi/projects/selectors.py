@@ -1,10 +1,11 @@
 """Reads of projects, permits, buildings, units, participants and sales that depend on who asks.
 
 Visibility (issue 3): the operator, the city regulator and the guarantee institution see every
-project; a district regulator its district; a developer its own projects; an insurer the
-projects where it holds a policy share; a participant (contractor, supervisor, designer,
-surveyor, supplier) the projects it works on; an owner only the units it bought, with their
-buildings, permits and projects, read-only. An object the actor may not see is "not found".
+project; a district regulator its district; a developer its own projects; a participant
+(contractor, supervisor, designer, surveyor, supplier) the projects it works on; an owner only
+the units it bought, with their buildings, permits and projects, read-only. Higher apps add
+what an actor sees through their relations (an insurer the projects where it holds a policy
+share) with Hook.PROJECT_VISIBILITY. An object the actor may not see is "not found".
 """
 
 from collections import defaultdict
@@ -38,13 +39,6 @@ MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 
 
-def insured_project_ids(organisation_id: int) -> QuerySet:
-    # Imported here: the underwriting app builds on projects, not the other way round.
-    from idi.underwriting.selectors import insured_project_ids_for_insurer
-
-    return insured_project_ids_for_insurer(organisation_id)
-
-
 def sees_all_projects(actor: Actor) -> bool:
     return (
         actor.is_operator
@@ -58,9 +52,24 @@ def is_owner_actor(actor: Actor) -> bool:
     return actor.user_id is not None and actor.organisation_id is None and not actor.is_operator
 
 
+def _own_project_filter(actor: Actor) -> Q:
+    """The projects the actor sees through the relations this app owns."""
+    kind, org = actor.organisation_type, actor.organisation_id
+    if kind == OrgType.REGULATOR and actor.district:
+        return Q(district=actor.district)
+    if kind == OrgType.DEVELOPER:
+        return Q(developer_id=org)
+    if kind in PARTICIPANT_TYPES:
+        return Q(pk__in=Participant.objects.filter(organisation_id=org).values("project_id"))
+    if is_owner_actor(actor):
+        return Q(pk__in=Unit.objects.filter(sale__buyers=actor.user_id).values("project_id"))
+    return Q(pk__in=[])
+
+
 def _project_filter(actor: Actor) -> Q | None:
     """The projects the actor may see as a filter on Project; None means all of them. Higher
-    apps add the projects the actor sees through their own relations (an engaged RMA)."""
+    apps add the projects an actor sees through their own relations (an insurer through its
+    policies, an engaged RMA) with Hook.PROJECT_VISIBILITY."""
     if sees_all_projects(actor):
         return None
     scope = _own_project_filter(actor)
@@ -69,21 +78,6 @@ def _project_filter(actor: Actor) -> Q | None:
         if extra is not None:
             scope |= extra
     return scope
-
-
-def _own_project_filter(actor: Actor) -> Q:
-    kind, org = actor.organisation_type, actor.organisation_id
-    if kind == OrgType.REGULATOR and actor.district:
-        return Q(district=actor.district)
-    if kind == OrgType.DEVELOPER:
-        return Q(developer_id=org)
-    if kind == OrgType.INSURER:
-        return Q(pk__in=insured_project_ids(org))
-    if kind in PARTICIPANT_TYPES:
-        return Q(pk__in=Participant.objects.filter(organisation_id=org).values("project_id"))
-    if is_owner_actor(actor):
-        return Q(pk__in=Unit.objects.filter(sale__buyers=actor.user_id).values("project_id"))
-    return Q(pk__in=[])
 
 
 def projects_visible_to(actor: Actor, *, q: str = "") -> QuerySet:
@@ -299,7 +293,8 @@ def sees_identities_in(actor: Actor, project_id: int) -> bool:
     if sees_every_identity(actor):
         return True
     if actor.organisation_type == OrgType.INSURER and actor.has_role(Role.CLAIMS_HANDLER):
-        return project_id in set(insured_project_ids(actor.organisation_id))
+        # An insurer sees exactly the projects it insures (Hook.PROJECT_VISIBILITY).
+        return Project.objects.filter(_project_filter(actor) or Q(), pk=project_id).exists()
     return False
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from django.db import transaction
 
@@ -162,6 +163,21 @@ PERMIT_TRANSITIONS = {
 }
 
 
+class PermitEvent(StrEnum):
+    """What higher apps are asked about (Hook.PERMIT_GUARDS) and told of (Hook.PERMIT_EVENTS)."""
+
+    ISSUED = "issued"
+    CONSTRUCTION_STARTED = "construction_started"
+    COMPLETED = "completed"
+
+
+PERMIT_EVENTS = {
+    AuditAction.RECORD_PERMIT_ISSUE: PermitEvent.ISSUED,
+    AuditAction.RECORD_CONSTRUCTION_START: PermitEvent.CONSTRUCTION_STARTED,
+    AuditAction.RECORD_COMPLETION_ACCEPTANCE: PermitEvent.COMPLETED,
+}
+
+
 def permit_stage(permit: ConstructionPermit) -> str:
     if permit.completion_accepted_on:
         return PermitStage.COMPLETED
@@ -278,26 +294,18 @@ def add_construction_permit(
     return permit
 
 
-# The permit events that higher apps guard (Hook.PERMIT_GUARDS) and follow (Hook.PERMIT_EVENTS).
-PERMIT_EVENT_NAMES = {
-    AuditAction.RECORD_CONSTRUCTION_START: "construction_started",
-    AuditAction.RECORD_COMPLETION_ACCEPTANCE: "completed",
-}
-
-
 def _change_permit(
     *, actor: Actor, permit: ConstructionPermit, action: AuditAction, field: str, value: date
 ) -> ConstructionPermit:
     """One step of PERMIT_TRANSITIONS: lock, check the stage and the higher apps' guards, set
-    the date, audit, and let the higher apps follow in the same transaction."""
+    the date, audit, and tell the higher apps in the same transaction."""
     _require_developer(actor, permit.project)
     _lock(permit.project)
     permit = ConstructionPermit.objects.get(pk=permit.pk)
     _transition(permit, action, field=field)
-    event = PERMIT_EVENT_NAMES.get(action)
-    if event:
-        for guard in providers(Hook.PERMIT_GUARDS):
-            guard(permit, event, value)
+    event = PERMIT_EVENTS[action]
+    for guard in providers(Hook.PERMIT_GUARDS):
+        guard(permit, event, value)
     before = _permit_state(permit)
     setattr(permit, field, value)
     permit.save(update_fields=[field])
@@ -308,9 +316,8 @@ def _change_permit(
         before=before,
         after=_permit_state(permit),
     )
-    if event:
-        for follow in providers(Hook.PERMIT_EVENTS):
-            follow(actor, permit, event, value)
+    for listener in providers(Hook.PERMIT_EVENTS):
+        listener(actor, permit, event, value)
     return permit
 
 
@@ -336,7 +343,7 @@ def record_permit_issue(
 def record_construction_start(
     *, actor: Actor, permit: ConstructionPermit, started_on: date
 ) -> ConstructionPermit:
-    """开工: the policy must be signed before this day (R-U3, checked by underwriting)."""
+    """开工: the policy must be issued before this day (R-U3, guarded by underwriting)."""
     not_in_future("construction_started_on", started_on, zh="开工日期", en="the start date")
     if permit.issued_on and started_on < permit.issued_on:
         raise violation(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.permissions import Actor
-from idi.core.registry import Hook, providers
+from idi.core.registry import Column, Hook, providers
 from idi.core.views import add_refusal, form_page
 from idi.parties.models import OrgType
 from idi.parties.views import PAGE_SIZE, pager, party_view
@@ -94,13 +94,15 @@ def project_detail(request, actor: Actor, pk: int):
     units = selectors.unit_page(
         actor=actor, project=project, page=_page_number(request.GET.get("page"))
     )
-    # Imported here: the underwriting app builds on projects, not the other way round.
-    from idi.underwriting.selectors import policies_by_permit
-
     permit_list = list(selectors.permits_of(actor=actor, project=project))
-    policies = policies_by_permit(actor, [permit.pk for permit in permit_list])
+    columns = _permit_columns(actor, project, permit_list)
     permits = [
-        (permit, stage, STAGE_LABELS[stage], policies.get(permit.pk))
+        (
+            permit,
+            stage,
+            STAGE_LABELS[stage],
+            [(column.key, column.cells.get(permit.pk)) for column in columns],
+        )
         for permit in permit_list
         for stage in [services.permit_stage(permit)]
     ]
@@ -122,18 +124,22 @@ def project_detail(request, actor: Actor, pk: int):
                 "next": units.page + 1 if units.page < units.pages else None,
                 "query": "",
             },
-            "can_write": services.may_write_project(actor, project),
-            # Only the project's own developer insures its permits (underwriting:create).
-            "can_insure": actor.organisation_type == OrgType.DEVELOPER
-            and actor.organisation_id == project.developer_id,
-            "is_owner": selectors.is_owner_actor(actor),
+            "permit_columns": columns,
             "panels": [
                 panel
                 for provider in providers(Hook.PROJECT_PANELS)
                 for panel in provider(actor, project)
             ],
+            "can_write": services.may_write_project(actor, project),
+            "is_owner": selectors.is_owner_actor(actor),
         },
     )
+
+
+def _permit_columns(actor: Actor, project: Project, permits: list) -> list[Column]:
+    """The permit table's columns owned by higher apps (a permit's policy, Hook.PERMIT_COLUMNS)."""
+    found = (provider(actor, project, permits) for provider in providers(Hook.PERMIT_COLUMNS))
+    return [column for column in found if column is not None]
 
 
 def _page_number(value: str | None) -> int:

@@ -24,4 +24,5 @@ class RiskmgmtConfig(AppConfig):
         provide(Hook.PERMIT_GUARDS, services.guard_completion)
         provide(Hook.PERMIT_EVENTS, services.follow_permit_event)
         provide(Hook.TASKS, selectors.tasks_for)
+        provide(Hook.CLAIM_RELATED_DEFECTS, selectors.related_defects_for_claim)
         provide(Hook.DEMO_LOADERS, demo.load)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from idi.core import clock
 from idi.core.errors import NotFound
-from idi.core.paging import DEFAULT_LIMIT, MAX_LIMIT
+from idi.core.paging import DEFAULT_LIMIT, MAX_LIMIT, page_body
 from idi.core.permissions import Actor
 from idi.core.registry import Panel, Task
 from idi.core.rulebook import get_rulebook
@@ -61,6 +61,17 @@ def lead_insurer_id(policy: Policy) -> int | None:
         PolicyShare.objects.filter(policy=policy, role=ShareRole.LEAD)
         .values_list("insurer_id", flat=True)
         .first()
+    )
+
+
+def member_ids(organisation_ids) -> set[int]:
+    """The active accounts of these organisations (who reads what is sent to them)."""
+    from django.contrib.auth import get_user_model
+
+    return set(
+        get_user_model()
+        .objects.filter(profile__organisation_id__in=organisation_ids, is_active=True)
+        .values_list("pk", flat=True)
     )
 
 
@@ -356,6 +367,37 @@ def defects_at(
     return qs.select_related("building", "responsible").order_by("-id")
 
 
+@dataclass(frozen=True)
+class RelatedDefect:
+    label: str
+    url: str
+    recorded_on: date
+
+
+RELATED_DEFECTS_SHOWN = 20
+
+
+def related_defects_for_claim(
+    actor: Actor, *, unit: Unit, category: str, place: str = ""
+) -> list[RelatedDefect]:
+    """Hook.CLAIM_RELATED_DEFECTS: the construction-phase defects of the claimed unit's building
+    and floor in the claim's category, for the insurer determining the claim and pursuing the
+    responsible party (R-K8). `place` (the claim's free text) does not narrow them: a defect's
+    part is the RMA's own wording."""
+    statuses = dict(DefectStatus.choices)
+    rows = defects_at(actor=actor, unit=unit, category=category).select_related("inspection")
+    return [
+        RelatedDefect(
+            label=f"#{d.pk} {d.grade} {d.part}：{d.description[:60]}（{statuses[d.status]}"
+            + (f"，{d.responsible.name}" if d.responsible else "")
+            + "）",
+            url=f"/riskmgmt/defects/{d.pk}/",
+            recorded_on=d.inspection.inspected_on,
+        )
+        for d in rows[:RELATED_DEFECTS_SHOWN]
+    ]
+
+
 # --- compliance (R-R3, R-R4) ------------------------------------------------------------------
 
 
@@ -404,6 +446,36 @@ def exceptions_visible_to(actor: Actor) -> QuerySet[ComplianceException]:
         .select_related("permit", "project")
         .order_by("-on", "-id")
     )
+
+
+def oversight_page(actor: Actor, *, page: int = 1, limit: int = DEFAULT_LIMIT) -> dict:
+    """The insurer's and the regulator's list (R-R3, R-R4, R-R9): each engagement the actor may
+    see with its R-R4 shortfall to date, its R-R3 exceptions and its latest rating. A page costs
+    a fixed number of queries per engagement shown, whatever the engagements' sizes."""
+    body = page_body(
+        engagements_visible_to(actor).order_by("-id"), page=page, limit=clamp_limit(limit)
+    )
+    engagements = body["items"]
+    ids = [e.pk for e in engagements]
+    permits = [e.policy.permit_id for e in engagements]
+    exceptions = Counter(
+        ComplianceException.objects.filter(permit_id__in=permits).values_list(
+            "permit_id", flat=True
+        )
+    )
+    ratings: dict[int, Evaluation] = {}
+    for evaluation in Evaluation.objects.filter(engagement_id__in=ids).order_by("id"):
+        ratings[evaluation.engagement_id] = evaluation
+    body["items"] = [
+        {
+            "engagement": e,
+            "short": sum(row["short"] for row in compliance(e)["months"]),
+            "exceptions": exceptions.get(e.policy.permit_id, 0),
+            "rating": ratings.get(e.pk),
+        }
+        for e in engagements
+    ]
+    return body
 
 
 def evaluations_visible_to(actor: Actor) -> QuerySet[Evaluation]:
@@ -573,8 +645,6 @@ OWNER_LABEL = "riskmgmt.engagement"
 def deadline_recipients(rows: list[Deadline], event: str) -> dict[int, set[int]]:
     """The joint-inspection clock reminds the developer; its escalation also reaches the lead
     insurer (R-R8: the developer organises it with the lead insurer)."""
-    from django.contrib.auth import get_user_model
-
     engagements = {
         e.pk: e
         for e in Engagement.objects.filter(pk__in={d.owner_id for d in rows}).select_related(
@@ -589,11 +659,7 @@ def deadline_recipients(rows: list[Deadline], event: str) -> dict[int, set[int]]
         orgs = {engagement.project.developer_id}
         if event == "escalation":
             orgs.add(lead_insurer_id(engagement.policy))
-        out[d.pk] = set(
-            get_user_model()
-            .objects.filter(profile__organisation_id__in=orgs, is_active=True)
-            .values_list("pk", flat=True)
-        )
+        out[d.pk] = member_ids(orgs)
     return out
 
 

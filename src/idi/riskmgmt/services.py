@@ -13,7 +13,7 @@ from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.limits import MAX_TEXT, too_long
 from idi.core.permissions import Actor
-from idi.notifications.services import meet_deadline, start_deadline
+from idi.notifications.services import meet_deadline, notify, start_deadline
 from idi.parties.models import Organisation, OrgType
 from idi.parties.selectors import relationships_of
 from idi.projects.models import Building, ConstructionPermit, Participant, ParticipantRole
@@ -683,8 +683,19 @@ def developer_confirm_defect(*, actor: Actor, defect: Defect, reply: str = "") -
     defect is closed."""
     defect = _locked_defect(defect)
     _require_developer(actor, defect.project.developer_id, "确认整改")
-    reply = (reply or "").strip()[:MAX_TEXT]
-    return _move(actor, defect, "developer-confirm", note=reply, developer_reply=reply)
+    reply = (reply or "").strip()
+    if len(reply) > MAX_TEXT:
+        raise too_long("reply", MAX_TEXT, len(reply))
+    defect = _move(actor, defect, "developer-confirm", note=reply, developer_reply=reply)
+    readers = {selectors.lead_insurer_id(defect.engagement.policy), defect.engagement.rma_id}
+    notify(
+        actor=actor,
+        recipients=selectors.member_ids(readers),
+        subject=f"缺陷 #{defect.pk} 已整改关闭：建设单位书面回复",
+        body=reply,
+        link=f"/riskmgmt/defects/{defect.pk}/",
+    )
+    return defect
 
 
 # --- construction start (R-R3) and completion acceptance (R-R7), asked by projects ------------

@@ -5,6 +5,7 @@ from idi.riskmgmt import views
 app_name = "riskmgmt"
 
 urlpatterns = [
+    path("", views.oversight, name="oversight"),
     path("projects/<int:pk>/defects/", views.board, name="board"),
     path("defects/<int:pk>/", views.defect_detail, name="defect"),
     path("defects/<int:pk>/<str:action>/", views.defect_action, name="defect_action"),

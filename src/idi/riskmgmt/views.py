@@ -260,6 +260,30 @@ def evidence_file(request, pk: int):
     return response
 
 
+@login_required
+def oversight(request):
+    """R-R3, R-R4, R-R9 across the engagements the actor may see: the insurer's and the
+    regulator's list."""
+    actor = actor_from_request(request)
+    body = selectors.oversight_page(actor, page=_page(request.GET.get("page")))
+    return render(
+        request,
+        "riskmgmt/oversight.html",
+        {
+            "page": body,
+            "exceptions": selectors.exceptions_visible_to(actor)[:PAGE_SIZE],
+            "pager": {
+                "number": body["page"],
+                "pages": body["pages"],
+                "count": body["count"],
+                "previous": body["page"] - 1 if body["page"] > 1 else None,
+                "next": body["page"] + 1 if body["page"] < body["pages"] else None,
+                "query": "",
+            },
+        },
+    )
+
+
 # --- the engagement ---------------------------------------------------------------------------
 
 

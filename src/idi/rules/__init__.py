@@ -11,6 +11,7 @@ from .coverage import assess, window
 from .dates import add_days, add_months, add_years
 from .deadlines import deadline, stricter_deadline
 from .errors import PackError, RuleViolation, RuleViolations
+from .fund import check_fund_repair, fund_repair_cap_remaining, replenishment_due_on
 from .money import (
     check_risk_management_fee,
     fen,
@@ -41,6 +42,7 @@ from .riskmgmt import (
     required_inspections,
 )
 from .schema import RulePack
+from .terms import check_issue_before_start, check_start_after_issue
 
 __all__ = [
     "BUILTIN_PACK_DIR",
@@ -65,17 +67,21 @@ __all__ = [
     "add_months",
     "add_years",
     "assess",
+    "check_fund_repair",
     "check_grade",
+    "check_issue_before_start",
     "check_lead_qualifications",
     "check_plan",
     "check_risk_management_fee",
     "check_shares",
+    "check_start_after_issue",
     "deadline",
     "eval_line",
     "eval_lines",
     "fen",
     "fund_contribution",
     "fund_repair_cap",
+    "fund_repair_cap_remaining",
     "inspection_compliance",
     "is_major",
     "load_calendar",
@@ -86,6 +92,7 @@ __all__ = [
     "pack_for",
     "premium_quote",
     "read_holiday_file",
+    "replenishment_due_on",
     "required_inspections",
     "run_query",
     "seed_calendar",

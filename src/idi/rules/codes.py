@@ -17,7 +17,9 @@ class Code(StrEnum):
     WRONG_TOTAL = "wrong_total"  # shares that do not sum to exactly 100%
     WRONG_COUNT = "wrong_count"  # not exactly one lead, too few followers
     MISSING = "missing"  # a fact the rule needs has not been recorded (R-U6)
-    NOT_MET = "not_met"  # a condition of the law is not met (R-U6)
+    NOT_MET = "not_met"  # a condition of the law is not met (R-U6, R-U3 policy not issued)
+    TOO_LATE = "too_late"  # R-U3: construction started before the policy was signed
     INVALID_ARGUMENTS = "invalid_arguments"  # the command line itself is wrong
     INVALID_PACK = "invalid_pack"  # a rule pack or calendar file cannot be used
     UNREADABLE_FILE = "unreadable_file"
+    OVER_CAP = "over_cap"  # R-F4: beyond 3 × the project's contribution

@@ -44,6 +44,7 @@ class AuditAction(StrEnum):
     ACKNOWLEDGE_NOTICE = "underwriting.acknowledge_notice"
     ISSUE = "underwriting.issue"
     FUND_CONTRIBUTION_DUE = "underwriting.fund_contribution_due"
+    RECORD_PERIOD = "underwriting.record_period"
     ACTIVATE = "underwriting.activate"
     EXPIRE = "underwriting.expire"
     OPEN_CHANGE = "underwriting.open_change"

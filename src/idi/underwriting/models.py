@@ -75,10 +75,19 @@ class Policy(models.Model):
     issued_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField("解除原因", blank=True)
+    # R-C2/R-C3: the insurance period, stored with its windows (PolicyWindow) when completion
+    # acceptance is recorded, never recomputed on read. The period sweep finds the policies
+    # whose period starts or ends by these columns (indexed below).
+    period_starts_on = models.DateField("保险期间起始日", null=True, blank=True)
+    period_ends_on = models.DateField("保险期间终止日", null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
         verbose_name = "保单 / policy"
+        indexes = [
+            models.Index(fields=["state", "period_starts_on"], name="policy_period_start_idx"),
+            models.Index(fields=["state", "period_ends_on"], name="policy_period_end_idx"),
+        ]
         constraints = [
             # R-U3: no deductible, ever.
             models.CheckConstraint(condition=Q(deductible=0), name="policy_deductible_zero"),
@@ -143,6 +152,33 @@ class AdditionalCover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_sub_item_display()} {self.years}年"
+
+
+class PolicyWindow(models.Model):
+    """R-C2/R-C3: the window of one category (or additional sub-item, R-C1) of a policy, both
+    days inclusive, computed by idi.rules once completion acceptance is known and stored."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="windows")
+    category = models.CharField("保险类别", max_length=32)
+    sub_item = models.CharField("附加险分项", max_length=32, blank=True)
+    years = models.PositiveSmallIntegerField("保险期限（年）")
+    starts_on = models.DateField("起始日")
+    ends_on = models.DateField("终止日")
+
+    class Meta:
+        ordering = ["policy", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "category", "sub_item"], name="one_window_per_category"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="window_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        key = f"{self.category}.{self.sub_item}" if self.sub_item else self.category
+        return f"{key} {self.starts_on}–{self.ends_on}"
 
 
 class ShareRole(models.TextChoices):

@@ -18,7 +18,7 @@ from idi.core.permissions import Actor
 from idi.core.rulebook import get_rulebook
 from idi.parties.models import District, Organisation, OrgType
 from idi.parties.selectors import last_complete_year, lead_qualifications_for
-from idi.projects.models import ConstructionPermit, Participant, Sale, Unit
+from idi.projects.models import ConstructionPermit, Participant, Project, Sale, Unit
 from idi.projects.selectors import units_visible_to
 from idi.rules import (
     RulePack,
@@ -27,7 +27,6 @@ from idi.rules import (
     check_lead_qualifications,
     min_risk_management_fee,
     split_by_shares,
-    window,
 )
 from idi.rules.errors import is_english
 from idi.underwriting.models import (
@@ -121,6 +120,21 @@ def insured_project_ids_for_insurer(organisation_id: int) -> QuerySet:
         PolicyShare.objects.filter(insurer_id=organisation_id)
         .values_list("policy__permit__project_id", flat=True)
         .distinct()
+    )
+
+
+def insured_projects(actor: Actor) -> Q | None:
+    """Hook.PROJECT_VISIBILITY: an insurer sees the projects it insures."""
+    if actor.organisation_type != OrgType.INSURER or actor.organisation_id is None:
+        return None
+    return Q(pk__in=insured_project_ids_for_insurer(actor.organisation_id))
+
+
+def may_insure(actor: Actor, project: Project) -> bool:
+    """Only the project's own developer insures its permits."""
+    return (
+        actor.organisation_type == OrgType.DEVELOPER
+        and actor.organisation_id == project.developer_id
     )
 
 
@@ -344,14 +358,18 @@ class CoverageLine:
 
 
 def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLine]:
-    """Every category of the policy with its window (R-C1..R-C4), for one building's kind."""
+    """Every category of the policy with its stored window (R-C1..R-C4), for one building's
+    kind; a window is stored once completion acceptance is recorded (until then: pending).
+
+    Reads `policy.windows.all()` and `policy.additional_covers.all()`, so that a list
+    prefetches them once for all its policies."""
     pack = pack_of(policy)
-    completion = policy.permit.completion_accepted_on
+    windows = {(w.category, w.sub_item): w for w in policy.windows.all()}
     lines: list[CoverageLine] = []
     for category in BASIC_CATEGORIES:
         spec = pack.coverage.categories[category]
         covered = fully_decorated or not spec.fully_decorated_only
-        span = window(pack, category, completion) if completion and covered else None
+        span = windows.get((category, "")) if covered else None
         label, label_en = _category_label(pack, category)
         lines.append(
             CoverageLine(
@@ -361,12 +379,12 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
                 label_en,
                 spec.years or 0,
                 covered,
-                span.start if span else None,
-                span.end if span else None,
+                span.starts_on if span else None,
+                span.ends_on if span else None,
             )
         )
-    for cover in policy.additional_covers.order_by("sub_item"):
-        span = window(pack, "additional", completion, cover.years) if completion else None
+    for cover in sorted(policy.additional_covers.all(), key=lambda c: c.sub_item):
+        span = windows.get(("additional", cover.sub_item))
         lines.append(
             CoverageLine(
                 "additional",
@@ -375,25 +393,19 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
                 SUB_ITEM_LABELS_EN.get(cover.sub_item, cover.sub_item),
                 cover.years,
                 True,
-                span.start if span else None,
-                span.end if span else None,
+                span.starts_on if span else None,
+                span.ends_on if span else None,
             )
         )
     return lines
 
 
 def policy_period(policy: Policy) -> tuple[date, date] | None:
-    """The insurance period: the first window's start to the last window's end (both
-    inclusive), over the categories the permit's buildings have; None before completion."""
-    if policy.permit.completion_accepted_on is None:
+    """The stored insurance period (first window's start to last window's end, both
+    inclusive); None until completion acceptance is recorded."""
+    if policy.period_starts_on is None or policy.period_ends_on is None:
         return None
-    any_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
-    spans = [
-        (line.start, line.end)
-        for line in coverage_lines(policy, fully_decorated=any_decorated)
-        if line.covered and line.start is not None
-    ]
-    return min(s for s, _ in spans), max(e for _, e in spans)
+    return policy.period_starts_on, policy.period_ends_on
 
 
 def units_owned_by(actor: Actor) -> QuerySet[Unit]:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,9 +19,11 @@ from django.views.decorators.http import require_POST
 
 from idi.core import clock
 from idi.core.errors import Forbidden, NotFound, RuleViolation
-from idi.core.permissions import actor_from_request
+from idi.core.permissions import Actor, actor_from_request
+from idi.core.registry import Column
 from idi.core.views import add_refusal, form_page
 from idi.parties.models import Organisation, OrgType
+from idi.projects.models import ConstructionPermit, Project
 from idi.projects.selectors import get_unit
 from idi.underwriting import selectors, services
 from idi.underwriting.forms import (
@@ -577,6 +580,26 @@ def change_withdraw(request, pk: int, change_pk: int):
         return _render_change(request, actor, policy, change, status=REFUSED, action_form=form)
     messages.success(request, _("变更申请已撤回"))
     return redirect("underwriting:detail", pk=policy.pk)
+
+
+# --- on the project page ----------------------------------------------------------------------
+
+
+def permit_policy_column(
+    actor: Actor, project: Project, permits: list[ConstructionPermit]
+) -> Column:
+    """Hook.PERMIT_COLUMNS: each permit's policy as the actor may see it, else, for the
+    project's developer, a button to insure the permit. The policies come in one query."""
+    policies = selectors.policies_by_permit(actor, [permit.pk for permit in permits])
+    can_insure = selectors.may_insure(actor, project)
+    cells = {
+        permit.pk: render_to_string(
+            "underwriting/_permit_policy.html",
+            {"permit": permit, "policy": policies.get(permit.pk), "can_insure": can_insure},
+        )
+        for permit in permits
+    }
+    return Column(key="policy", title=_("保单"), cells=cells)
 
 
 # --- owners and participants -------------------------------------------------------------------

@@ -43,9 +43,13 @@ from idi.underwriting.services.drafting import (
     quote,
     set_terms,
 )
-from idi.underwriting.services.issuance import issue_policy
+from idi.underwriting.services.issuance import guard_construction_start, issue_policy
 from idi.underwriting.services.payments import record_maintenance_deposit, record_payment
-from idi.underwriting.services.period import refresh_policy_state, sweep_policy_states
+from idi.underwriting.services.period import (
+    record_period,
+    refresh_policy_state,
+    sweep_policy_states,
+)
 from idi.underwriting.services.shares import ShareInput, set_shares
 from idi.underwriting.transitions import (
     ACTION_LABELS,
@@ -71,6 +75,7 @@ __all__ = [
     "cancel_policy",
     "confirm_attachment",
     "create_draft",
+    "guard_construction_start",
     "issue_policy",
     "notify_participants",
     "open_change_request",
@@ -78,6 +83,7 @@ __all__ = [
     "record_buyer_consent",
     "record_maintenance_deposit",
     "record_payment",
+    "record_period",
     "record_regulator_report",
     "refresh_policy_state",
     "set_claims_standards",

@@ -42,6 +42,7 @@ from idi.underwriting.services.drafting import (
     _apply_terms,
     _check_terms,
 )
+from idi.underwriting.services.period import store_period_if_completed
 from idi.underwriting.services.shares import (
     ShareInput,
     _check_same_lead,
@@ -343,6 +344,8 @@ def amend_policy(*, actor: Actor, change: ChangeRequest) -> Policy:
         policy.save()
         after = {**_snapshot(policy), "additional": _additional_snapshot(policy)}
         _adjust_contribution_due(actor, policy)
+        # The additional sub-items and their years may have changed: so have their windows.
+        store_period_if_completed(actor, policy)
     else:
         shares = [ShareInput.from_json(s) for s in change.proposed["shares"]]
         _check_share_inputs(pack, shares)

@@ -1,4 +1,5 @@
-"""Quoted → issued, once everything R-U2..R-U4, R-U11 and R-U12 require holds."""
+"""Quoted → issued, once everything R-U2..R-U4, R-U11 and R-U12 require holds; and the other
+side of R-U3, construction recorded only after issue, whichever app records it."""
 
 from datetime import date
 
@@ -6,6 +7,9 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.permissions import Actor
+from idi.projects.models import ConstructionPermit
+from idi.projects.services import PermitEvent
+from idi.rules import check_issue_before_start, check_start_after_issue
 from idi.underwriting import selectors
 from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import (
@@ -24,7 +28,7 @@ from idi.underwriting.services._common import (
     _snapshot,
     _transition,
 )
-from idi.underwriting.services.period import _refresh
+from idi.underwriting.services.period import _refresh, store_period_if_completed
 from idi.underwriting.services.shares import _check_same_lead, _lead_of, _require_valid_shares
 
 
@@ -32,15 +36,8 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
     """Everything R-U2..R-U4, R-U11, R-U12 require of a quoted policy, in the order a developer
     meets them."""
     started = policy.permit.construction_started_on
-    if started is not None and started <= issued_on:
-        raise _refuse(
-            Code.TOO_LATE,
-            "R-U3",
-            "construction_started_on",
-            f"工程已于 {started} 开工：保险合同须在开工前签订",
-            f"construction started on {started}: the policy must be signed before construction "
-            f"starts",
-        )
+    if started is not None:
+        check_issue_before_start(issued_on=issued_on, started_on=started)
     shares = _require_valid_shares(policy)
     _check_same_lead(policy, _lead_of(shares))
     missing = selectors.missing_attachments(policy)
@@ -119,4 +116,18 @@ def issue_policy(*, actor: Actor, policy: Policy, issued_on: date | None = None)
         obj=due,
         after={"policy": policy.pk, "insurer": lead.insurer_id, "amount": str(due.amount)},
     )
+    # A policy entered after the fact (issued_on in the past) may find completion recorded.
+    store_period_if_completed(actor, policy)
     return _refresh(actor=actor, policy=policy)
+
+
+def guard_construction_start(permit: ConstructionPermit, event: str, on: date) -> None:
+    """Hook.PERMIT_GUARDS (R-U3): construction is recorded only after the permit's policy is
+    issued, dated no earlier than the issue. A permit without a live policy is not guarded:
+    insurance is required of affordable housing and only encouraged for commercial housing
+    (Art. 3), and the platform knows that a permit is to be insured only from its policy."""
+    if event != PermitEvent.CONSTRUCTION_STARTED:
+        return
+    policy = Policy.objects.filter(permit_id=permit.pk).exclude(state=PolicyState.CANCELLED).first()
+    if policy is not None:
+        check_start_after_issue(issued_on=policy.issued_on, started_on=on)

@@ -1,19 +1,10 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from idi.core.registry import Hook, providers
 
 DEMO_PASSWORD = "demo-idi-2026"  # noqa: S105 - a published demo log-in, not a secret
-
-# Each app's demo data, in dependency order; each returns the log-ins it created.
-DEMO_LOADERS = [
-    "idi.core.demo.load",
-    "idi.parties.demo.load",
-    "idi.projects.demo.load",
-    "idi.underwriting.demo.load",
-]
 
 
 class Command(BaseCommand):
@@ -36,8 +27,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def load(self) -> list[tuple[str, str]]:
         logins: list[tuple[str, str]] = []
-        loaders = [import_string(name) for name in DEMO_LOADERS]
-        # Apps above underwriting register theirs (Hook.DEMO_LOADERS), in INSTALLED_APPS order.
-        for loader in [*loaders, *providers(Hook.DEMO_LOADERS)]:
-            logins.extend(loader(password=DEMO_PASSWORD))
+        # Each app registers its demo data (Hook.DEMO_LOADERS), in INSTALLED_APPS order, which
+        # is the order of their dependencies; each returns the log-ins it created.
+        for load in providers(Hook.DEMO_LOADERS):
+            logins.extend(load(password=DEMO_PASSWORD))
         return logins

@@ -1,22 +1,13 @@
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
 
-from idi.core.permissions import SYSTEM
-from idi.core.registry import Hook, providers
-
-# Every periodic duty of the platform, in order; each is idempotent and safe to run on several
-# workers at once, and returns how many records it changed.
-SWEEPS = [
-    ("policy states / 保单状态", "idi.underwriting.services.sweep_policy_states"),
-]
+from idi.core.sweeps import run_sweeps
 
 
 class Command(BaseCommand):
-    help = "Run the periodic sweep: state changes that follow from today's date."
+    help = "Run the periodic sweep now: state changes that follow from today's date."
 
     def handle(self, *args, **options):
-        for label, path in SWEEPS:
-            changed = import_string(path)()
+        # Each app registers its periodic duties (Hook.SWEEPS); each is idempotent, safe on
+        # several workers at once, and returns how many records it changed.
+        for label, changed in run_sweeps():
             self.stdout.write(f"{label}: {changed}")
-        for label, sweep in providers(Hook.SWEEPS):
-            self.stdout.write(f"{label}: {sweep(actor=SYSTEM)}")

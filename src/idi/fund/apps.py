@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class FundConfig(AppConfig):
+    name = "idi.fund"
+    label = "fund"
+    verbose_name = "保障基金 / Guarantee fund"
+
+    def ready(self) -> None:
+        from idi.claims.tracks import register_track
+        from idi.core.registry import Hook, provide
+        from idi.fund import services
+        from idi.fund.services import preperiod
+
+        provide(Hook.SWEEPS, ("fund contributions / 基金计提入账", services.book_contributions_due))
+        register_track(preperiod.PRE_PERIOD_TRACK)
+        register_track(preperiod.DEVELOPER_ONLY_TRACK)

@@ -1,0 +1,87 @@
+"""Forms of the fund pages. They only parse input; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from idi.underwriting.uploads import MAX_UPLOAD_BYTES
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _amount(label):
+    return forms.DecimalField(label=label, max_digits=18, decimal_places=2)
+
+
+class ContributionForm(forms.Form):
+    insurer = forms.ModelChoiceField(label=_("主承保公司"), queryset=None)
+    amount = _amount(_("到账金额（元）"))
+    received_on = forms.DateField(label=_("到账日期"), widget=DATE_WIDGET)
+    reference = forms.CharField(label=_("银行流水号"), max_length=100, required=False)
+
+    def __init__(self, *args, insurers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["insurer"].queryset = insurers
+
+
+class ReplenishmentForm(forms.Form):
+    amount = _amount(_("补足金额（元）"))
+    received_on = forms.DateField(label=_("到账日期"), widget=DATE_WIDGET)
+    reference = forms.CharField(label=_("银行流水号"), max_length=100, required=False)
+
+
+class CaseForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=[
+            ("fallback_repair", _("代为维修（建设单位及责任单位均无法维修，R-F4）")),
+            ("structural", _("结构坍塌及人员伤亡（10 年后至 25 年，R-F5）")),
+        ],
+    )
+    building = forms.ModelChoiceField(label=_("楼栋"), queryset=None)
+    category = forms.ChoiceField(label=_("保险责任类别"), choices=())
+    event = forms.ChoiceField(
+        label=_("事件"),
+        choices=[("other", _("其他缺陷")), ("collapse", _("坍塌")), ("casualty", _("人员伤亡"))],
+    )
+    occurred_on = forms.DateField(label=_("发生日期"), widget=DATE_WIDGET)
+    description = forms.CharField(label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 3}))
+    requested_amount = _amount(_("申请金额（元）"))
+
+    def __init__(self, *args, buildings, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = buildings
+        self.fields["category"].choices = categories
+
+
+class DecisionForm(forms.Form):
+    approved = forms.TypedChoiceField(
+        label=_("审核结果"),
+        choices=[("yes", _("批准")), ("no", _("不予批准"))],
+        coerce=lambda value: value == "yes",
+    )
+    amount = forms.DecimalField(
+        label=_("批准金额（元）"), max_digits=18, decimal_places=2, required=False
+    )
+    reasons = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(
+        label=_("支付日期"), widget=DATE_WIDGET, required=False, help_text=_("留空即今天")
+    )
+
+
+class DeductionForm(forms.Form):
+    contractor = forms.ModelChoiceField(label=_("施工单位"), queryset=None)
+    amount = _amount(_("从质量保证金扣除（元）"))
+
+    def __init__(self, *args, contractors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contractor"].queryset = contractors
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("证据文件"),
+        help_text=_("PDF、DOCX、PNG 或 JPEG，不超过 %(mb)d MB") % {"mb": MAX_UPLOAD_BYTES >> 20},
+    )

@@ -1,0 +1,361 @@
+"""The guarantee fund's pages: the overview with its charts (R-F6), a project's sub-ledger, the
+fund's cases, the .xlsx export and the monthly report to the regulator. Views parse, call a
+service or a selector, and show refusals on the form."""
+
+from datetime import date, timedelta
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from idi.core import clock
+from idi.core.permissions import actor_from_request
+from idi.core.rulebook import get_rulebook
+from idi.core.spreadsheets import write_xlsx
+from idi.core.views import form_page
+from idi.fund import forms, selectors, services
+from idi.fund.models import PRE_PERIOD_KINDS, CaseState
+from idi.parties.models import Organisation, OrgType
+from idi.projects.models import Participant
+from idi.underwriting.models import PolicyShare
+from idi.underwriting.views import login_required
+
+PAGE_SIZE = 20
+REFUSED = 400
+
+
+def _is_institution(actor) -> bool:
+    return actor.is_operator or actor.organisation_type == OrgType.GUARANTEE_INSTITUTION
+
+
+def _previous_month(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+@login_required
+def overview(request):
+    actor = actor_from_request(request)
+    today = clock.today()
+    page = Paginator(selectors.fund_projects_visible_to(actor), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    figures = selectors.figures_of([p.pk for p in page])
+    rows = [(project, figures[project.pk]) for project in page]
+    flows = selectors.monthly_flows(actor, until=today)
+    charts = {
+        "months": [r.month for r in flows],
+        "balance": [str(r.balance) for r in flows],
+        "inflows": [str(r.inflows) for r in flows],
+        "outflows": [str(r.outflows) for r in flows],
+        "projects": [p.name for p, _ in rows],
+        "used": [str(f.repairs) for _, f in rows],
+        "cap": [str(f.cap) for _, f in rows],
+        "due": [str(f.replenishment_due) for _, f in rows],
+        "labels": {
+            "balance": _("基金余额"),
+            "inflows": _("流入"),
+            "outflows": _("流出"),
+            "used": _("已用先行维修"),
+            "cap": _("上限（3 倍计提）"),
+            "due": _("待补足"),
+        },
+    }
+    last_month = _previous_month(today)
+    return render(
+        request,
+        "fund/overview.html",
+        {
+            "page_obj": page,
+            "rows": rows,
+            "charts": charts,
+            "general": selectors.general_balance() if selectors.sees_whole_fund(actor) else None,
+            "outstanding": selectors.outstanding_replenishments(actor).select_related("project")[
+                :20
+            ],
+            "today": today,
+            "report_month": last_month,
+            "this_month": today.replace(day=1),
+        },
+    )
+
+
+@login_required
+def project_detail(request, pk: int):
+    actor = actor_from_request(request)
+    project = selectors.get_fund_project(actor=actor, pk=pk)
+    entries = Paginator(selectors.entries_visible_to(actor, project=project), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "fund/project_detail.html",
+        {
+            "project": project,
+            "figures": selectors.project_figures(project),
+            "entries": entries,
+            "cases": selectors.cases_visible_to(actor).filter(project=project)[:50],
+            "is_institution": _is_institution(actor),
+        },
+    )
+
+
+def _lead_insurers(project):
+    return Organisation.objects.filter(
+        pk__in=PolicyShare.objects.filter(role="lead", policy__permit__project=project).values(
+            "insurer_id"
+        )
+    )
+
+
+@login_required
+def contribution(request, pk: int):
+    actor = actor_from_request(request)
+    project = selectors.get_fund_project(actor=actor, pk=pk)
+    services.require_institution(actor, zh="登记计提到账", en="record a contribution received")
+    form = forms.ContributionForm(
+        _posted(request)[0],
+        insurers=_lead_insurers(project),
+        initial={"received_on": clock.today()},
+    )
+
+    def run(data):
+        services.record_contribution_received(actor=actor, project=project, **data)
+        return reverse("fund:project", args=[project.pk])
+
+    return form_page(
+        request,
+        form=form,
+        title=_("登记计提到账：%(name)s") % {"name": project.name},
+        run=run,
+        done=_("已登记计提到账"),
+        back_url=reverse("fund:project", args=[project.pk]),
+        error_status=REFUSED,
+    )
+
+
+@login_required
+def replenishment(request, pk: int):
+    actor = actor_from_request(request)
+    project = selectors.get_fund_project(actor=actor, pk=pk)
+    services.require_institution(actor, zh="登记补足到账", en="record a replenishment")
+    form = forms.ReplenishmentForm(_posted(request)[0], initial={"received_on": clock.today()})
+
+    def run(data):
+        services.record_replenishment(actor=actor, project=project, **data)
+        return reverse("fund:project", args=[project.pk])
+
+    return form_page(
+        request,
+        form=form,
+        title=_("登记建设单位补足：%(name)s") % {"name": project.name},
+        run=run,
+        done=_("已登记补足到账"),
+        back_url=reverse("fund:project", args=[project.pk]),
+        error_status=REFUSED,
+    )
+
+
+@login_required
+def case_open(request, pk: int):
+    actor = actor_from_request(request)
+    project = selectors.get_fund_project(actor=actor, pk=pk)
+    services.require_institution(actor, zh="受理基金使用", en="open a fund case")
+    pack = get_rulebook().pack()
+    categories = [(key, spec.label_zh) for key, spec in pack.coverage.categories.items()]
+    form = forms.CaseForm(
+        _posted(request)[0], buildings=project.buildings.all(), categories=categories
+    )
+
+    def run(data):
+        case = services.open_case(actor=actor, **data)
+        return reverse("fund:case", args=[case.pk])
+
+    return form_page(
+        request,
+        form=form,
+        title=_("受理基金使用：%(name)s") % {"name": project.name},
+        run=run,
+        done=_("已受理"),
+        back_url=reverse("fund:project", args=[project.pk]),
+        error_status=REFUSED,
+    )
+
+
+def _case(request, pk: int):
+    actor = actor_from_request(request)
+    return actor, selectors.get_case(actor=actor, pk=pk)
+
+
+@login_required
+def case_detail(request, pk: int):
+    actor, case = _case(request, pk)
+    is_developer = (
+        actor.organisation_type == OrgType.DEVELOPER
+        and actor.organisation_id == case.project.developer_id
+    )
+    return render(
+        request,
+        "fund/case_detail.html",
+        {
+            "case": case,
+            "evidence": case.evidence.all(),
+            "is_institution": _is_institution(actor),
+            "may_deduct": is_developer
+            and case.kind in PRE_PERIOD_KINDS
+            and case.state == CaseState.PAID
+            and case.quality_deposit_deduction is None,
+        },
+    )
+
+
+def _posted(request):
+    """A form's data: bound on POST (even an empty one), unbound on GET."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
+def _case_form(request, pk, *, form_class, title, done, act, form_kwargs):
+    actor, case = _case(request, pk)
+    form = form_class(*_posted(request), **form_kwargs(case))
+
+    def run(data):
+        act(actor, case, data)
+        return reverse("fund:case", args=[case.pk])
+
+    return form_page(
+        request,
+        form=form,
+        title=title,
+        run=run,
+        done=done,
+        back_url=reverse("fund:case", args=[case.pk]),
+        error_status=REFUSED,
+    )
+
+
+@login_required
+def case_decide(request, pk: int):
+    return _case_form(
+        request,
+        pk,
+        form_class=forms.DecisionForm,
+        title=_("审核基金使用"),
+        done=_("已审核"),
+        act=lambda actor, case, data: services.decide_case(actor=actor, case=case, **data),
+        form_kwargs=lambda case: {},
+    )
+
+
+@login_required
+def case_pay(request, pk: int):
+    return _case_form(
+        request,
+        pk,
+        form_class=forms.PaymentForm,
+        title=_("支付基金款项"),
+        done=_("已支付"),
+        act=lambda actor, case, data: services.pay_case(actor=actor, case=case, **data),
+        form_kwargs=lambda case: {},
+    )
+
+
+@login_required
+def case_evidence(request, pk: int):
+    return _case_form(
+        request,
+        pk,
+        form_class=forms.EvidenceForm,
+        title=_("上传证据"),
+        done=_("已上传"),
+        act=lambda actor, case, data: services.add_evidence(
+            actor=actor, case=case, upload=data["file"]
+        ),
+        form_kwargs=lambda case: {},
+    )
+
+
+@login_required
+def case_deduction(request, pk: int):
+    return _case_form(
+        request,
+        pk,
+        form_class=forms.DeductionForm,
+        title=_("登记从施工单位质量保证金扣除"),
+        done=_("已登记"),
+        act=lambda actor, case, data: services.record_deposit_deduction(
+            actor=actor, case=case, contractor_id=data["contractor"].pk, amount=data["amount"]
+        ),
+        form_kwargs=lambda case: {
+            "contractors": Organisation.objects.filter(
+                pk__in=Participant.objects.filter(
+                    project_id=case.project_id, role="contractor"
+                ).values("organisation_id")
+            )
+        },
+    )
+
+
+EXPORT_HEADER = [
+    "项目 / project",
+    "区县 / district",
+    "建设单位 / developer",
+    "计提 / contributed",
+    "到账 / received",
+    "支出 / withdrawn",
+    "补足 / replenished",
+    "余额 / balance",
+    "上限 / cap",
+    "上限剩余 / cap remaining",
+    "待补足 / replenishment due",
+]
+
+
+@login_required
+def export_xlsx(request):
+    """R-F6: every project the actor may see with its sub-ledger figures, as .xlsx."""
+    actor = actor_from_request(request)
+    projects = list(selectors.fund_projects_visible_to(actor))
+    figures = selectors.figures_of([p.pk for p in projects])
+    rows = (
+        [
+            p.name,
+            p.get_district_display(),
+            p.developer.name,
+            *(
+                getattr(figures[p.pk], name)
+                for name in (
+                    "contributed",
+                    "received",
+                    "withdrawn",
+                    "replenished",
+                    "balance",
+                    "cap",
+                    "cap_remaining",
+                    "replenishment_due",
+                )
+            ),
+        ]
+        for p in projects
+    )
+    body = write_xlsx("保障基金 fund", EXPORT_HEADER, rows)
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="fund-{clock.today()}.xlsx"'
+    return response
+
+
+@login_required
+def monthly_report(request, year: int, month: int):
+    actor = actor_from_request(request)
+    try:
+        first = date(year, month, 1)
+    except ValueError:
+        raise Http404("month") from None
+    report = selectors.monthly_report(actor, month=first)
+    return render(
+        request,
+        "fund/monthly_report.html",
+        {"report": report, "generated_on": clock.today(), "previous": _previous_month(first)},
+    )

@@ -1,0 +1,189 @@
+"""Pre-period repair requests through the claims filing (R-F2, R-F3, R-T6, R-C5): the same-day
+notice, the 3-day site visit, the fund application that opens 2 months after the first request
+(counting its day), the institution's decision, payment and the developer's debt."""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from fund_helpers import at, deliver_and_sell, figures, receive
+from uw_helpers import assert_api_refused
+
+from idi.claims.models import Claim
+from idi.core.models import AuditEvent
+from idi.fund.models import FundCase, PrePeriodRequest
+from idi.notifications.models import Deadline
+
+FILING = {
+    "unit": None,
+    "category": "waterproofing",
+    "place": "bathroom",
+    "description": "卫生间地面渗水到楼下",
+    "noticed_on": "2025-06-30",
+    "affects_basic_living": False,
+}
+
+
+@pytest.fixture
+def pw(fw):
+    deliver_and_sell(fw)
+    receive(fw)
+    return fw
+
+
+def _post(party, path, body=None, **headers):
+    return party.client().post(
+        path, json.dumps(body or {}), content_type="application/json", **headers
+    )
+
+
+_keys = iter(range(1, 10**6))
+
+
+def file(w, **changes):
+    body = {**FILING, "unit": w.unit.pk, **changes}
+    response = _post(w.owner, "/api/v1/claims", body, HTTP_IDEMPOTENCY_KEY=f"k{next(_keys)}")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def act(party, claim, action, body=None):
+    return _post(party, f"/api/v1/claims/{claim['id']}/{action}", body)
+
+
+def deadlines(claim):
+    return {d["kind"]: d for d in claim["deadlines"]}
+
+
+def test_r_f2_r_f3_r_t6_filing_becomes_a_request_with_its_clocks(pw):
+    with at(2025, 7, 1):  # a Tuesday, after delivery + 3 months
+        claim = file(pw)
+    assert claim["track"] == "pre_period"
+    assert claim["status"] == "pre_period_received"
+    assert claim["coverage"]["status"] == "developer_warranty"
+    assert claim["routed_to"]["organisation"] == pw.lead.org.pk
+    d = deadlines(claim)
+    assert d["developer_notification"]["due"] == "2025-07-01"  # R-F2: the same day
+    # R-F3 with R-T6: [07-01, 08-31] counts the first day; the owner may apply from 09-01.
+    assert d["fund_application_opens"]["due"] == "2025-09-01"
+    assert "developer_site_visit" not in d
+    request = PrePeriodRequest.objects.get(claim_id=claim["id"])
+    assert request.application_opens_on == date(2025, 9, 1)
+
+
+def test_r_f2_notice_starts_the_three_day_site_visit(pw):
+    with at(2025, 7, 1):
+        claim = file(pw)
+    with at(2025, 7, 2):  # the insurer is a day late: the clock shows it, the visit counts on
+        claim = act(pw.handler, claim, "notify-developer").json()
+    assert claim["status"] == "developer_notified"
+    d = deadlines(claim)
+    assert d["developer_notification"]["met_on"] == "2025-07-02"
+    assert d["developer_notification"]["met_on"] > d["developer_notification"]["due"]
+    # 3 days from the notice: Saturday 07-05, moved to Monday 07-07 (R-T1, R-T3).
+    assert d["developer_site_visit"]["moved_from"] == "2025-07-05"
+    assert d["developer_site_visit"]["due"] == "2025-07-07"
+
+
+def test_r_f2_only_the_right_party_acts(pw):
+    with at(2025, 7, 1):
+        claim = file(pw)
+        assert act(pw.developer, claim, "notify-developer").status_code == 403
+        assert act(pw.owner, claim, "notify-developer").status_code == 403
+        refused = act(pw.developer, claim, "site-visit")
+        assert_api_refused(refused, rule=None, field="status")
+        assert act(pw.other_developer, claim, "notify-developer").status_code == 404
+
+
+def test_r_f3_application_refused_before_it_opens_naming_the_date(pw):
+    with at(2025, 7, 1):
+        claim = file(pw)
+    with at(2025, 8, 31):
+        before = AuditEvent.objects.count()
+        refused = act(pw.owner, claim, "fund-application", {"reason": "建设单位一直未处理"})
+        error = assert_api_refused(refused, rule="R-F3", field="fund_application_opens")
+        assert error["code"] == "not_yet_open"
+        assert "2025-09-01" in error["message"]
+        assert AuditEvent.objects.count() == before
+        assert Claim.objects.get(pk=claim["id"]).status == "pre_period_received"
+
+
+def test_r_f3_plan_and_repair_before_the_date_close_the_fund_channel(pw):
+    with at(2025, 7, 1):
+        claim = file(pw)
+        act(pw.handler, claim, "notify-developer")
+    with at(2025, 7, 3):
+        act(pw.developer, claim, "site-visit")
+        bad = act(pw.developer, claim, "repair-plan", {"agreed_on": "2025-07-04", "plan": "x"})
+        assert_api_refused(bad, rule="R-F2", field="agreed_on")
+        act(pw.developer, claim, "repair-plan", {"agreed_on": "2025-07-03", "plan": "重做防水层"})
+        claim = act(pw.developer, claim, "repair-started").json()
+    assert claim["status"] == "developer_repairing"
+    assert deadlines(claim)["developer_site_visit"]["met_on"] == "2025-07-03"
+    assert "fund_application_opens" in deadlines(claim)
+    stopped = Deadline.objects.get(owner_id=claim["id"], kind="fund_application_opens")
+    assert stopped.cancelled_on == date(2025, 7, 3)
+    with at(2025, 9, 2):
+        refused = act(pw.owner, claim, "fund-application", {"reason": "想用基金"})
+        assert_api_refused(refused, rule=None, field="status")
+
+
+def test_r_f3_r_f4_developer_silence_to_approved_fund_repair_and_replenishment(pw):
+    with at(2025, 7, 1):
+        claim = file(pw)
+        act(pw.handler, claim, "notify-developer")
+    with at(2025, 9, 1):  # the developer never came: the application opens today
+        claim = act(pw.owner, claim, "fund-application", {"reason": "两个月未维修"}).json()
+        assert claim["status"] == "fund_applied"
+        assert deadlines(claim)["fund_application_opens"]["met_on"] == "2025-09-01"
+        refused = act(pw.gi, claim, "fund-decision", {"approved": True, "reasons": "ok"})
+        assert_api_refused(refused, rule="R-F3", field="amount")
+        over = act(
+            pw.gi, claim, "fund-decision", {"approved": True, "amount": "185185.18", "reasons": "x"}
+        )
+        assert_api_refused(over, rule="R-F4", field="amount")
+        claim = act(
+            pw.gi,
+            claim,
+            "fund-decision",
+            {"approved": True, "amount": "12000.00", "reasons": "查勘属实，先行维修"},
+        ).json()
+    assert claim["status"] == "closed"
+    case = FundCase.objects.get(request__claim_id=claim["id"])
+    assert (case.kind, case.state, case.approved_amount) == (
+        "advance_repair",
+        "paid",
+        Decimal("12000.00"),
+    )
+    assert case.replenishment_due_on == date(2027, 2, 19)  # before the period (2027-02-20)
+    f = figures(pw)
+    assert (f.withdrawn, f.replenishment_due) == (Decimal("12000.00"), Decimal("12000.00"))
+
+
+def test_r_f3_refusal_keeps_the_developer_responsible(pw):
+    with at(2025, 7, 1):
+        claim = file(pw)
+    with at(2025, 9, 2):
+        act(pw.owner, claim, "fund-application", {"reason": "未处理"})
+        claim = act(
+            pw.gi, claim, "fund-decision", {"approved": False, "reasons": "已与建设单位协调"}
+        ).json()
+    assert claim["status"] == "fund_refused"
+    assert FundCase.objects.count() == 0
+    with at(2025, 9, 3):
+        assert (
+            act(
+                pw.developer, claim, "repair-plan", {"agreed_on": "2025-09-03", "plan": "p"}
+            ).status_code
+            == 200
+        )
+
+
+def test_r_f2_before_delivery_plus_three_months_the_developer_alone_answers(pw):
+    with at(2025, 5, 30):
+        claim = file(pw, noticed_on="2025-05-29")
+    assert claim["status"] == "referred"
+    assert claim["routed_to"]["role"] == "developer"
+    assert "2025-06-01" in claim["answer"]
+    assert claim["deadlines"] == []
