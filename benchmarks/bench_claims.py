@@ -4,12 +4,12 @@ queue page, and 10,000 filings through the API in parallel.
     .venv/bin/python benchmarks/bench_claims.py [--claims 1000000] [--open 200000]
 
 Runs in a scratch database `idi_bench_claims_<pid>` created and dropped on the server of
-DATABASE_URL (or postgres://postgres@127.0.0.1:5432/test), in a child process so that the
-settings read that URL at start-up. The data is bulk-generated (COPY) around the real date:
-open claims' clocks fall due evenly from 30 days ago to 30 days ahead, and earlier sweeps are
-taken to have run, so that a sweep does one day's work (the steady state); the same sweep is then timed again with
-no work left (idempotent), and once more after forgetting every reminder and escalation (the
-worst case: the first sweep over a backlog of a month).
+DATABASE_URL (or postgres://postgres@127.0.0.1:5432/test), in a child process so that the settings
+read that URL at start-up. The data is bulk-generated (COPY) around the real date: open claims'
+clocks fall due evenly from 30 days ago to 30 days ahead, and earlier sweeps are taken to have run,
+so that a sweep does one day's work (the steady state); the same sweep is then timed again with no
+work left (idempotent), and once more after forgetting every reminder and escalation (the worst
+case: the first sweep over a backlog of a month).
 
 Targets (issue 10; exit status 1 when one is missed): one steady-state sweep < 30 s; the
 insurer's queue page (GET /claims/queue/, view + template) < 100 ms; 10,000 filings through
