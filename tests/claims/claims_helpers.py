@@ -13,6 +13,7 @@ from pathlib import Path
 import time_machine
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from uw_helpers import (
     PNG_BYTES,
     SHANGHAI,
@@ -77,7 +78,8 @@ def build_claims_world(*, coinsurance: bool = False, standard=None):
     w.permit.refresh_from_db()
     # Set directly (construction started before the issue date): tell underwriting as
     # projects' record_completion_acceptance does (Hook.PERMIT_EVENTS).
-    uw.record_period(SYSTEM, w.permit, "completed", COMPLETION)
+    with transaction.atomic():
+        uw.record_period(SYSTEM, w.permit, "completed", COMPLETION)
     sell(w.unit, w.owner, sold_on=date(2023, 8, 1))
     sell(w.unit2, w.other_owner, sold_on=date(2023, 8, 1))
     w.handler = Party(w.lead.org, make_user("handler", w.lead.org, roles=("claims_handler",)))
