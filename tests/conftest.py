@@ -37,3 +37,11 @@ def _audit_checkpoints(settings, tmp_path):
     """Each test anchors its own audit chain: checkpoints of one test database must never be
     held against another's."""
     settings.IDI_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counts (log-in, activation) live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -36,8 +36,18 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A page whose console must stay free of Content-Security-Policy violations: a page that
+    needs an inline script or style, or a resource from elsewhere, fails its test."""
     context = browser.new_context(locale="zh-CN", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == [], violations

@@ -1,7 +1,7 @@
 """业主账号激活: a buyer registered by a sale (without a password) sets one by proving its ID
 number and mobile number, then signs in with its ID number. A wrong pair gets one message that
-does not tell whether the ID number is registered, guessing is throttled per ID number, and a
-refusal writes nothing."""
+does not tell whether the ID number is registered, guessing is throttled per source address (a
+stranger never locks the owner out), and a refusal writes nothing."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from parties_helpers import OPERATOR, audit_count, make_id_number
@@ -28,6 +29,7 @@ ID_NUMBER = make_id_number(7, birth="19900307")
 PHONE = "13905710101"
 NEW_PASSWORD = "Xixi-wetland-2027"
 MISMATCH = "身份证号或手机号与购房登记不符"
+HOME = "127.0.0.1"  # the test client's address: the owner's own
 
 
 @pytest.fixture(autouse=True)
@@ -124,8 +126,10 @@ def test_owner_activates_signs_in_with_id_number_and_sees_its_home(owner):
 
 def test_id_number_login_with_wrong_password_refused(owner):
     _activate(Client())
-    assert not Client().login(username=ID_NUMBER, password="not-the-password-1")
-    assert Client().login(username=owner.username, password=NEW_PASSWORD)
+    assert not Client().login(
+        request=HttpRequest(), username=ID_NUMBER, password="not-the-password-1"
+    )
+    assert Client().login(request=HttpRequest(), username=owner.username, password=NEW_PASSWORD)
 
 
 def test_wrong_phone_refused_and_nothing_written(owner):
@@ -171,7 +175,9 @@ def test_organisation_member_is_not_an_owner_to_activate(org):
     )
     before = _state(user)
     with pytest.raises(RuleViolation) as refused:
-        services.activate_owner(actor=ANONYMOUS, id_number="", phone=PHONE, password=NEW_PASSWORD)
+        services.activate_owner(
+            actor=ANONYMOUS, id_number="", phone=PHONE, password=NEW_PASSWORD, source=HOME
+        )
     assert refused.value.message == MISMATCH
     assert _state(user) == before
 
@@ -196,7 +202,7 @@ def test_weak_password_refused_by_django_validators_and_not_counted(owner):
     answer = _activate(Client(), password="password")
     assert "password" in answer.context["form"].errors
     assert _state(owner) == before
-    assert services.activation_failures(ID_NUMBER) == 0
+    assert services.activation_failures(source=HOME, id_number=ID_NUMBER) == 0
 
 
 def test_sixth_attempt_within_the_hour_refused_even_when_right(owner):
@@ -210,9 +216,51 @@ def test_sixth_attempt_within_the_hour_refused_even_when_right(owner):
         assert not owner.has_usable_password()
         # Another ID number is not held back by this one's misses.
         other = make_id_number(9, birth="19900307")
-        assert services.activation_failures(other) == 0
+        assert services.activation_failures(source=HOME, id_number=other) == 0
 
         traveller.shift(timedelta(seconds=services.ACTIVATION_WINDOW_SECONDS + 1))
         assert _activate(Client()).status_code == 302
     owner.refresh_from_db()
     assert owner.has_usable_password()
+
+
+def test_a_stranger_cannot_lock_the_real_owner_out(owner):
+    """Issue 7: misses lock the address they come from, not the ID number: a stranger who knows
+    the owner's ID number fails many times from its own address, and the owner, from its own,
+    activates at the first try."""
+    stranger = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(services.MAX_ACTIVATION_FAILURES + 3):
+        _activate(stranger, phone="13905710102")
+    assert "尝试次数过多" in _activate(stranger).content.decode()
+    assert services.activation_failures(source="203.0.113.7", id_number=ID_NUMBER) >= 5
+    assert services.activation_failures(source=HOME, id_number=ID_NUMBER) == 0
+    assert _activate(Client()).status_code == 302
+    owner.refresh_from_db()
+    assert owner.has_usable_password()
+
+
+def test_one_address_cannot_spray_many_owners(owner):
+    """Per address, whatever the ID numbers: after MAX_SOURCE_ACTIVATION_FAILURES misses across
+    different ID numbers the address is refused, even for a right pair."""
+    sprayer = Client(REMOTE_ADDR="198.51.100.4")
+    for n in range(services.MAX_SOURCE_ACTIVATION_FAILURES):
+        _activate(sprayer, id_number=make_id_number(100 + n, birth="19800101"))
+    before = _state(owner)
+    assert "尝试次数过多" in _activate(sprayer).content.decode()
+    assert _state(owner) == before
+
+
+def test_id_number_and_username_are_one_account_for_log_in_throttling(owner, settings):
+    """Issue 7: misses typed as the ID number and as the username count together (django-axes),
+    so alternating between the two gains no attempts."""
+    _activate(Client())
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        name = ID_NUMBER if n % 2 else owner.username
+        Client(REMOTE_ADDR=f"192.0.2.{n + 1}").post(
+            reverse("login"), {"username": name, "password": "wrong-password-1"}
+        )
+    for name in (ID_NUMBER, owner.username):
+        answer = Client(REMOTE_ADDR="198.51.100.20").post(
+            reverse("login"), {"username": name, "password": NEW_PASSWORD}
+        )
+        assert answer.status_code == 429

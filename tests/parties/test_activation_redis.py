@@ -30,14 +30,14 @@ def test_misses_counted_in_redis_are_seen_by_another_connection():
         caches["default"].close()
         try:
             for _ in range(services.MAX_ACTIVATION_FAILURES):
-                services._count_activation_failure(id_number)
+                services._count_activation_failure(source="203.0.113.7", id_number=id_number)
             # The count lives in the Redis server itself, not in this process.
             server = redis.Redis.from_url(REDIS_URL)
             stored = server.keys(f"{PREFIX}:*")
-            assert len(stored) == 1
-            assert int(server.get(stored[0])) == services.MAX_ACTIVATION_FAILURES
+            assert len(stored) == 2  # per address and ID number, and per address
+            assert {int(server.get(key)) for key in stored} == {services.MAX_ACTIVATION_FAILURES}
             other_server = caches.create_connection("default")
-            key = services._activation_failures_key(id_number)
+            key = services._activation_failures_key("203.0.113.7", id_number)
             assert other_server.get(key) == services.MAX_ACTIVATION_FAILURES
         finally:
             caches["default"].close()

@@ -171,3 +171,22 @@ def test_page_member_creation_by_the_administrator(two_developers):
     )
     assert answer.status_code == 302
     assert a.members.filter(user__username="dev_a2").exists()
+
+
+def test_a_member_cannot_probe_whether_a_credit_code_is_registered(org, member):
+    """Issue 7: the permission check comes before the credit code is looked up: a member who may
+    not declare relationships gets the same 403 for a registered code and for an unknown one."""
+    developer, contractor = org("developer"), org("contractor")
+    staff, _ = member(developer, "dev_member", roles=[Role.STAFF])
+    client = bearer(staff)
+    url = f"/api/v1/organisations/{developer.pk}/relationships"
+    before = audit_count()
+    answers = [
+        client.post(
+            url, {"to_org_uscc": code, "kind": "affiliate"}, content_type="application/json"
+        )
+        for code in (contractor.uscc, make_uscc())
+    ]
+    assert [a.status_code for a in answers] == [403, 403]
+    assert answers[0].json() == answers[1].json()
+    assert audit_count() == before

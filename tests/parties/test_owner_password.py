@@ -3,6 +3,7 @@ operator, never does, through the API, the pages or the admin."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 from django.test import Client
 from parties_helpers import PASSWORD, audit_count
 
@@ -42,7 +43,7 @@ def test_registered_owner_cannot_log_in_until_it_activates(org, member):
     assert answer.status_code == 201
     owner = get_user_model().objects.get(pk=answer.json()["id"])
     assert not owner.has_usable_password()
-    assert not Client().login(username="zhangwei", password=PASSWORD)
+    assert not Client().login(request=HttpRequest(), username="zhangwei", password=PASSWORD)
 
 
 def test_openapi_owner_input_has_no_password():

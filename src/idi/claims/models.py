@@ -9,11 +9,14 @@ the notifications app (owner "claims.claim").
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from idi.claims.tracks import get_track
 from idi.core.fields import MoneyField
 from idi.parties.models import Organisation
 from idi.projects.models import Unit
+from idi.rules.errors import is_english
 from idi.underwriting.models import Policy
 
 
@@ -240,6 +243,15 @@ class Claim(models.Model):
     def number(self) -> str:
         """The claim number people quote: its filing day and its id."""
         return f"CL{self.filed_on:%Y%m%d}-{self.pk:07d}"
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it, the statuses a registered track adds included."""
+        track = get_track(self.track)
+        if track is not None and self.status in track.statuses:
+            zh, en = track.statuses[self.status]
+            return en if is_english(get_language()) else zh
+        return self.get_status_display()
 
 
 class PhotoKind(models.TextChoices):

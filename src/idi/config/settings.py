@@ -8,9 +8,12 @@ IDI_CALENDAR_DIR.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 
 def _local_secret_key(path: Path) -> str:
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
     "idi.core",
     "idi.public",
     "idi.parties",
@@ -66,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a locked-out log-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "idi.config.urls"
@@ -110,6 +117,8 @@ PASSWORD_HASHERS = [
 ]
 # Owners may also sign in with their ID number (their username is a random one).
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every log-in of a locked-out account or address before a password is tried.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "idi.parties.auth.IdNumberBackend",
 ]
@@ -141,6 +150,40 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp) on every answer, also in development so that the browser
+# tests see a violation: the pages load scripts, styles and images from the platform only and
+# hold no inline script or style (htmx's own indicator style is switched off in base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Production (IDI_PRODUCTION=1, README "Production"): HTTPS only, HSTS, cookies only over HTTPS.
+# TLS ends at the reverse proxy, which sets X-Forwarded-Proto (IDI_PROXY_COUNT > 0 trusts it).
+PRODUCTION = os.environ.get("IDI_PRODUCTION", "") == "1"
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("IDI_PRODUCTION=1 and IDI_DEBUG=1 exclude each other")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # A cache shared by every app server (Redis) in production, so that counters such as the owner
 # activation throttle hold across processes; the embedded default keeps it in process memory.
@@ -151,6 +194,26 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Log-in throttling (django-axes) on that cache: after AXES_FAILURE_LIMIT failed log-ins an
+# account (whichever name it was typed as: username or ID number) and, separately, an address
+# are refused for AXES_COOLOFF_TIME, even with the right password; a success resets the count.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = 10
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "idi.core.http.client_address"
+AXES_USERNAME_CALLABLE = "idi.parties.auth.lockout_username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
+# Reverse proxies in front of the app servers that append to X-Forwarded-For (0: none).
+IDI_PROXY_COUNT = int(os.environ.get("IDI_PROXY_COUNT", "0"))
+if PRODUCTION and IDI_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not CACHE_URL and not PRODUCTION:
+    # One process, one memory: the embedded default counts in it, which axes warns about.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 # Without a broker configured explicitly the embedded default runs tasks in-process.

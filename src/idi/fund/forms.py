@@ -85,3 +85,32 @@ class EvidenceForm(forms.Form):
         label=_("证据文件"),
         help_text=_("PDF、DOCX、PNG 或 JPEG，不超过 %(mb)d MB") % {"mb": MAX_UPLOAD_BYTES >> 20},
     )
+
+
+class RepairPlanForm(forms.Form):
+    agreed_on = forms.DateField(label=_("与业主商定日期"), widget=DATE_WIDGET)
+    plan = forms.CharField(label=_("维修方案"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FundApplicationForm(forms.Form):
+    reason = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FundDecisionForm(forms.Form):
+    approved = forms.TypedChoiceField(
+        label=_("审核结果"),
+        choices=[("yes", _("批准先行维修")), ("no", _("不予批准"))],
+        coerce=lambda value: value == "yes",
+    )
+    amount = forms.DecimalField(
+        label=_("批准金额（元）"), max_digits=18, decimal_places=2, required=False
+    )
+    reasons = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# The track actions with a body, and the form each is typed in.
+REQUEST_FORMS = {
+    "repair-plan": RepairPlanForm,
+    "fund-application": FundApplicationForm,
+    "fund-decision": FundDecisionForm,
+}

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Case, F, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth
 
+from idi.claims.selectors import claims_visible_to
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
 from idi.core.rulebook import get_rulebook
@@ -24,6 +25,7 @@ from idi.fund.models import (
     Entry,
     EntryKind,
     FundCase,
+    PrePeriodRequest,
 )
 from idi.parties.models import District, OrgType
 from idi.projects.models import Project, Unit
@@ -389,3 +391,22 @@ def monthly_report(actor: Actor, *, month: date) -> MonthlyReport:
         projects=rows,
         overdue_replenishments=overdue,
     )
+
+
+# --- pre-period repair requests (R-F2, R-F3) -------------------------------------------------
+
+
+def requests_visible_to(actor: Actor) -> QuerySet:
+    """The pre-period requests whose claims the actor may see (claims' own visibility)."""
+    return (
+        PrePeriodRequest.objects.filter(claim__in=claims_visible_to(actor).values("pk"))
+        .select_related("claim__unit__building", "project", "case")
+        .order_by("-id")
+    )
+
+
+def get_request(*, actor: Actor, claim_pk: int):
+    found = requests_visible_to(actor).filter(claim_id=claim_pk).first()
+    if found is None:
+        raise NotFound("claim")
+    return found

@@ -4,19 +4,22 @@ service or a selector, and show refusals on the form."""
 
 from datetime import date, timedelta
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from idi.core import clock
+from idi.core.errors import RuleViolation
 from idi.core.permissions import actor_from_request
 from idi.core.rulebook import get_rulebook
 from idi.core.spreadsheets import write_xlsx
-from idi.core.views import form_page
+from idi.core.views import add_refusal, form_page
 from idi.fund import forms, selectors, services
 from idi.fund.models import PRE_PERIOD_KINDS, CaseState
+from idi.fund.services import preperiod
 from idi.parties.models import Organisation, OrgType
 from idi.projects.models import Participant
 from idi.underwriting.models import PolicyShare
@@ -359,3 +362,68 @@ def monthly_report(request, year: int, month: int):
         "fund/monthly_report.html",
         {"report": report, "generated_on": clock.today(), "previous": _previous_month(first)},
     )
+
+
+def _request_forms(actor, request_row, bound=None):
+    """The body actions the actor is expected to take on the request now, each with its form."""
+    claim = request_row.claim
+    spec_by_name = {a.name: a for a in preperiod.PRE_PERIOD_TRACK.actions}
+    out = []
+    for name, form_class in forms.REQUEST_FORMS.items():
+        spec = spec_by_name[name]
+        if claim.status in spec.statuses and spec.may(actor, claim):
+            form = bound if bound is not None and bound[0] == name else None
+            out.append((spec, form[1] if form else form_class(prefix=name)))
+    return out
+
+
+def _request_page(request, actor, request_row, *, bound=None, status=200):
+    return render(
+        request,
+        "fund/request_detail.html",
+        {
+            "req": request_row,
+            "claim": request_row.claim,
+            "status_label": preperiod.STATUSES.get(request_row.claim.status, ("", ""))[0],
+            "forms": _request_forms(actor, request_row, bound),
+            "today": clock.today(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def request_list(request):
+    actor = actor_from_request(request)
+    page = Paginator(selectors.requests_visible_to(actor), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "fund/request_list.html", {"page_obj": page})
+
+
+@login_required
+def request_detail(request, pk: int):
+    actor = actor_from_request(request)
+    return _request_page(request, actor, selectors.get_request(actor=actor, claim_pk=pk))
+
+
+@login_required
+def request_act(request, pk: int, action: str):
+    actor = actor_from_request(request)
+    row = selectors.get_request(actor=actor, claim_pk=pk)
+    form_class = forms.REQUEST_FORMS.get(action)
+    if form_class is None or request.method != "POST":
+        raise Http404(action)
+    spec = next(a for a in preperiod.PRE_PERIOD_TRACK.actions if a.name == action)
+    form = form_class(request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            assert spec.body is not None
+            spec.run(actor=actor, claim=row.claim, data=spec.body(**form.cleaned_data))
+        except RuleViolation as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("已办理"))
+            return redirect("fund:request", pk=pk)
+    row = selectors.get_request(actor=actor, claim_pk=pk)
+    return _request_page(request, actor, row, bound=(action, form), status=REFUSED)

@@ -119,6 +119,9 @@ def list_relationships(request, org_id: int, paging: Query[PageQuery]):
 def declare_relationship(request, org_id: int, body: RelationshipIn):
     actor = actor_from_request(request)
     organisation = selectors.get_organisation(actor=actor, pk=org_id)
+    services.may_declare_relationship(
+        actor=actor, from_org=organisation, to_org_uscc=body.to_org_uscc
+    )
     other = selectors.organisation_by_uscc(body.to_org_uscc)
     if other is None:
         raise RuleViolation(

@@ -32,3 +32,21 @@ class IdNumberBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def lockout_username(request, credentials) -> str | None:
+    """The account a log-in attempt is counted against (django-axes): an owner's ID number and
+    its username are one account, so that switching between them gains no attempts."""
+    typed = (credentials or {}).get("username")
+    if not typed:
+        return None
+    number = normalise_id_number(typed)
+    if id_number_problem(number) is None:
+        username = (
+            get_user_model()
+            .objects.filter(profile__id_number=number, profile__organisation__isnull=True)
+            .values_list("username", flat=True)
+            .first()
+        )
+        return username or number
+    return typed

@@ -301,6 +301,25 @@ def record_qualification(
     return qualification
 
 
+def may_declare_relationship(*, actor: Actor, from_org: Organisation, to_org_uscc: str) -> None:
+    """The operator, or an administrator of either organisation. Checked before the credit code
+    is looked up, so that whoever may not declare cannot learn which codes are registered."""
+    if actor.is_operator:
+        return
+    if actor.has_role(Role.ORG_ADMIN) and actor.organisation_id is not None:
+        if actor.organisation_id == from_org.pk:
+            return
+        own = Organisation.objects.filter(
+            pk=actor.organisation_id, uscc=to_org_uscc.strip().upper()
+        )
+        if own.exists():
+            return
+    raise Forbidden(
+        "仅平台运营方或相关单位管理员可申报关联关系",
+        "only the operator or an administrator of either organisation may declare a relationship",
+    )
+
+
 @transaction.atomic
 def declare_relationship(
     *,
@@ -311,15 +330,7 @@ def declare_relationship(
     note: str = "",
 ) -> OrganisationRelationship:
     """申报关联关系: read when an RMA is appointed (R-R2 independence)."""
-    if not (
-        actor.is_operator
-        or (actor.organisation_id in (from_org.pk, to_org.pk) and actor.has_role(Role.ORG_ADMIN))
-    ):
-        raise Forbidden(
-            "仅平台运营方或相关单位管理员可申报关联关系",
-            "only the operator or an administrator "
-            "of either organisation may declare a relationship",
-        )
+    may_declare_relationship(actor=actor, from_org=from_org, to_org_uscc=to_org.uscc)
     if kind not in RelationshipKind.values:
         raise _violation(
             Code.INVALID_CHOICE, "kind", f"关系类型 {kind} 无效", f"unknown relationship {kind}"
@@ -540,24 +551,30 @@ def register_owner(
 
 
 # Owner activation: the buyer proves who it is with the ID number and mobile number the sale
-# recorded. A guesser who knows an ID number gets this many misses per ID number and window;
-# the misses are counted in the cache, not the database, so that a refusal writes nothing.
-MAX_ACTIVATION_FAILURES = 5
+# recorded. Misses are counted per source (the client's address): per address and ID number, so
+# that a guesser gets a few tries at one owner, and per address whatever the ID numbers, so that
+# it cannot spray many owners. Never per ID number alone: a stranger who knows the ID number must
+# not be able to lock the real owner out. Counted in the shared cache, not the database, so that
+# a refusal writes nothing.
+MAX_ACTIVATION_FAILURES = 5  # per address and ID number
+MAX_SOURCE_ACTIVATION_FAILURES = 20  # per address
 ACTIVATION_WINDOW_SECONDS = 3600
 
 
-def _activation_failures_key(id_number: str) -> str:
-    # Hashed: the cache is no place for identity numbers in clear.
-    return "parties:activation-failures:" + hashlib.sha256(id_number.encode()).hexdigest()
+def _activation_failures_key(source: str, id_number: str | None = None) -> str:
+    # Hashed: the cache is no place for identity numbers or addresses in clear.
+    parts = source if id_number is None else f"{source}|{id_number}"
+    return "parties:activation-failures:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
-def activation_failures(id_number: str) -> int:
-    """Misses for this ID number in the current window (the window opens at the first miss)."""
-    return cache.get(_activation_failures_key(normalise_id_number(id_number)), 0)
+def activation_failures(*, source: str, id_number: str | None = None) -> int:
+    """Misses from this source (for this ID number, when given) in the current window; the
+    window opens at the first miss."""
+    number = normalise_id_number(id_number) if id_number is not None else None
+    return cache.get(_activation_failures_key(source, number), 0)
 
 
-def _count_activation_failure(id_number: str) -> None:
-    key = _activation_failures_key(id_number)
+def _count(key: str) -> None:
     if cache.add(key, 1, ACTIVATION_WINDOW_SECONDS):
         return
     try:
@@ -566,18 +583,28 @@ def _count_activation_failure(id_number: str) -> None:
         cache.add(key, 1, ACTIVATION_WINDOW_SECONDS)
 
 
+def _count_activation_failure(*, source: str, id_number: str) -> None:
+    _count(_activation_failures_key(source, id_number))
+    _count(_activation_failures_key(source))
+
+
 @transaction.atomic
-def activate_owner(*, actor: Actor, id_number: str, phone: str, password: str):
+def activate_owner(*, actor: Actor, id_number: str, phone: str, password: str, source: str):
     """业主账号激活: a buyer whose account a sale or an import opened (without a usable
     password) sets its password, proving who it is by ID number and mobile number.
 
     A wrong or unknown pair gets one message that says neither which was wrong nor whether the
-    ID number is registered. The event names the visitor when signed in (someone helping the
-    owner), else the owner, who has just proved who it is.
+    ID number is registered. `source` is where the attempt comes from (the client's address,
+    `core.http.client_address`): too many misses lock that source, never the owner. The event
+    names the visitor when signed in (someone helping the owner), else the owner, who has just
+    proved who it is.
     """
     id_number = normalise_id_number(id_number)
     phone = phone.strip()
-    if activation_failures(id_number) >= MAX_ACTIVATION_FAILURES:
+    if (
+        activation_failures(source=source, id_number=id_number) >= MAX_ACTIVATION_FAILURES
+        or activation_failures(source=source) >= MAX_SOURCE_ACTIVATION_FAILURES
+    ):
         raise RuleViolation(
             rule=None,
             field=None,
@@ -599,7 +626,7 @@ def activate_owner(*, actor: Actor, id_number: str, phone: str, password: str):
         or profile.phone != phone
         or not profile.user.is_active
     ):
-        _count_activation_failure(id_number)
+        _count_activation_failure(source=source, id_number=id_number)
         raise RuleViolation(
             rule=None,
             field=None,

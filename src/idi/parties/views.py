@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from idi.core.errors import Forbidden, NotFound, RuleViolation
+from idi.core.http import client_address
 from idi.core.permissions import Actor, actor_from_request
 from idi.core.rulebook import get_rulebook
 from idi.core.templatetags.idi import localised
@@ -240,6 +241,9 @@ def relationship_create(request, actor: Actor, pk: int):
     form = RelationshipForm(request.POST or None)
 
     def run(data: dict) -> str:
+        services.may_declare_relationship(
+            actor=actor, from_org=organisation, to_org_uscc=data["to_org_uscc"]
+        )
         other = selectors.organisation_by_uscc(data["to_org_uscc"])
         if other is None:
             raise RuleViolation(
@@ -281,6 +285,7 @@ def activate(request):
                 id_number=data["id_number"],
                 phone=data["phone"],
                 password=data["password"],
+                source=client_address(request),
             )
         except RuleViolation as exc:
             add_refusal(form, exc)

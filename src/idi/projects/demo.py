@@ -165,7 +165,13 @@ def _finish_and_sell(actor, project, *, password: str) -> None:
                 username=username,
             )
             # As every owner does: the buyer, not the developer, sets its password.
-            activate_owner(actor=ANONYMOUS, id_number=person_id(n), phone=phone, password=password)
+            activate_owner(
+                actor=ANONYMOUS,
+                id_number=person_id(n),
+                phone=phone,
+                password=password,
+                source="demo",
+            )
     services.import_units(
         actor=actor,
         project=project,

@@ -7,21 +7,11 @@ from typing import Literal
 from ninja import Field, Schema
 
 from idi.core.limits import MAX_YEARS, Money
+from idi.core.rulebook import get_rulebook
 
-Category = Literal[
-    "foundation_structure", "insulation", "waterproofing", "concealed_works", "additional"
-]
-DeadlineKind = Literal[
-    "claim_determination",
-    "claim_determination_complex",
-    "claim_performance",
-    "denial_notice",
-    "appraisal_confirmation",
-    "developer_notification",
-    "developer_site_visit",
-    "repair_warranty",
-    "fund_application_opens",
-]
+# The keys callers may send are the rule packs' own, never a list typed here.
+Category = Literal[get_rulebook().categories()]
+DeadlineKind = Literal[get_rulebook().deadline_kinds()]
 
 
 class PackOut(Schema):

@@ -42,10 +42,25 @@ from .riskmgmt import (
     required_inspections,
 )
 from .schema import RulePack
-from .terms import check_issue_before_start, check_start_after_issue
+from .terms import (
+    ADDITIONAL,
+    CLAIMS_STANDARD_FIELDS,
+    LEGAL_CLAIM_TIMES,
+    basic_categories,
+    check_additional,
+    check_claims_standard,
+    check_deductible,
+    check_issue_before_start,
+    check_start_after_issue,
+    check_sum_insured,
+    legal_claim_days,
+)
 
 __all__ = [
+    "ADDITIONAL",
     "BUILTIN_PACK_DIR",
+    "CLAIMS_STANDARD_FIELDS",
+    "LEGAL_CLAIM_TIMES",
     "OPS",
     "Assessment",
     "Deadline",
@@ -67,6 +82,10 @@ __all__ = [
     "add_months",
     "add_years",
     "assess",
+    "basic_categories",
+    "check_additional",
+    "check_claims_standard",
+    "check_deductible",
     "check_fund_repair",
     "check_grade",
     "check_issue_before_start",
@@ -75,6 +94,7 @@ __all__ = [
     "check_risk_management_fee",
     "check_shares",
     "check_start_after_issue",
+    "check_sum_insured",
     "deadline",
     "eval_line",
     "eval_lines",
@@ -84,6 +104,7 @@ __all__ = [
     "fund_repair_cap_remaining",
     "inspection_compliance",
     "is_major",
+    "legal_claim_days",
     "load_calendar",
     "load_pack_file",
     "load_packs",

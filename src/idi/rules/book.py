@@ -46,6 +46,14 @@ class Rulebook:
             )
         return found
 
+    def categories(self) -> tuple[str, ...]:
+        """Every coverage category a pack names, in pack order: the keys callers may send."""
+        return tuple(dict.fromkeys(c for p in self.packs for c in p.coverage.categories))
+
+    def deadline_kinds(self) -> tuple[str, ...]:
+        """Every deadline kind a pack names, in pack order."""
+        return tuple(dict.fromkeys(k for p in self.packs for k in p.deadlines))
+
     def pack_for(self, jurisdiction: str, permit_date: date) -> RulePack:
         """R-U1: the pack in force for a permit first applied for on `permit_date`."""
         return pack_for(self.packs, jurisdiction, permit_date)

@@ -9,8 +9,10 @@ class Code(StrEnum):
     REQUIRED = "required"
     INVALID = "invalid"  # malformed: not a date, not a number, not a list
     UNKNOWN = "unknown"  # a name the pack does not know: category, kind, pack, parameter
+    INVALID_CHOICE = "invalid_choice"  # a sub-item the pack does not list (R-C1)
     OUT_OF_RANGE = "out_of_range"
     BELOW_FLOOR = "below_floor"  # under a minimum of the law (rate, fee, lead share, period)
+    ABOVE_LIMIT = "above_limit"  # over a maximum of the law (a committed time, R-U13)
     NOT_IN_FORCE = "not_in_force"  # no rule pack applies to the date
     OUT_OF_ORDER = "out_of_order"  # a date before the one it must follow
     DUPLICATE = "duplicate"

@@ -12,7 +12,6 @@ from idi.core.api_auth import API_AUTH
 from idi.core.limits import Search
 from idi.core.paging import Page, PageQuery, page_body
 from idi.core.permissions import actor_from_request
-from idi.parties.models import OrgType
 from idi.projects.selectors import get_unit
 from idi.underwriting import selectors, services
 from idi.underwriting.models import (
@@ -75,7 +74,7 @@ def _summary(actor, policy: Policy) -> dict:
         "permit": policy.permit_id,
         "permit_number": policy.permit.number,
         # The commercial figures of the contract are for its parties and the regulators.
-        "premium": policy.premium if _sees_contract(actor, policy) else None,
+        "premium": policy.premium if selectors.sees_policy_dealings(actor, policy) else None,
         "my_share": _share(selectors.share_of(actor, policy)),
     }
 
@@ -96,18 +95,9 @@ def _coverage(lines) -> list[dict]:
     ]
 
 
-def _sees_contract(actor, policy: Policy) -> bool:
-    return (
-        selectors.is_developer_of(actor, policy)
-        or selectors.share_of(actor, policy) is not None
-        or selectors.sees_everything(actor)
-        or actor.organisation_type == OrgType.REGULATOR
-    )
-
-
 def _policy_out(actor, policy: Policy) -> dict:
     policy = Policy.objects.select_related("permit__project__developer").get(pk=policy.pk)
-    contract = _sees_contract(actor, policy)
+    contract = selectors.sees_policy_dealings(actor, policy)
     period = selectors.policy_period(policy)
     due = getattr(policy, "fund_contribution_due", None)
     standard = getattr(policy, "claims_standard", None)
@@ -196,6 +186,7 @@ def _notice_out(notice: ParticipantNotice) -> dict:
 def _change_out(actor, change: ChangeRequest) -> dict:
     change = ChangeRequest.objects.select_related("policy__permit").get(pk=change.pk)
     report = getattr(change, "regulator_report", None)
+    given, total = selectors.consent_counts(change)
     return {
         "id": change.pk,
         "policy": change.policy_id,
@@ -206,6 +197,8 @@ def _change_out(actor, change: ChangeRequest) -> dict:
         "requested_at": change.requested_at,
         "decided_at": change.decided_at,
         "consents_required": selectors.project_has_sales(change.policy),
+        "consents_given": given,
+        "consents_total": total,
         "consents": [
             {
                 "unit": due.unit.pk,
@@ -408,8 +401,8 @@ def set_claims_standards(request, pk: int, body: ClaimsStandardIn):
     summary="参建单位告知 / participant notices",
 )
 def list_notices(request, pk: int, paging: Query[PageQuery]):
-    _, policy = _get(request, pk)
-    notices = policy.participant_notices.select_related("participant__organisation")
+    actor, policy = _get(request, pk)
+    notices = selectors.participant_notices_of(actor, policy)
     return page_body(notices.order_by("id"), paging, shape=_notice_out)
 
 
@@ -540,21 +533,18 @@ def record_deposit(request, pk: int, body: DepositIn):
 @router.get("/my-homes", response=Page[HomeOut], summary="我的房屋 / my homes and their cover")
 def my_homes(request, paging: Query[PageQuery]):
     actor = actor_from_request(request)
-    homes = []
-    for unit in selectors.units_owned_by(actor):
-        policy = selectors.policy_for_unit(actor, unit)
-        lead = selectors.lead_share(policy) if policy else None
-        homes.append(
-            {
-                "unit": unit.pk,
-                "unit_name": str(unit),
-                "project_name": unit.project.name,
-                "policy": _summary(actor, policy) if policy else None,
-                "lead_insurer": lead.insurer.name if lead else None,
-                "lead_insurer_phone": lead.insurer.contact_phone if lead else None,
-                "coverage": _coverage(selectors.coverage_windows_for_unit(actor, unit)),
-            }
-        )
+    homes = [
+        {
+            "unit": home.unit.pk,
+            "unit_name": str(home.unit),
+            "project_name": home.unit.project.name,
+            "policy": _summary(actor, home.policy) if home.policy else None,
+            "lead_insurer": home.lead.insurer.name if home.lead else None,
+            "lead_insurer_phone": home.lead.insurer.contact_phone if home.lead else None,
+            "coverage": _coverage(home.lines),
+        }
+        for home in selectors.homes_of(actor)
+    ]
     return page_body(homes, paging)
 
 

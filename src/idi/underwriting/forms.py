@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from idi.parties.models import Organisation, OrgType
+from idi.rules import ADDITIONAL, legal_claim_days
 from idi.underwriting.models import AdditionalSubItem, AttachmentKind, ChangeKind, ShareRole
 from idi.underwriting.services import ClaimsStandardInput, ShareInput, Terms
 from idi.underwriting.uploads import MAX_UPLOAD_BYTES
@@ -62,7 +63,7 @@ class TermsForm(forms.Form):
         self.fields["risk_management_fee"].help_text = _("不低于保费的 %(ratio)s%%") % {
             "ratio": f"{ratio.normalize():f}"
         }
-        minimum = pack.coverage.categories["additional"].min_years
+        minimum = pack.coverage.categories[ADDITIONAL].min_years
         for sub_item in AdditionalSubItem.values:
             self.fields[f"{sub_item}_years"].help_text = _(
                 "不少于 %(years)s 年；不投保该分项留空"
@@ -184,11 +185,7 @@ class ClaimsStandardForm(forms.Form):
     def __init__(self, *args, pack, **kwargs):
         super().__init__(*args, **kwargs)
         # R-U13: never looser than the pack's legal times.
-        legal = {
-            "days_to_determine": pack.deadlines["claim_determination"].count,
-            "days_to_repair": pack.deadlines["claim_performance"].count,
-        }
-        for name, days in legal.items():
+        for name, days in legal_claim_days(pack).items():
             self.fields[name].help_text = _("不得长于法定的 %(days)s 日") % {"days": days}
 
     def to_standard(self) -> ClaimsStandardInput:

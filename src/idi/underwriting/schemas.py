@@ -9,9 +9,12 @@ from ninja import Field, Schema
 from idi.core.limits import MAX_DAYS, MAX_MONEY, MAX_RATE, MAX_TEXT, MAX_YEARS, Id, Money
 from idi.core.numbers import FractionOut, MoneyOut
 from idi.underwriting import services
+from idi.underwriting.models import AdditionalSubItem, ChangeKind, ShareRole
 
-SubItem = Literal["decoration", "mep_installation", "hvac"]
-Role = Literal["lead", "follower"]
+# The choices of the models (the sub-items are the pack's, R-C1), as the OpenAPI enums.
+SubItem = Literal[tuple(AdditionalSubItem.values)]
+Role = Literal[tuple(ShareRole.values)]
+ChangeKindKey = Literal[tuple(ChangeKind.values)]
 # Below a rule's own minimum is that rule's refusal (R-C1, R-U13); the ranges keep the columns.
 Years = Annotated[int, Field(ge=0, le=MAX_YEARS)]
 Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
@@ -201,7 +204,7 @@ class CancelIn(Schema):
 
 
 class ChangeIn(Schema):
-    kind: Literal["cancel", "change_terms", "change_insurer"]
+    kind: ChangeKindKey
     reason: str = Field(..., max_length=MAX_TEXT)
     terms: TermsIn | None = None
     shares: list[ShareIn] | None = Field(None, max_length=MAX_SHARES)
@@ -232,7 +235,13 @@ class ChangeOut(Schema):
     requested_at: datetime
     decided_at: datetime | None
     consents_required: bool
-    consents: list[ConsentDueOut]
+    consents_given: int = Field(..., description="R-U8: buyers who have consented")
+    consents_total: int = Field(..., description="R-U8: buyers whose consent the change needs")
+    consents: list[ConsentDueOut] = Field(
+        ...,
+        description="the rows the caller may see: every buyer for the developer, the insurers "
+        "and the regulators; an owner only its own consent",
+    )
     regulator_report: RegulatorReportOut | None
 
 

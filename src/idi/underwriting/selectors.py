@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import translation
 
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
@@ -21,10 +22,14 @@ from idi.parties.selectors import last_complete_year, lead_qualifications_for
 from idi.projects.models import ConstructionPermit, Participant, Project, Sale, Unit
 from idi.projects.selectors import units_visible_to
 from idi.rules import (
+    ADDITIONAL,
+    CLAIMS_STANDARD_FIELDS,
     RulePack,
     Share,
     Violation,
+    basic_categories,
     check_lead_qualifications,
+    legal_claim_days,
     min_risk_management_fee,
     split_by_shares,
 )
@@ -41,17 +46,11 @@ from idi.underwriting.models import (
     PolicyState,
     ShareRole,
 )
+from idi.underwriting.transitions import LIVE_STATES
 
 # The states in which a policy covers its units: what an owner may see.
 COVERING_STATES = (PolicyState.ISSUED, PolicyState.IN_FORCE, PolicyState.EXPIRED)
 OWNER_VISIBLE_STATES = (*COVERING_STATES, PolicyState.CANCELLED)
-# R-C1 basic categories, in the order of Art. 5; `additional` is per sub-item.
-BASIC_CATEGORIES = ("foundation_structure", "insulation", "waterproofing", "concealed_works")
-SUB_ITEM_LABELS_EN = {
-    "decoration": "decoration and finishing works",
-    "mep_installation": "electrical, plumbing and equipment installation",
-    "hvac": "heating and cooling",
-}
 
 
 # --- who sees what ------------------------------------------------------------------------------
@@ -103,6 +102,12 @@ def search_policies(*, actor: Actor, q: str = "", state: str = "") -> QuerySet[P
         qs = qs.filter(Q(permit__number__icontains=q) | Q(permit__project__name__icontains=q))
     if state:
         qs = qs.filter(state=state)
+    if actor.organisation_type == OrgType.INSURER and actor.organisation_id is not None:
+        # Each row shows the insurer's own share: one query for the page, not one per row.
+        mine = PolicyShare.objects.filter(insurer_id=actor.organisation_id)
+        qs = qs.prefetch_related(
+            Prefetch("shares", queryset=mine.select_related("insurer"), to_attr="actor_shares")
+        )
     return qs.order_by("-id")
 
 
@@ -145,14 +150,54 @@ def is_developer_of(actor: Actor, policy: Policy) -> bool:
     )
 
 
+def with_my_share(actor: Actor, policies: QuerySet[Policy]) -> QuerySet[Policy]:
+    """An insurer's list shows its own role and fraction of each policy, in the same query."""
+    if actor.organisation_type != OrgType.INSURER:
+        return policies
+    mine = PolicyShare.objects.filter(policy=OuterRef("pk"), insurer_id=actor.organisation_id)
+    return policies.annotate(
+        my_fraction=Subquery(mine.values("fraction")[:1]),
+        my_role=Subquery(mine.values("role")[:1]),
+    )
+
+
+def may_create_policies(actor: Actor) -> bool:
+    """Only a developer insures (its own permits: create_draft checks which)."""
+    return actor.organisation_type == OrgType.DEVELOPER
+
+
+def sees_policy_dealings(actor: Actor, policy: Policy) -> bool:
+    """Who sees the dealings around a policy: its contract figures, the participants' notices and
+    every buyer's consent to a change. The developer, the policy's insurers, the regulators who
+    see it and those who see everything; an owner sees the cover, its own consent and counts."""
+    return (
+        is_developer_of(actor, policy)
+        or share_of(actor, policy) is not None
+        or sees_everything(actor)
+        or actor.organisation_type == OrgType.REGULATOR
+    )
+
+
+def may_request_change(actor: Actor, policy: Policy, *, open_change: ChangeRequest | None) -> bool:
+    """A party of an issued policy asks for a change, one open request at a time (R-U8)."""
+    is_party = is_developer_of(actor, policy) or share_of(actor, policy) is not None
+    return policy.state in LIVE_STATES and is_party and open_change is None
+
+
 def share_of(actor: Actor, policy: Policy) -> PolicyShare | None:
-    """The actor's own share of the policy, when the actor is one of its insurers."""
+    """The actor's own share of the policy, when the actor is one of its insurers (from
+    `actor_shares` when a list prefetched it, see search_policies)."""
     if actor.organisation_type != OrgType.INSURER or actor.organisation_id is None:
         return None
+    if hasattr(policy, "actor_shares"):
+        return next(iter(policy.actor_shares), None)
     return policy.shares.filter(insurer_id=actor.organisation_id).first()
 
 
 def lead_share(policy: Policy) -> PolicyShare | None:
+    """The lead's share (from `lead_shares` when a list prefetched it, see homes_of)."""
+    if hasattr(policy, "lead_shares"):
+        return next(iter(policy.lead_shares), None)
     return policy.shares.select_related("insurer").filter(role=ShareRole.LEAD).first()
 
 
@@ -320,14 +365,14 @@ def effective_claim_days(policy: Policy, kind: str) -> int | None:
 
     Accepting and surveying have no legal time: the commitment, or None when none was made.
     """
-    legal_kinds = {"determine": "claim_determination", "repair": "claim_performance"}
-    if kind not in ("accept", "survey", *legal_kinds):
+    name = f"days_to_{kind}"
+    if name not in CLAIMS_STANDARD_FIELDS:
         raise ValueError(f"unknown claim step {kind!r}")
     standard = getattr(policy, "claims_standard", None)
-    committed = getattr(standard, f"days_to_{kind}") if standard else None
-    if kind not in legal_kinds:
+    committed = getattr(standard, name) if standard else None
+    legal = legal_claim_days(pack_of(policy)).get(name)
+    if legal is None:
         return committed
-    legal = pack_of(policy).deadlines[legal_kinds[kind]].count
     return legal if committed is None else min(committed, legal)
 
 
@@ -366,7 +411,9 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
     pack = pack_of(policy)
     windows = {(w.category, w.sub_item): w for w in policy.windows.all()}
     lines: list[CoverageLine] = []
-    for category in BASIC_CATEGORIES:
+    # R-C1: the pack's categories of a fixed period, in the order of Art. 5; the additional
+    # cover's period is the policy's, per sub-item.
+    for category in basic_categories(pack):
         spec = pack.coverage.categories[category]
         covered = fully_decorated or not spec.fully_decorated_only
         span = windows.get((category, "")) if covered else None
@@ -384,13 +431,15 @@ def coverage_lines(policy: Policy, *, fully_decorated: bool) -> list[CoverageLin
             )
         )
     for cover in sorted(policy.additional_covers.all(), key=lambda c: c.sub_item):
-        span = windows.get(("additional", cover.sub_item))
+        span = windows.get((ADDITIONAL, cover.sub_item))
+        with translation.override("en"):
+            label_en = cover.get_sub_item_display()
         lines.append(
             CoverageLine(
-                "additional",
+                ADDITIONAL,
                 cover.sub_item,
                 cover.get_sub_item_display(),
-                SUB_ITEM_LABELS_EN.get(cover.sub_item, cover.sub_item),
+                label_en,
                 cover.years,
                 True,
                 span.starts_on if span else None,
@@ -406,6 +455,44 @@ def policy_period(policy: Policy) -> tuple[date, date] | None:
     if policy.period_starts_on is None or policy.period_ends_on is None:
         return None
     return policy.period_starts_on, policy.period_ends_on
+
+
+@dataclass(frozen=True)
+class Home:
+    """One unit an owner bought, with its covering policy, its windows and whom to call."""
+
+    unit: Unit
+    policy: Policy | None
+    lines: list[CoverageLine]
+    lead: PolicyShare | None
+
+
+def homes_of(actor: Actor) -> list[Home]:
+    """我的房屋: the actor's units with their cover, in a fixed number of queries however many
+    units it bought (units, policies, and the policies' windows, covers and leads)."""
+    units = list(units_owned_by(actor).select_related("project__developer"))
+    policies = {
+        policy.permit_id: policy
+        for policy in policies_visible_to(actor)
+        .filter(permit_id__in={u.building.permit_id for u in units}, state__in=COVERING_STATES)
+        .prefetch_related(
+            "windows",
+            "additional_covers",
+            Prefetch(
+                "shares",
+                queryset=PolicyShare.objects.filter(role=ShareRole.LEAD).select_related("insurer"),
+                to_attr="lead_shares",
+            ),
+        )
+    }
+    homes = []
+    for unit in units:
+        policy = policies.get(unit.building.permit_id)
+        lines = (
+            coverage_lines(policy, fully_decorated=unit.building.fully_decorated) if policy else []
+        )
+        homes.append(Home(unit, policy, lines, lead_share(policy) if policy else None))
+    return homes
 
 
 def units_owned_by(actor: Actor) -> QuerySet[Unit]:
@@ -485,15 +572,23 @@ def _consent_due(link) -> ConsentDue:
 
 def consents_visible_to(actor: Actor, change: ChangeRequest) -> list[ConsentDue]:
     """R-U8: each buyer of each sold unit of the project that the actor may see, and whether
-    each has consented: the developer, the insurers and the regulator see every buyer, an owner
-    only the buyers of its own units (never its neighbours' names)."""
-    links = (
-        _buyer_links(change)
-        .filter(sale__unit__in=units_visible_to(actor).values("pk"))
-        .select_related("sale__unit__building", "user__profile")
-        .order_by("sale__unit__building__name", "sale__unit__room_number", "user_id")
+    each has consented: those who see the policy's dealings see every buyer, an owner only its
+    own consent (never another buyer's name, not even a co-owner's); `consent_counts` gives
+    everyone the totals."""
+    links = _buyer_links(change).filter(sale__unit__in=units_visible_to(actor).values("pk"))
+    if not sees_policy_dealings(actor, change.policy):
+        links = links.filter(user_id=actor.user_id)
+    links = links.select_related("sale__unit__building", "user__profile").order_by(
+        "sale__unit__building__name", "sale__unit__room_number", "user_id"
     )
     return [_consent_due(link) for link in links]
+
+
+def consent_counts(change: ChangeRequest) -> tuple[int, int]:
+    """R-U8: (buyers who consented, buyers whose consent the change needs), counted in the
+    database."""
+    links = _buyer_links(change)
+    return links.filter(given=True).count(), links.count()
 
 
 def missing_consents(change: ChangeRequest, *, named: int = 3) -> tuple[int, list[ConsentDue]]:
@@ -509,13 +604,24 @@ def project_has_sales(policy: Policy) -> bool:
     return Sale.objects.filter(unit__project_id=policy.permit.project_id).exists()
 
 
+def participant_notices_of(actor: Actor, policy: Policy) -> QuerySet[ParticipantNotice]:
+    """R-U12: a policy's notices to the project's participants. Those who see the policy's
+    dealings see them all; a participant its own; an owner none."""
+    notices = policy.participant_notices.select_related("participant__organisation")
+    if sees_policy_dealings(actor, policy):
+        return notices
+    if actor.organisation_id is None:
+        return notices.none()
+    return notices.filter(participant__organisation_id=actor.organisation_id)
+
+
 def participant_notices_visible_to(actor: Actor) -> QuerySet[ParticipantNotice]:
     """The notices addressed to the actor's organisation (R-U12), newest first."""
     if actor.organisation_id is None:
         return ParticipantNotice.objects.none()
     return (
         ParticipantNotice.objects.filter(participant__organisation_id=actor.organisation_id)
-        .select_related("policy__permit__project__developer", "participant")
+        .select_related("policy__permit__project__developer", "participant__organisation")
         .order_by("-id")
     )
 

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required as django_login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -45,10 +44,10 @@ from idi.underwriting.models import (
     AttachmentKind,
     ChangeKind,
     ChangeState,
-    PolicyShare,
     PolicyState,
     ShareRole,
 )
+from idi.underwriting.services import guards
 from idi.underwriting.transitions import EDITABLE_STATES, LIVE_STATES
 
 PAGE_SIZE = 20
@@ -113,12 +112,7 @@ def policy_list(request):
     policies = selectors.search_policies(
         actor=actor, q=q, state=state if state in PolicyState.values else ""
     )
-    if actor.organisation_type == OrgType.INSURER:
-        mine = PolicyShare.objects.filter(policy=OuterRef("pk"), insurer_id=actor.organisation_id)
-        policies = policies.annotate(
-            my_fraction=Subquery(mine.values("fraction")[:1]),
-            my_role=Subquery(mine.values("role")[:1]),
-        )
+    policies = selectors.with_my_share(actor, policies)
     page = Paginator(policies, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -129,7 +123,7 @@ def policy_list(request):
             "state": state,
             "states": PolicyState.choices,
             "is_insurer": actor.organisation_type == OrgType.INSURER,
-            "can_create": actor.organisation_type == OrgType.DEVELOPER,
+            "can_create": selectors.may_create_policies(actor),
         },
     )
 
@@ -137,7 +131,7 @@ def policy_list(request):
 @login_required
 def policy_create(request):
     actor = actor_from_request(request)
-    if actor.organisation_type != OrgType.DEVELOPER:
+    if not selectors.may_create_policies(actor):
         raise Forbidden("仅建设单位可投保", "only a developer insures its projects")
     permits = selectors.permits_open_for_policy(actor)
     # The project page's 投保 button names its permit; an unknown one just selects nothing.
@@ -162,13 +156,7 @@ def policy_create(request):
 def _detail_context(request, actor, policy, *, action_form=None, issue_form=None) -> dict:
     is_developer = selectors.is_developer_of(actor, policy)
     my_share = selectors.share_of(actor, policy)
-    is_party = is_developer or my_share is not None
-    # Owners see the cover, not the commercial figures of the contract.
-    sees_contract = (
-        is_party
-        or selectors.sees_everything(actor)
-        or (actor.organisation_type == OrgType.REGULATOR)
-    )
+    sees_contract = selectors.sees_policy_dealings(actor, policy)
     current = selectors.current_attachments(policy)
     fully_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
     editable = policy.state in EDITABLE_STATES
@@ -190,14 +178,14 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
         "attachments": [(kind, label, current.get(kind)) for kind, label in AttachmentKind.choices],
         "history": policy.attachments.select_related("uploaded_by_org").order_by("-id"),
         "claims_standard": getattr(policy, "claims_standard", None),
-        "notices": policy.participant_notices.select_related("participant__organisation"),
+        "notices": selectors.participant_notices_of(actor, policy),
         "not_notified": selectors.participants_not_notified(policy),
         "payment": getattr(policy, "payment", None),
         "fund_due": getattr(policy, "fund_contribution_due", None),
         "deposit": getattr(policy, "maintenance_deposit", None),
         "changes": policy.change_requests.all(),
         "open_change": open_change,
-        "can_request_change": live and is_party and open_change is None,
+        "can_request_change": selectors.may_request_change(actor, policy, open_change=open_change),
         "period": selectors.policy_period(policy),
         "coverage": selectors.coverage_lines(policy, fully_decorated=fully_decorated),
         "missing_attachments": selectors.missing_attachments(policy),
@@ -235,6 +223,7 @@ def _refused_action(request, actor, policy, exc: RuleViolation, *, issue_form=No
 @login_required
 def policy_terms(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_set_terms(actor, policy)
     form = TermsForm(
         _posted(request), initial=TermsForm.initial_for(policy), pack=selectors.pack_of(policy)
     )
@@ -251,6 +240,7 @@ def policy_terms(request, pk: int):
 @login_required
 def policy_shares(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_set_shares(actor, policy)
     form = SharesForm(_posted(request), initial=SharesForm.initial_for(selectors.shares_of(policy)))
     return _policy_form(
         request,
@@ -291,6 +281,7 @@ def policy_notify(request, pk: int):
 @login_required
 def policy_payment(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_record_payment(actor, policy)
     form = PaymentForm(
         _posted(request), initial={"amount": policy.premium, "paid_on": clock.today()}
     )
@@ -324,6 +315,7 @@ def policy_issue(request, pk: int):
 @login_required
 def attachment_upload(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_upload_attachment(actor, policy)
     form = AttachmentForm(*_posted(request, files=True))
     return _policy_form(
         request,
@@ -366,6 +358,7 @@ def attachment_confirm(request, pk: int, attachment_pk: int):
 @login_required
 def claims_standards(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_set_claims_standards(actor, policy)
     current = getattr(policy, "claims_standard", None)
     initial = (
         {
@@ -394,6 +387,7 @@ def claims_standards(request, pk: int):
 def policy_cancel(request, pk: int):
     """Cancel a policy before issue, after a confirmation page."""
     actor, policy = _policy(request, pk)
+    guards.may_cancel(actor, policy)
     form = CancelForm(_posted(request))
     return _policy_form(
         request,
@@ -413,6 +407,7 @@ def policy_cancel(request, pk: int):
 @login_required
 def deposit(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_record_deposit(actor, policy)
     form = DepositForm(_posted(request))
     return _policy_form(
         request,
@@ -430,6 +425,7 @@ def deposit(request, pk: int):
 @login_required
 def change_create(request, pk: int):
     actor, policy = _policy(request, pk)
+    guards.may_open_change(actor, policy)
     initial = {
         **TermsForm.initial_for(policy),
         **SharesForm.initial_for(selectors.shares_of(policy)),
@@ -477,6 +473,7 @@ def _render_change(request, actor, policy, change, *, status=200, **forms):
         "policy": policy,
         "change": change,
         "consents_due": due,
+        "consent_counts": selectors.consent_counts(change),
         "has_sales": selectors.project_has_sales(policy),
         "report": getattr(change, "regulator_report", None),
         "deposit": getattr(policy, "maintenance_deposit", None),
@@ -538,13 +535,14 @@ def change_report(request, pk: int, change_pk: int):
 def change_apply(request, pk: int, change_pk: int):
     """Carry out a change (or a cancellation) after a confirmation page."""
     actor, policy, change = _change(request, pk, change_pk)
+    if change.kind == ChangeKind.CANCEL:
+        guards.may_cancel(actor, policy)
+    else:
+        guards.may_carry_out_change(actor, policy)
     form = ActionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            if change.kind == ChangeKind.CANCEL:
-                services.cancel_policy(actor=actor, policy=policy, change=change)
-            else:
-                services.amend_policy(actor=actor, change=change)
+            services.carry_out_change(actor=actor, change=change)
         except RuleViolation as exc:
             add_refusal(form, exc)
             return _render_change(request, actor, policy, change, status=REFUSED, action_form=form)
@@ -609,18 +607,16 @@ def permit_policy_column(
 def my_homes(request):
     """我的房屋: each unit with its policy, windows per category and whom to call."""
     actor = actor_from_request(request)
-    homes = []
-    for unit in selectors.units_owned_by(actor):
-        policy = selectors.policy_for_unit(actor, unit)
-        homes.append(
-            {
-                "unit": unit,
-                "policy": policy,
-                "lines": selectors.coverage_windows_for_unit(actor, unit),
-                "lead": selectors.lead_share(policy) if policy else None,
-                "developer": unit.project.developer,
-            }
-        )
+    homes = [
+        {
+            "unit": home.unit,
+            "policy": home.policy,
+            "lines": home.lines,
+            "lead": home.lead,
+            "developer": home.unit.project.developer,
+        }
+        for home in selectors.homes_of(actor)
+    ]
     return render(request, "underwriting/my_homes.html", {"homes": homes, "today": clock.today()})
 
 

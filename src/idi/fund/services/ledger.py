@@ -143,10 +143,11 @@ def _post(
     *,
     lock_also: Sequence[Account] = (),
     check: Callable[[dict[int, Account]], None] | None = None,
-) -> tuple[list[Entry], dict[int, Account]]:
+) -> tuple[list[int], dict[int, Account]]:
     """Lock every account involved (primary-key order), run `check` on the locked balances,
     apply the postings in order, refuse the first that would take a balance below zero, then
-    write entries and balances. Returns the entries and the locked accounts, updated."""
+    write entries and balances. Returns the new entries' ids, in the order of `postings`, and
+    the locked accounts, updated."""
     ids = {p.debit.pk for p in postings} | {p.credit.pk for p in postings}
     ids |= {a.pk for a in lock_also}
     locked = {
@@ -163,29 +164,79 @@ def _post(
                 raise _short_of(acc, p.amount, acc.balance)
             acc.balance += delta
             touched.add(account_id)
-    now = clock.now()
-    entries = Entry.objects.bulk_create(
-        [
-            Entry(
-                kind=p.kind,
-                debit_id=p.debit.pk,
-                credit_id=p.credit.pk,
-                amount=p.amount,
-                booked_on=p.booked_on,
-                posted_at=now,
-                posted_by_id=actor.user_id,
-                memo=p.memo[:300],
-                reference=p.reference[:100],
-                policy_id=p.policy_id,
-                case_id=p.case_id,
-                reverses_id=p.reverses_id,
-            )
-            for p in postings
-        ],
-        batch_size=5000,
-    )
+    ids = _insert(actor, postings)
     Account.objects.bulk_update([locked[i] for i in sorted(touched)], ["balance"], batch_size=5000)
-    return entries, locked
+    return ids, locked
+
+
+# From this many entries on, PostgreSQL takes them by COPY: a bank statement of 10,000 credits
+# is written in a fraction of the time an INSERT of as many rows takes.
+COPY_FROM = 1000
+COPY_COLUMNS = (
+    "id",
+    "kind",
+    "debit_id",
+    "credit_id",
+    "amount",
+    "booked_on",
+    "posted_at",
+    "posted_by_id",
+    "memo",
+    "reference",
+    "policy_id",
+    "case_id",
+    "reverses_id",
+)
+
+
+def _row(actor: Actor, now, p: Posting) -> tuple:
+    """An entry's columns after its id, in COPY_COLUMNS order."""
+    return (
+        p.kind,
+        p.debit.pk,
+        p.credit.pk,
+        p.amount,
+        p.booked_on,
+        now,
+        actor.user_id,
+        p.memo[:300],
+        p.reference[:100],
+        p.policy_id,
+        p.case_id,
+        p.reverses_id,
+    )
+
+
+def _insert(actor: Actor, postings: Sequence[Posting]) -> list[int]:
+    """Write the postings' entries; returns their ids in order."""
+    now = clock.now()
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or len(postings) < COPY_FROM:
+        entries = Entry.objects.bulk_create(
+            [
+                Entry(**dict(zip(COPY_COLUMNS[1:], _row(actor, now, p), strict=True)))
+                for p in postings
+            ],
+            batch_size=5000,
+        )
+        return [e.pk for e in entries]
+    with connection.cursor() as cursor:
+        # Ids drawn from the table's own sequence first, so that the rows keep their order and
+        # concurrent writers never collide.
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('fund_entry', 'id')) "
+            "FROM generate_series(1, %s)",
+            [len(postings)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.copy(f"COPY fund_entry ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+            for pk, p in zip(ids, postings, strict=True):
+                copy.write_row((pk, *_row(actor, now, p)))
+    return ids
+
+
+def _entry(ids: list[int]) -> Entry:
+    return Entry.objects.get(pk=ids[0])
 
 
 def _entry_after(entry: Entry) -> dict:
@@ -241,7 +292,7 @@ def accounts(keys: Iterable[tuple[str, int | None, int | None]]) -> dict[tuple, 
     return {wanted[key]: acc for key, acc in found.items()}
 
 
-def _book_dues(actor: Actor, dues: list[FundContributionDue]) -> list[Entry]:
+def _book_dues(actor: Actor, dues: list[FundContributionDue]) -> list[int]:
     """Bring the ledger to what underwriting records as owed for each policy (R-F1): at issue
     the whole contribution; after a change of contract price, the difference. One posting and
     one audit event for all of them; the caller holds the due rows locked."""
@@ -276,19 +327,19 @@ def _book_dues(actor: Actor, dues: list[FundContributionDue]) -> list[Entry]:
                 policy_id=due.policy_id,
             )
         )
-    entries, _ = _post(actor, postings)
+    ids, _ = _post(actor, postings)
     audit.record(
         actor=actor,
         action=AuditAction.BOOK_CONTRIBUTION_DUE,
         object_type="fund.entry",
-        object_id=entries[0].pk,
+        object_id=ids[0],
         after={
-            "entries": [e.pk for e in entries],
+            "entries": ids,
             "policies": [due.policy_id for due in pending],
             "owed": [str(due.amount) for due in pending],
         },
     )
-    return entries
+    return ids
 
 
 def _locked_dues(**filters) -> list[FundContributionDue]:
@@ -367,7 +418,7 @@ def record_contribution_received(
             f"{insurer} 不是本项目任何已签发保单的主承保公司，不欠计提",
             f"{insurer} is not the lead insurer of an issued policy of this project",
         )
-    (entry,), _ = _post(
+    ids, _ = _post(
         actor,
         [
             Posting(
@@ -381,6 +432,7 @@ def record_contribution_received(
             )
         ],
     )
+    entry = _entry(ids)
     audit.record(
         actor=actor,
         action=AuditAction.RECORD_CONTRIBUTION_RECEIVED,
@@ -399,7 +451,7 @@ def record_replenishment(
     check_length(Entry, "reference", reference)
     _money(amount, rule="R-F3")
     _not_future(received_on, "received_on")
-    (entry,), _ = _post(
+    ids, _ = _post(
         actor,
         [
             Posting(
@@ -413,6 +465,7 @@ def record_replenishment(
             )
         ],
     )
+    entry = _entry(ids)
     audit.record(
         actor=actor, action=AuditAction.RECORD_REPLENISHMENT, obj=entry, after=_entry_after(entry)
     )
@@ -451,7 +504,7 @@ def transfer(
         )
     if not reason.strip():
         raise _refuse("R-F6", "reason", Code.INVALID, "请填写调拨原因", "a reason is required")
-    (entry,), _ = _post(
+    ids, _ = _post(
         actor,
         [
             Posting(
@@ -464,6 +517,7 @@ def transfer(
             )
         ],
     )
+    entry = _entry(ids)
     audit.record(actor=actor, action=AuditAction.TRANSFER, obj=entry, after=_entry_after(entry))
     return entry
 
@@ -501,7 +555,7 @@ def reverse_entry(*, actor: Actor, entry: Entry, reason: str) -> Entry:
         )
     if not reason.strip():
         raise _refuse("R-F6", "reason", Code.INVALID, "请填写冲正原因", "a reason is required")
-    (reversal,), _ = _post(
+    ids, _ = _post(
         actor,
         [
             Posting(
@@ -518,6 +572,7 @@ def reverse_entry(*, actor: Actor, entry: Entry, reason: str) -> Entry:
             )
         ],
     )
+    reversal = _entry(ids)
     audit.record(
         actor=actor, action=AuditAction.REVERSE_ENTRY, obj=reversal, after=_entry_after(reversal)
     )
@@ -575,18 +630,18 @@ def record_bank_statement(*, actor: Actor, lines: Sequence[StatementLine]) -> in
         )
         for line in lines
     ]
-    entries, _ = _post(actor, postings)
+    ids, _ = _post(actor, postings)
     total = sum((p.amount for p in postings), ZERO)
     audit.record(
         actor=actor,
         action=AuditAction.RECORD_BANK_STATEMENT,
         object_type="fund.entry",
-        object_id=entries[0].pk if entries else "",
+        object_id=ids[0] if ids else "",
         after={
-            "entries": len(entries),
-            "first": entries[0].pk if entries else None,
-            "last": entries[-1].pk if entries else None,
+            "entries": len(ids),
+            "first": ids[0] if ids else None,
+            "last": ids[-1] if ids else None,
             "total": str(total),
         },
     )
-    return len(entries)
+    return len(ids)

@@ -24,6 +24,7 @@ from idi.underwriting.services.attachments import confirm_attachment, upload_att
 from idi.underwriting.services.changes import (
     amend_policy,
     cancel_policy,
+    carry_out_change,
     open_change_request,
     record_buyer_consent,
     record_regulator_report,
@@ -73,6 +74,7 @@ __all__ = [
     "acknowledge_notice",
     "amend_policy",
     "cancel_policy",
+    "carry_out_change",
     "confirm_attachment",
     "create_draft",
     "guard_construction_start",

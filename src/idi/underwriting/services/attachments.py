@@ -5,11 +5,11 @@ import uuid
 from django.db import transaction
 
 from idi.core import audit, clock
-from idi.core.errors import Forbidden
 from idi.core.permissions import Actor
 from idi.underwriting import selectors
 from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import AttachmentKind, Policy, PolicyAttachment
+from idi.underwriting.services import guards
 from idi.underwriting.services._common import _locked, _refuse, _require_developer, _require_state
 from idi.underwriting.transitions import EDITABLE_STATES
 from idi.underwriting.uploads import detect
@@ -19,9 +19,7 @@ from idi.underwriting.uploads import detect
 def upload_attachment(*, actor: Actor, policy: Policy, kind: str, upload) -> PolicyAttachment:
     """R-U11: an insurer of the policy attaches a plan or template (a new version of its kind)."""
     policy = _locked(policy)
-    share = selectors.share_of(actor, policy)
-    if share is None:
-        raise Forbidden("仅本保单的保险公司可上传附件", "only the policy's insurers may upload")
+    guards.may_upload_attachment(actor, policy)
     _require_state(policy, EDITABLE_STATES, zh="上传附件", en="take attachments")
     if kind not in AttachmentKind.values:
         raise _refuse(

@@ -25,13 +25,12 @@ from idi.underwriting.models import (
     PolicyState,
     RegulatorReport,
 )
+from idi.underwriting.services import guards
 from idi.underwriting.services._common import (
     _lock_planning_permit,
     _locked,
     _not_future,
     _refuse,
-    _require_developer,
-    _require_developer_or_lead,
     _require_state,
     _snapshot,
     _transition,
@@ -52,12 +51,6 @@ from idi.underwriting.services.shares import (
     _shares_snapshot,
 )
 from idi.underwriting.transitions import CHANGE_TRANSITIONS, EDITABLE_STATES, LIVE_STATES
-
-
-def _require_party(actor: Actor, policy: Policy, *, zh: str, en: str) -> None:
-    if selectors.is_developer_of(actor, policy) or selectors.share_of(actor, policy):
-        return
-    raise Forbidden(f"仅建设单位或承保公司可{zh}", f"only the developer or an insurer may {en}")
 
 
 def _check_consents(change: ChangeRequest) -> None:
@@ -101,7 +94,7 @@ def open_change_request(
     check_length(ChangeRequest, "reason", reason)
     _lock_planning_permit(policy)
     policy = _locked(policy)
-    _require_party(actor, policy, zh="申请变更", en="request a change")
+    guards.may_open_change(actor, policy)
     _require_state(policy, LIVE_STATES, zh="申请变更或退保", en="be changed or cancelled")
     if kind not in ChangeKind.values:
         raise _refuse(
@@ -282,7 +275,7 @@ def record_regulator_report(
 @transaction.atomic
 def withdraw_change_request(*, actor: Actor, change: ChangeRequest) -> ChangeRequest:
     change = _locked_open_change(change)
-    _require_party(actor, change.policy, zh="撤回变更申请", en="withdraw a change request")
+    guards.may_withdraw_change(actor, change.policy)
     _move_change(actor, change, ChangeState.WITHDRAWN)
     return change
 
@@ -324,7 +317,7 @@ def amend_policy(*, actor: Actor, change: ChangeRequest) -> Policy:
     _lock_planning_permit(change.policy)
     policy = _locked(change.policy)
     change = _locked_open_change(change)
-    _require_developer_or_lead(actor, policy, zh="执行变更", en="carry out a change")
+    guards.may_carry_out_change(actor, policy)
     if change.kind not in (ChangeKind.CHANGE_TERMS, ChangeKind.CHANGE_INSURER):
         raise _refuse(
             Code.INVALID_STATE,
@@ -391,12 +384,10 @@ def cancel_policy(
     check_length(Policy, "cancel_reason", reason, field="reason")
     policy = _locked(policy)
     before = _snapshot(policy)
-    if policy.state in EDITABLE_STATES:
-        _require_developer(actor, policy, zh="取消投保", en="cancel the policy")
-        _transition(policy, PolicyState.CANCELLED)
-    else:
-        _require_developer_or_lead(actor, policy, zh="解除保险合同", en="cancel the policy")
-        _transition(policy, PolicyState.CANCELLED)
+    guards.may_cancel(actor, policy)
+    issued = policy.state not in EDITABLE_STATES
+    _transition(policy, PolicyState.CANCELLED)
+    if issued:
         if change is None or change.policy_id != policy.pk or change.kind != ChangeKind.CANCEL:
             raise _refuse(
                 Code.PREREQUISITE_MISSING,
@@ -430,3 +421,11 @@ def cancel_policy(
     if change is not None:
         _move_change(actor, change, ChangeState.APPLIED)
     return policy
+
+
+def carry_out_change(*, actor: Actor, change: ChangeRequest) -> Policy:
+    """Carry out an open change request through the service its kind calls for: a
+    cancellation cancels the policy (R-U8, R-U9), a change of terms or insurers amends it."""
+    if change.kind == ChangeKind.CANCEL:
+        return cancel_policy(actor=actor, policy=change.policy, change=change)
+    return amend_policy(actor=actor, change=change)

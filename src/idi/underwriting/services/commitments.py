@@ -9,15 +9,15 @@ from idi.core import audit, clock
 from idi.core.errors import Forbidden
 from idi.core.limits import MAX_DAYS, check_range
 from idi.core.permissions import Actor
-from idi.rules import RulePack
+from idi.rules import CLAIMS_STANDARD_FIELDS, RulePack, check_claims_standard
 from idi.underwriting import selectors
 from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import ClaimsServiceStandard, ParticipantNotice, Policy
+from idi.underwriting.services import guards
 from idi.underwriting.services._common import (
     _locked,
     _refuse,
     _require_developer,
-    _require_lead,
     _require_state,
 )
 from idi.underwriting.transitions import EDITABLE_STATES, LIVE_STATES
@@ -32,34 +32,12 @@ class ClaimsStandardInput:
 
 
 def _check_claims_standard(pack: RulePack, standard: ClaimsStandardInput) -> None:
-    """R-U13: stricter than the legal times, never looser; every time positive."""
-    for name in ("days_to_accept", "days_to_survey", "days_to_determine", "days_to_repair"):
-        value = getattr(standard, name)
-        if value is None or value <= 0:
-            raise _refuse(
-                Code.OUT_OF_RANGE,
-                "R-U13",
-                name,
-                f"承诺时限必须为正整数天（当前：{value}）",
-                f"a committed time must be a positive number of days (got: {value})",
-            )
-        check_range(name, value, high=MAX_DAYS)
-    legal = {
-        "days_to_determine": pack.deadlines["claim_determination"],
-        "days_to_repair": pack.deadlines["claim_performance"],
-    }
-    for name, spec in legal.items():
-        value = getattr(standard, name)
-        if value > spec.count:
-            raise _refuse(
-                Code.ABOVE_LIMIT,
-                "R-U13",
-                name,
-                f"承诺的{spec.label_zh}时限 {value} 日长于法定时限 {spec.count} 日"
-                f"（{spec.rule}）：只能更严格，不能更宽松",
-                f"the committed {spec.label_en} time of {value} days is longer than the legal "
-                f"{spec.count} days ({spec.rule}): it may be stricter, never looser",
-            )
+    """R-U13 (idi.rules), within the platform's limits of a number of days."""
+    days = {name: getattr(standard, name) for name in CLAIMS_STANDARD_FIELDS}
+    for name, value in days.items():
+        if value is not None and value > 0:
+            check_range(name, value, high=MAX_DAYS)
+    check_claims_standard(pack, days)
 
 
 @transaction.atomic
@@ -68,11 +46,11 @@ def set_claims_standards(
 ) -> ClaimsServiceStandard:
     """R-U13: the lead insurer's committed claims times, stored with the policy before issue."""
     policy = _locked(policy)
-    _require_lead(actor, policy, zh="设定理赔服务标准", en="set the claims service standards")
+    guards.may_set_claims_standards(actor, policy)
     _require_state(policy, EDITABLE_STATES, zh="修改理赔服务标准", en="change its standards")
     _check_claims_standard(selectors.pack_of(policy), standard)
     existing = ClaimsServiceStandard.objects.filter(policy=policy).first()
-    fields = ("days_to_accept", "days_to_survey", "days_to_determine", "days_to_repair")
+    fields = CLAIMS_STANDARD_FIELDS
     before = {f: getattr(existing, f) for f in fields} if existing else None
     row = existing or ClaimsServiceStandard(policy=policy)
     for name in fields:

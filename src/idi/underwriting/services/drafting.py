@@ -13,10 +13,18 @@ from idi.core.permissions import Actor
 from idi.core.rulebook import get_rulebook
 from idi.parties.models import OrgType
 from idi.projects.models import ConstructionPermit
-from idi.rules import RulePack, check_risk_management_fee, premium_quote
+from idi.rules import (
+    RulePack,
+    check_additional,
+    check_deductible,
+    check_risk_management_fee,
+    check_sum_insured,
+    premium_quote,
+)
 from idi.underwriting import selectors
 from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import AdditionalCover, Policy, PolicyState
+from idi.underwriting.services import guards
 from idi.underwriting.services._common import (
     _lock_planning_permit,
     _locked,
@@ -77,22 +85,8 @@ class CheckedTerms:
 def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> CheckedTerms:
     """R-U3 (deductible, sum insured, additional cover mandatory), R-C1 (additional years),
     R-U5 (premium and rate floor), R-U7 (risk-management fee), R-F1 (fund contribution)."""
-    if terms.deductible != 0:
-        raise _refuse(
-            Code.OUT_OF_RANGE,
-            "R-U3",
-            "deductible",
-            f"免赔额必须为 0（当前：{terms.deductible}）",
-            f"the deductible must be 0 (got: {terms.deductible})",
-        )
-    if not terms.sum_insured.is_finite() or terms.sum_insured <= 0:
-        raise _refuse(
-            Code.OUT_OF_RANGE,
-            "R-U3",
-            "sum_insured",
-            f"保险金额必须大于 0（当前：{terms.sum_insured}）",
-            f"the sum insured must be greater than 0 (got: {terms.sum_insured})",
-        )
+    check_deductible(terms.deductible)
+    check_sum_insured(terms.sum_insured)
     for name in ("contract_price", "sum_insured", "risk_management_fee"):
         check_range(name, getattr(terms, name), high=MAX_MONEY)
     check_range("rate", terms.rate, high=MAX_RATE)
@@ -110,36 +104,9 @@ def _check_terms(pack: RulePack, permit: ConstructionPermit, terms: Terms) -> Ch
 
 
 def _check_additional(pack: RulePack, additional: dict[str, int]) -> None:
-    spec = pack.coverage.categories["additional"]
-    if not additional:
-        raise _refuse(
-            Code.REQUIRED,
-            "R-U3",
-            "additional",
-            "附加险为必保：至少选择一项附加险分项并填写保险期限",
-            "additional cover is mandatory: choose at least one sub-item with its period",
-        )
+    check_additional(pack, additional)
     for sub_item, years in additional.items():
-        if sub_item not in spec.sub_items:
-            known = ", ".join(spec.sub_items)
-            raise _refuse(
-                Code.INVALID_CHOICE,
-                "R-C1",
-                "additional",
-                f"附加险没有分项 {sub_item!r}，可选：{known}",
-                f"the additional cover has no sub-item {sub_item!r}; expected one of: {known}",
-            )
-        minimum = spec.min_years or 0
         check_range(f"additional.{sub_item}", years, high=MAX_YEARS)
-        if years < minimum:
-            raise _refuse(
-                Code.BELOW_FLOOR,
-                "R-C1",
-                f"additional.{sub_item}",
-                f"附加险分项 {sub_item} 的保险期限不得低于 {minimum} 年（当前：{years}）",
-                f"the period of additional sub-item {sub_item} must be at least {minimum} "
-                f"years (got: {years})",
-            )
 
 
 @transaction.atomic
@@ -181,7 +148,7 @@ def set_terms(*, actor: Actor, policy: Policy, terms: Terms) -> Policy:
     """Contract price, rate, sum insured, risk-management fee and additional cover; the premium
     and the fund contribution follow (R-U5, R-F1). A quoted policy goes back to draft."""
     policy = _locked(policy)
-    _require_developer(actor, policy, zh="填写保险条款", en="set the terms")
+    guards.may_set_terms(actor, policy)
     _require_state(policy, EDITABLE_STATES, zh="修改保险条款", en="change its terms")
     _require_not_paid(policy)
     checked = _check_terms(selectors.pack_of(policy), policy.permit, terms)

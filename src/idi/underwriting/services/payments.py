@@ -11,12 +11,11 @@ from idi.core.limits import MAX_MONEY, check_length, check_range
 from idi.core.permissions import Actor
 from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import MaintenanceDeposit, Policy, PolicyState, PremiumPayment
+from idi.underwriting.services import guards
 from idi.underwriting.services._common import (
     _locked,
     _not_future,
     _refuse,
-    _require_developer,
-    _require_developer_or_lead,
     _require_state,
 )
 from idi.underwriting.transitions import LIVE_STATES
@@ -40,7 +39,7 @@ def record_payment(
     """R-U3: the quoted premium, paid in full in one payment."""
     check_length(PremiumPayment, "reference", reference)
     policy = _locked(policy)
-    _require_developer_or_lead(actor, policy, zh="登记缴费", en="record the payment")
+    guards.may_record_payment(actor, policy)
     _require_state(policy, (PolicyState.QUOTED,), zh="登记缴费", en="take a payment")
     if PremiumPayment.objects.filter(policy=policy).exists():
         raise _refuse(
@@ -83,7 +82,7 @@ def record_maintenance_deposit(
     """R-U9: the property maintenance deposit paid, which a cancellation in force needs."""
     check_length(MaintenanceDeposit, "reference", reference)
     policy = _locked(policy)
-    _require_developer(actor, policy, zh="登记物业保修金", en="record the maintenance deposit")
+    guards.may_record_deposit(actor, policy)
     _require_state(policy, LIVE_STATES, zh="登记物业保修金", en="take a maintenance deposit")
     if MaintenanceDeposit.objects.filter(policy=policy).exists():
         raise _refuse(

@@ -11,7 +11,7 @@ from idi.core import audit, clock
 from idi.core.permissions import SYSTEM, Actor
 from idi.projects.models import ConstructionPermit
 from idi.projects.services import PermitEvent
-from idi.rules import RulePack, window
+from idi.rules import ADDITIONAL, RulePack, basic_categories, window
 from idi.underwriting import selectors
 from idi.underwriting.codes import AuditAction
 from idi.underwriting.models import Policy, PolicyState, PolicyWindow
@@ -35,13 +35,13 @@ def window_rows(pack: RulePack, completion: date, additional: dict[str, int]) ->
     """Every basic category's window (R-C1..R-C3) and each additional sub-item's (with the
     policy's own years), from completion acceptance."""
     rows = []
-    for category in selectors.BASIC_CATEGORIES:
+    for category in basic_categories(pack):
         span = window(pack, category, completion)
         years = pack.coverage.categories[category].years or 0
         rows.append(WindowRow(category, "", years, span.start, span.end))
     for sub_item, years in sorted(additional.items()):
-        span = window(pack, "additional", completion, years)
-        rows.append(WindowRow("additional", sub_item, years, span.start, span.end))
+        span = window(pack, ADDITIONAL, completion, years)
+        rows.append(WindowRow(ADDITIONAL, sub_item, years, span.start, span.end))
     return rows
 
 
@@ -52,7 +52,7 @@ def period_of(pack: RulePack, rows: list[WindowRow], *, any_decorated: bool) -> 
         row
         for row in rows
         if any_decorated
-        or row.category == "additional"
+        or row.category == ADDITIONAL
         or not pack.coverage.categories[row.category].fully_decorated_only
     ]
     return min(r.starts_on for r in covered), max(r.ends_on for r in covered)

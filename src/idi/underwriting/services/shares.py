@@ -14,11 +14,11 @@ from idi.rules import RulePack, Share, check_shares
 from idi.underwriting import selectors
 from idi.underwriting.codes import AuditAction, Code
 from idi.underwriting.models import Policy, PolicyShare, PolicyState, ShareRole
+from idi.underwriting.services import guards
 from idi.underwriting.services._common import (
     _lock_planning_permit,
     _locked,
     _refuse,
-    _require_developer,
     _require_state,
     _transition,
 )
@@ -132,7 +132,7 @@ def set_shares(*, actor: Actor, policy: Policy, shares: list[ShareInput]) -> Pol
     permit under the same planning permit (R-U2). A quoted policy goes back to draft."""
     _lock_planning_permit(policy)
     policy = _locked(policy)
-    _require_developer(actor, policy, zh="选择保险公司", en="choose the insurers")
+    guards.may_set_shares(actor, policy)
     _require_state(policy, EDITABLE_STATES, zh="修改承保份额", en="change its shares")
     _require_not_paid(policy)
     _check_share_inputs(selectors.pack_of(policy), shares)
