@@ -1,4 +1,10 @@
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check what the rules compute, not how fast: a per-example deadline only turns a
+# busy CI machine into a flaky failure.
+hypothesis_settings.register_profile("idi", deadline=None)
+hypothesis_settings.load_profile("idi")
 
 
 def pytest_addoption(parser):

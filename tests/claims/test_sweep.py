@@ -59,7 +59,10 @@ def test_a_met_deadline_is_neither_reminded_nor_escalated(cw):
         services.determine(actor=cw.handler.actor, claim=claim, outcome="covered", reasons="")
     with at(2025, 10, 20):
         assert sweep_deadlines() == 0
-    assert not Notification.objects.exists()
+    assert not Notification.objects.exclude(kind="info").exists()
+    # R-K2: the owner is told the result.
+    told = Notification.objects.get(kind="info")
+    assert told.recipient_id == cw.owner.user.pk and claim.number in told.subject
 
 
 def test_idi_sweep_command_runs_the_deadline_sweep(cw, capsys):

@@ -41,7 +41,7 @@ from idi.core.rulebook import get_rulebook
 from idi.notifications import services as deadlines
 from idi.notifications.models import OPEN, Deadline
 from idi.parties.models import Organisation, OrgType
-from idi.projects.models import Unit
+from idi.projects.models import Sale, Unit
 from idi.rules import Assessment, RulePack, Share, assess, deadline, fen, split_by_shares
 from idi.underwriting.models import Policy, PolicyShare
 from idi.underwriting.selectors import lead_share, pack_of
@@ -205,6 +205,20 @@ def stop_clock(*, actor: Actor, claim: Claim, kind: str) -> Deadline | None:
     d = deadlines.cancel_deadline(actor=actor, owner=claim, kind=kind, on=clock.today())
     _refresh_next_due(claim)
     return d
+
+
+def _tell_owner(actor: Actor, claim: Claim, zh: str, en: str) -> None:
+    """The owner hears of each result in its inbox (R-K2: the owner is told the result)."""
+    buyers = Sale.buyers.through.objects.filter(sale__unit_id=claim.unit_id).values_list(
+        "user_id", flat=True
+    )
+    deadlines.notify(
+        actor=actor,
+        recipients=list(buyers),
+        subject=f"{claim.number}：{zh} / {en}",
+        body=claim.reasons or claim.refusal_reasons,
+        link=f"/claims/{claim.pk}/",
+    )
 
 
 def _timeline(claim: Claim, actor: Actor, action: str, note: str = "") -> None:
@@ -581,6 +595,7 @@ def determine(
     if outcome == S.NOT_COVERED:
         start_clock(actor=actor, claim=claim, kind="denial_notice", from_date=clock.today())
     move(actor=actor, claim=claim, to=outcome, action="determine", note=reasons)
+    _tell_owner(actor, claim, f"核定结果：{ClaimStatus(outcome).label}", f"determined {outcome}")
     return _finish(actor, claim, AuditAction.DETERMINE, before)
 
 
@@ -595,6 +610,7 @@ def issue_refusal_notice(*, actor: Actor, claim: Claim, reasons: str) -> Claim:
     meet_clock(actor=actor, claim=claim, kind="denial_notice")
     claim.refusal_reasons, claim.refusal_notified_on = reasons, clock.today()
     move(actor=actor, claim=claim, to=S.REFUSED, action="refusal-notice", note=reasons)
+    _tell_owner(actor, claim, "拒赔通知", "refusal notice")
     return _finish(actor, claim, AuditAction.ISSUE_REFUSAL_NOTICE, before)
 
 
@@ -663,6 +679,7 @@ def complete_repair(*, actor: Actor, claim: Claim) -> Claim:
     repair.save(update_fields=["completed_on"])
     meet_clock(actor=actor, claim=claim, kind="claim_performance")
     move(actor=actor, claim=claim, to=S.DONE, action="repair-done")
+    _tell_owner(actor, claim, "维修完成，请确认", "repair done: please accept or reject it")
     return _finish(actor, claim, AuditAction.COMPLETE_REPAIR, before)
 
 

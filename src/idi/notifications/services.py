@@ -196,7 +196,6 @@ def dispatch_pending(limit: int = 1000) -> int:
             .filter(sent_at__isnull=True)
             .order_by("id")[:limit]
         )
-        now = clock.now()
         done = []
         for row in rows:
             try:
@@ -205,10 +204,8 @@ def dispatch_pending(limit: int = 1000) -> int:
             except Exception:
                 logger.exception("notification %s not delivered", row.pk)
                 continue
-            row.sent_at = now
-            done.append(row)
-        Notification.objects.bulk_update(done, ["sent_at"])
-        sent = len(done)
+            done.append(row.pk)
+        sent = Notification.objects.filter(pk__in=done).update(sent_at=clock.now())
     return sent
 
 
@@ -261,17 +258,19 @@ def _sweep_event(actor: Actor, kind: str, today: date, batch_size: int) -> int:
             qs = Deadline.objects.filter(OPEN, escalated_at__isnull=True)
             if kind == NotificationKind.REMINDER:
                 qs = qs.filter(reminder_sent_at__isnull=True, remind_on__lte=today, due__gte=today)
+                order = ("remind_on", "id")
             else:
                 # R-T4: due at the end of its last day, so it has passed once that day is over.
                 qs = qs.filter(due__lt=today)
-            rows = list(qs.select_for_update(skip_locked=True).order_by("id")[:batch_size])
+                order = ("due", "id")
+            # Walk the partial index the rows leave once handled, so that each batch reads only
+            # rows still to do (ordering by id would rescan the handled ones every batch).
+            rows = list(qs.select_for_update(skip_locked=True).order_by(*order)[:batch_size])
             if not rows:
                 return handled
             now = clock.now()
             sent = _notify_batch(rows, kind, now)
-            for d in rows:
-                setattr(d, field, now)
-            Deadline.objects.bulk_update(rows, [field])
+            Deadline.objects.filter(pk__in=[d.pk for d in rows]).update(**{field: now})
             audit.record(
                 actor=actor,
                 action=AuditAction.SWEEP_DEADLINES,

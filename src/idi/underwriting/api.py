@@ -583,21 +583,18 @@ def record_deposit(request, pk: int, body: DepositIn):
 @router.get("/my-homes", response=Page[HomeOut], summary="我的房屋 / my homes and their cover")
 def my_homes(request, paging: Query[PageQuery]):
     actor = actor_from_request(request)
-    homes = []
-    for unit in selectors.units_owned_by(actor):
-        policy = selectors.policy_for_unit(actor, unit)
-        lead = selectors.lead_share(policy) if policy else None
-        homes.append(
-            {
-                "unit": unit.pk,
-                "unit_name": str(unit),
-                "project_name": unit.project.name,
-                "policy": _summary(actor, policy) if policy else None,
-                "lead_insurer": lead.insurer.name if lead else None,
-                "lead_insurer_phone": lead.insurer.contact_phone if lead else None,
-                "coverage": _coverage(selectors.coverage_windows_for_unit(actor, unit)),
-            }
-        )
+    homes = [
+        {
+            "unit": home.unit.pk,
+            "unit_name": str(home.unit),
+            "project_name": home.unit.project.name,
+            "policy": _summary(actor, home.policy) if home.policy else None,
+            "lead_insurer": home.lead.insurer.name if home.lead else None,
+            "lead_insurer_phone": home.lead.insurer.contact_phone if home.lead else None,
+            "coverage": _coverage(home.lines),
+        }
+        for home in selectors.homes_of(actor)
+    ]
     return page_body(homes, paging)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import translation
 
 from idi.core.errors import NotFound
@@ -102,6 +102,12 @@ def search_policies(*, actor: Actor, q: str = "", state: str = "") -> QuerySet[P
         qs = qs.filter(Q(permit__number__icontains=q) | Q(permit__project__name__icontains=q))
     if state:
         qs = qs.filter(state=state)
+    if actor.organisation_type == OrgType.INSURER and actor.organisation_id is not None:
+        # Each row shows the insurer's own share: one query for the page, not one per row.
+        mine = PolicyShare.objects.filter(insurer_id=actor.organisation_id)
+        qs = qs.prefetch_related(
+            Prefetch("shares", queryset=mine.select_related("insurer"), to_attr="actor_shares")
+        )
     return qs.order_by("-id")
 
 
@@ -179,13 +185,19 @@ def may_request_change(actor: Actor, policy: Policy, *, open_change: ChangeReque
 
 
 def share_of(actor: Actor, policy: Policy) -> PolicyShare | None:
-    """The actor's own share of the policy, when the actor is one of its insurers."""
+    """The actor's own share of the policy, when the actor is one of its insurers (from
+    `actor_shares` when a list prefetched it, see search_policies)."""
     if actor.organisation_type != OrgType.INSURER or actor.organisation_id is None:
         return None
+    if hasattr(policy, "actor_shares"):
+        return next(iter(policy.actor_shares), None)
     return policy.shares.filter(insurer_id=actor.organisation_id).first()
 
 
 def lead_share(policy: Policy) -> PolicyShare | None:
+    """The lead's share (from `lead_shares` when a list prefetched it, see homes_of)."""
+    if hasattr(policy, "lead_shares"):
+        return next(iter(policy.lead_shares), None)
     return policy.shares.select_related("insurer").filter(role=ShareRole.LEAD).first()
 
 
@@ -473,6 +485,44 @@ def policy_period(policy: Policy) -> tuple[date, date] | None:
     return policy.period_starts_on, policy.period_ends_on
 
 
+@dataclass(frozen=True)
+class Home:
+    """One unit an owner bought, with its covering policy, its windows and whom to call."""
+
+    unit: Unit
+    policy: Policy | None
+    lines: list[CoverageLine]
+    lead: PolicyShare | None
+
+
+def homes_of(actor: Actor) -> list[Home]:
+    """我的房屋: the actor's units with their cover, in a fixed number of queries however many
+    units it bought (units, policies, and the policies' windows, covers and leads)."""
+    units = list(units_owned_by(actor).select_related("project__developer"))
+    policies = {
+        policy.permit_id: policy
+        for policy in policies_visible_to(actor)
+        .filter(permit_id__in={u.building.permit_id for u in units}, state__in=COVERING_STATES)
+        .prefetch_related(
+            "windows",
+            "additional_covers",
+            Prefetch(
+                "shares",
+                queryset=PolicyShare.objects.filter(role=ShareRole.LEAD).select_related("insurer"),
+                to_attr="lead_shares",
+            ),
+        )
+    }
+    homes = []
+    for unit in units:
+        policy = policies.get(unit.building.permit_id)
+        lines = (
+            coverage_lines(policy, fully_decorated=unit.building.fully_decorated) if policy else []
+        )
+        homes.append(Home(unit, policy, lines, lead_share(policy) if policy else None))
+    return homes
+
+
 def units_owned_by(actor: Actor) -> QuerySet[Unit]:
     """The units the actor bought (我的房屋). Written here because the projects app has no
     such selector yet; it reads projects' tables only."""
@@ -599,7 +649,7 @@ def participant_notices_visible_to(actor: Actor) -> QuerySet[ParticipantNotice]:
         return ParticipantNotice.objects.none()
     return (
         ParticipantNotice.objects.filter(participant__organisation_id=actor.organisation_id)
-        .select_related("policy__permit__project__developer", "participant")
+        .select_related("policy__permit__project__developer", "participant__organisation")
         .order_by("-id")
     )
 

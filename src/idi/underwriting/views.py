@@ -643,18 +643,16 @@ def permit_policy_column(
 def my_homes(request):
     """我的房屋: each unit with its policy, windows per category and whom to call."""
     actor = actor_from_request(request)
-    homes = []
-    for unit in selectors.units_owned_by(actor):
-        policy = selectors.policy_for_unit(actor, unit)
-        homes.append(
-            {
-                "unit": unit,
-                "policy": policy,
-                "lines": selectors.coverage_windows_for_unit(actor, unit),
-                "lead": selectors.lead_share(policy) if policy else None,
-                "developer": unit.project.developer,
-            }
-        )
+    homes = [
+        {
+            "unit": home.unit,
+            "policy": home.policy,
+            "lines": home.lines,
+            "lead": home.lead,
+            "developer": home.unit.project.developer,
+        }
+        for home in selectors.homes_of(actor)
+    ]
     return render(request, "underwriting/my_homes.html", {"homes": homes, "today": clock.today()})
 
 
