@@ -3,6 +3,8 @@ authenticated as a developer, through the WSGI app (no network), with a fixed bu
 derandomized examples. No answer may be a 5xx or carry a status the schema does not document."""
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import openapi
 from schemathesis.checks import not_a_server_error
@@ -21,6 +23,18 @@ schema = openapi.from_wsgi("/api/v1/openapi.json", application)
 
 # Examples per operation: about 90 operations, within a minute on a developer's machine.
 EXAMPLES = 3
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Called straight through WSGI, each request would end by closing the database connection
+    (CONN_MAX_AGE=0) inside the test's transaction, which PostgreSQL then refuses; Django's own
+    test client detaches these handlers in the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
