@@ -325,7 +325,7 @@ def test_R_U1_cli_error_codes_and_language(capsys: pytest.CaptureFixture[str]) -
     zh = _json(capsys, argv, 2)["error"]
     en = _json(capsys, [*argv, "--lang", "en"], 2)["error"]
     assert zh["code"] == en["code"] == "unknown"
-    assert zh["message"].startswith("未知的规则包 'nope'") and " / " not in zh["message"]
+    assert zh["message"].startswith("未知的规则包“nope”") and " / " not in zh["message"]
     assert en["message"].startswith("unknown rule pack 'nope'")
     usage = _json(capsys, ["teleport", "--json", "--lang=en"], 2)["error"]
     assert usage["code"] == "invalid_arguments"

@@ -69,7 +69,7 @@ def test_R_U4_every_problem_is_reported(pack: RulePack) -> None:
         "insurer B appears twice"
     ]
     assert _messages(pack, "boss:A:0.5", "follower:B:0.25", "follower:C:0.25") == [
-        "A: role 'boss' must be lead or follower",
+        "A: the role must be lead insurer or co-insurer",
         "co-insurance needs exactly 1 lead insurer (got 0)",
     ]
     assert _messages(pack) == ["at least one insurer is required"]

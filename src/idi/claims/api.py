@@ -529,8 +529,8 @@ def track_action(request, pk: int, action: str, body: Body[dict[str, Any]] = Non
         raise RuleViolation(
             rule=None,
             field="action",
-            message=f"未知的操作 {action!r}",
-            message_en=f"unknown action {action!r}",
+            message=f"未知的操作“{action}”",
+            message_en=f"unknown action '{action}'",
             code=Code.UNKNOWN_ACTION,
         )
     data = None

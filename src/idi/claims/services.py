@@ -36,6 +36,7 @@ from idi.claims.models import (
 )
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
+from idi.core.formats import in_language
 from idi.core.permissions import SYSTEM, Actor
 from idi.core.rulebook import get_rulebook
 from idi.notifications import services as deadlines
@@ -150,11 +151,12 @@ def _pack(claim: Claim) -> RulePack:
     return pack_of(claim.policy) if claim.policy else get_rulebook().pack()
 
 
-def _status_label(status: str) -> str:
+def _status_label(status: str, language: str = "zh-hans") -> str:
     for track in tracks.tracks():
         if status in track.statuses:
-            return track.statuses[status][0]
-    return ClaimStatus(status).label if status in ClaimStatus.values else status
+            zh, en = track.statuses[status]
+            return en if language == "en" else zh
+    return in_language(ClaimStatus(status).label, language)
 
 
 def _committed_days(claim: Claim, kind: str) -> int | None:
@@ -239,8 +241,9 @@ def move(*, actor: Actor, claim: Claim, to: str, action: str, note: str = "") ->
         raise _refuse(
             None,
             "status",
-            f"案件当前状态为“{_status_label(claim.status)}”，不能执行此操作",
-            f"a claim in status {claim.status} cannot take the action {action}",
+            f"案件当前状态为“{_status_label(claim.status)}”，不能办理此项，请刷新页面查看案件进展",
+            f"the claim is at “{_status_label(claim.status, 'en')}” and cannot take this step; "
+            "reload the page to see where it stands",
             Code.INVALID_STATE,
         )
     claim.status = to
@@ -282,8 +285,9 @@ def _require_status(claim: Claim, action: str) -> None:
         raise _refuse(
             None,
             "status",
-            f"案件当前状态为“{_status_label(claim.status)}”，不能执行此操作",
-            f"a claim in status {claim.status} cannot take the action {action}",
+            f"案件当前状态为“{_status_label(claim.status)}”，不能办理此项，请刷新页面查看案件进展",
+            f"the claim is at “{_status_label(claim.status, 'en')}” and cannot take this step; "
+            "reload the page to see where it stands",
             Code.INVALID_STATE,
         )
 
@@ -329,8 +333,8 @@ def _check_filing(filing: Filing, pack: RulePack, today: date) -> None:
         raise _refuse(
             "R-C1",
             "category",
-            f"未知的类别 {filing.category!r}，应为：{known}",
-            f"unknown category {filing.category!r}; expected one of: {known}",
+            f"未知的类别“{filing.category}”，应为：{known}",
+            f"unknown category '{filing.category}'; expected one of: {known}",
         )
     spec = categories[filing.category]
     if spec.sub_items and not filing.sub_item:
@@ -345,24 +349,25 @@ def _check_filing(filing: Filing, pack: RulePack, today: date) -> None:
         raise _refuse(
             "R-C1",
             "sub_item",
-            f"该类别没有分项 {filing.sub_item!r}",
-            f"the category has no sub-item {filing.sub_item!r}",
+            f"该类别没有分项“{filing.sub_item}”",
+            f"the category has no sub-item '{filing.sub_item}'",
         )
     if filing.place not in Place.values:
         raise _refuse(
-            None, "place", f"未知的部位 {filing.place!r}", f"unknown place {filing.place!r}"
+            None, "place", f"未知的部位“{filing.place}”", f"unknown place '{filing.place}'"
         )
     if filing.event not in Event.values:
         raise _refuse(
-            "R-C5", "event", f"未知的事件 {filing.event!r}", f"unknown event {filing.event!r}"
+            "R-C5", "event", f"未知的事件“{filing.event}”", f"unknown event '{filing.event}'"
         )
     _text(filing.description, "description", None, "问题描述", "description")
     if filing.noticed_on > today:
         raise _refuse(
             None,
             "noticed_on",
-            f"发现日期 {filing.noticed_on} 晚于今天",
-            f"noticed_on {filing.noticed_on} is after today",
+            f"发现日期 {filing.noticed_on} 晚于今天，请填写实际发现缺陷的日期",
+            f"the date noticed, {filing.noticed_on}, is after today; enter the day the defect "
+            "was found",
             Code.IN_FUTURE,
         )
 
@@ -580,9 +585,7 @@ def determine(
     _require_handler(actor, claim, "核定", "determine the claim")
     _require_status(claim, "determine")
     if outcome not in OUTCOMES:
-        raise _refuse(
-            "R-K2", "outcome", f"核定结果 {outcome!r} 无效", f"invalid outcome {outcome!r}"
-        )
+        raise _refuse("R-K2", "outcome", f"核定结果“{outcome}”无效", f"invalid outcome '{outcome}'")
     reasons = (reasons or "").strip()
     if outcome != S.COVERED:
         reasons = _text(reasons, "reasons", "R-K2", "核定理由", "the reasons")
@@ -629,8 +632,8 @@ def agree(
         raise _refuse(
             "R-K3",
             "remedy",
-            f"方式 {remedy!r} 无效，应为 repair 或 payment",
-            f"invalid remedy {remedy!r}",
+            f"处理方式“{remedy}”无效，请选择维修或赔偿",
+            f"unknown remedy '{remedy}'; choose repair or payment",
         )
     if remedy == "payment" and amount is None:
         raise _refuse(
@@ -855,14 +858,16 @@ def open_dispute(*, actor: Actor, claim: Claim, about: str, reason: str) -> Clai
     _require_owner(actor, claim, "提出争议", "dispute")
     if about not in DISPUTE_FROM:
         raise _refuse(
-            "R-K7", "about", f"争议事项 {about!r} 无效", f"invalid dispute subject {about!r}"
+            "R-K7", "about", f"争议事项“{about}”无效", f"invalid dispute subject '{about}'"
         )
     if claim.status not in DISPUTE_FROM[about]:
         raise _refuse(
             "R-K7",
             "about",
-            f"案件当前状态为“{_status_label(claim.status)}”，不能就{DisputeAbout(about).label}提出争议",
-            f"a claim in status {claim.status} cannot be disputed about its {about}",
+            f"案件当前状态为“{_status_label(claim.status)}”，"
+            f"不能就{in_language(DisputeAbout(about).label, 'zh-hans')}提出争议",
+            f"the claim is at “{_status_label(claim.status, 'en')}”: "
+            f"its {in_language(DisputeAbout(about).label, 'en').lower()} cannot be disputed now",
             Code.INVALID_STATE,
         )
     reason = _text(reason, "reason", "R-K7", "争议理由", "the reason")
@@ -901,9 +906,7 @@ def record_appraisal(
             Code.NOT_APPRAISER,
         )
     if finding not in ("covered", "not_covered"):
-        raise _refuse(
-            "R-K7", "finding", f"鉴定结论 {finding!r} 无效", f"invalid finding {finding!r}"
-        )
+        raise _refuse("R-K7", "finding", f"鉴定结论“{finding}”无效", f"invalid finding '{finding}'")
     value = _amount(fee, "fee", "R-K7", positive=False)
     before = _snapshot(claim)
     today = clock.today()
@@ -1033,7 +1036,7 @@ def add_photo(*, actor: Actor, claim: Claim, upload, kind: str = "report") -> Cl
             "仅业主或承办人员可上传照片 / only the owner or the handlers may add photos"
         )
     if kind not in ("report", "before", "after"):
-        raise _refuse(None, "kind", f"照片类型 {kind!r} 无效", f"invalid photo kind {kind!r}")
+        raise _refuse(None, "kind", f"照片类型“{kind}”无效", f"invalid photo kind '{kind}'")
     if getattr(upload, "size", 0) > MAX_PHOTO_BYTES:
         raise _refuse(None, "photo", "照片超过 10 MB", "the photo is larger than 10 MB")
     found = detect(upload)

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +21,7 @@ from idi.claims.models import ClaimEvent, Place
 from idi.core import clock
 from idi.core.errors import Forbidden, NotFound, RuleViolation
 from idi.core.permissions import actor_from_request
+from idi.core.refusals import refusal_html
 from idi.core.registry import Hook, providers
 from idi.core.views import add_refusal
 from idi.parties.models import Organisation, OrgType
@@ -99,7 +99,7 @@ def file_claim(request):
                 try:
                     services.add_photo(actor=actor, claim=claim, upload=data["photo"])
                 except RuleViolation as exc:
-                    messages.error(request, exc.message_for(get_language()))
+                    messages.error(request, refusal_html(exc))
             messages.success(request, _("已报案"))
             return redirect("claims:detail", pk=claim.pk)
     status = REFUSED if form.is_bound and form.errors else 200
@@ -312,7 +312,7 @@ def act(request, pk: int, action: str):
     except RuleViolation as exc:
         claim = selectors.get_claim(actor=actor, pk=pk)
         context = _detail_context(
-            request, actor, claim, refusal=exc, refusal_text=exc.message_for(get_language())
+            request, actor, claim, refusal=exc, refusal_text=refusal_html(exc)
         )
         return render(request, "claims/detail.html", context, status=REFUSED)
     messages.success(request, _("已办理"))
@@ -349,7 +349,7 @@ def notice(request, unit_pk: int):
         try:
             services.hand_over_notice(actor=actor, unit=unit, handed_over_on=clock.today())
         except RuleViolation as exc:
-            messages.error(request, exc.message_for(get_language()))
+            messages.error(request, refusal_html(exc))
         return redirect("claims:notice", unit_pk=unit.pk)
     return render(
         request,

@@ -7,7 +7,7 @@ trailing zeros (`1.43%`, `60%`); dates `2026年9月30日` / `30 Sep 2026`.
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -44,6 +44,13 @@ def day(value: date | datetime | None, language: str | None) -> str:
     if is_english(language):
         return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def in_language(text, language: str) -> str:
+    """A lazily translated text (a choice's label) in `language`, whatever language is active:
+    a refusal is written in both its languages at once."""
+    with translation.override(language):
+        return str(text)
 
 
 def moment(value: datetime | None, language: str | None) -> str:

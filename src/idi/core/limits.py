@@ -11,6 +11,7 @@ from typing import Annotated
 from django.db import models
 from ninja import Field
 
+from idi.core.codes import Code
 from idi.core.errors import RuleViolation
 
 # A primary key (bigint).
@@ -43,13 +44,15 @@ Search = Annotated[str, Field(max_length=MAX_SEARCH)]
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 
 
+# The messages do not repeat the field's name: a page shows them on the field itself and the
+# API gives the field beside them.
 def too_long(field: str, limit: int, length: int) -> RuleViolation:
     return RuleViolation(
         rule=None,
         field=field,
-        code="too_long",
-        message=f"{field} 不能超过 {limit} 个字符（当前 {length} 个）",
-        message_en=f"{field} must be at most {limit} characters (got {length})",
+        code=Code.TOO_LONG,
+        message=f"内容过长：最多 {limit} 个字符，当前 {length} 个，请删减后再提交",
+        message_en=f"too long: at most {limit} characters, got {length}; shorten it and try again",
     )
 
 
@@ -76,7 +79,7 @@ def check_range(
     raise RuleViolation(
         rule=None,
         field=field,
-        code="out_of_range",
-        message=f"{field} {zh}（当前：{value}）",
-        message_en=f"{field} {en} (got {value})",
+        code=Code.OUT_OF_RANGE,
+        message=f"数值{zh}（当前：{value}），请改正后再提交",
+        message_en=f"the number {en} (got {value}); correct it and try again",
     )

@@ -316,7 +316,7 @@ def get_monthly_report(request, month: str = Query(..., max_length=7)):
             rule="R-F6",
             field="month",
             code=Code.INVALID,
-            message=f"月份应为 YYYY-MM（当前：{month}）",
+            message=f"月份格式应为“年-月”，如 2026-09（当前：{month}）",
             message_en=f"the month must be YYYY-MM (got: {month})",
         ) from None
     report = selectors.monthly_report(actor_from_request(request), month=first)

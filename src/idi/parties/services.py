@@ -17,6 +17,7 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
+from idi.core.formats import in_language
 from idi.core.permissions import Actor
 from idi.parties.codes import AuditAction, Code
 from idi.parties.models import (
@@ -373,8 +374,9 @@ def _clean_username(username: str) -> str:
         raise _violation(
             Code.INVALID,
             "username",
-            "用户名只能包含字母、数字和 @/./+/-/_",
-            "a username may contain only letters, digits and @/./+/-/_",
+            "用户名只能包含字母、数字和 @ . + - _ 这几个符号，请修改后再提交",
+            "a username may contain only letters, digits and the signs @ . + - _; change it and "
+            "try again",
         ) from None
     if not username or len(username) > 150:
         raise _violation(
@@ -391,6 +393,13 @@ def _clean_username(username: str) -> str:
             f"username {username} is taken",
         )
     return username
+
+
+def _role_labels(roles: list[str], language: str) -> str:
+    separator = ", " if language == "en" else "、"
+    return separator.join(
+        in_language(Role(r).label, language) if r in Role.values else r for r in roles
+    )
 
 
 def _set_password(user, password: str | None) -> None:
@@ -432,8 +441,12 @@ def create_user(
         raise _violation(
             Code.WRONG_PARTY,
             "roles",
-            f"角色 {', '.join(wrong)} 不适用于{organisation.get_org_type_display()}",
-            f"role(s) {', '.join(wrong)} do not fit a {organisation.org_type}",
+            f"角色“{_role_labels(wrong, 'zh-hans')}”不适用于"
+            f"{in_language(OrgType(organisation.org_type).label, 'zh-hans')}，"
+            "请只选择本单位类型可用的角色",
+            f"the role(s) {_role_labels(wrong, 'en')} do not fit "
+            f"{in_language(OrgType(organisation.org_type).label, 'en').lower()}s; choose only "
+            "the roles its kind of organisation has",
         )
     problem = person_name_problem(real_name.strip())
     if problem:

@@ -95,6 +95,8 @@ COLUMNS = (
 )
 REQUIRED_KEYS = tuple(c.key for c in COLUMNS if c.required)
 HEADER = {c.key: c.header for c in COLUMNS}
+# The headers a file in English uses (the first alias of each column).
+ALIASES = {c.key: c.aliases for c in COLUMNS}
 SALE_KEYS = ("owner_name", "id_number", "phone", "sold_on", "contract_number")
 
 
@@ -347,7 +349,13 @@ def _header_index(plan: ImportPlan, header: list[str]) -> dict[str, int] | None:
             index[key] = position
     for key in REQUIRED_KEYS:
         if key not in index:
-            plan.error(1, key, f"缺少必填列“{HEADER[key]}”", f"missing column {key}")
+            english = ALIASES[key][0]
+            plan.error(
+                1,
+                key,
+                f"缺少必填列“{HEADER[key]}”，请按导入模板补上该列",
+                f"missing the required column {english}; add it as the import template has it",
+            )
     return None if plan.errors else index
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden
+from idi.core.formats import in_language
 from idi.core.permissions import Actor
 from idi.core.registry import Hook, providers
 from idi.parties.models import District, Organisation, OrgType, Profile, Role
@@ -147,10 +148,10 @@ class PermitStage:
 
 
 PERMIT_STAGE_LABELS = {
-    PermitStage.APPLIED: "已申领",
-    PermitStage.ISSUED: "已发证",
-    PermitStage.UNDER_CONSTRUCTION: "在建",
-    PermitStage.COMPLETED: "已竣工验收",
+    PermitStage.APPLIED: ("已申领", "applied for"),
+    PermitStage.ISSUED: ("已发证", "issued"),
+    PermitStage.UNDER_CONSTRUCTION: ("在建", "under construction"),
+    PermitStage.COMPLETED: ("已竣工验收", "completed and accepted"),
 }
 
 PERMIT_TRANSITIONS = {
@@ -195,9 +196,10 @@ def _transition(permit: ConstructionPermit, action: AuditAction, *, field: str) 
         raise violation(
             Code.INVALID_STATE,
             field,
-            f"施工许可证 {permit.number} 当前为“{PERMIT_STAGE_LABELS[stage]}”，"
-            f"须为“{PERMIT_STAGE_LABELS[required]}”",
-            f"permit {permit.number} is {stage}; this needs it {required}",
+            f"施工许可证 {permit.number} 当前为“{PERMIT_STAGE_LABELS[stage][0]}”，"
+            f"须为“{PERMIT_STAGE_LABELS[required][0]}”才能登记此项，请按顺序登记",
+            f"permit {permit.number} is {PERMIT_STAGE_LABELS[stage][1]}; this needs it "
+            f"{PERMIT_STAGE_LABELS[required][1]}, so record the steps in order",
         )
 
 
@@ -572,8 +574,13 @@ def add_participant(
         raise violation(
             Code.WRONG_PARTY,
             "role",
-            f"{organisation.name} 登记为{organisation.get_org_type_display()}，不能担任该角色",
-            f"{organisation.name} is registered as {organisation.org_type}, not {role}",
+            f"{organisation.name} 登记为"
+            f"{in_language(OrgType(organisation.org_type).label, 'zh-hans')}，"
+            f"不能担任{in_language(ParticipantRole(role).label, 'zh-hans')}，请核对单位或角色",
+            f"{organisation.name} is registered as "
+            f"{in_language(OrgType(organisation.org_type).label, 'en').lower()}, not as "
+            f"{in_language(ParticipantRole(role).label, 'en').lower()}; check the organisation "
+            "or the role",
         )
     if Participant.objects.filter(project=project, organisation=organisation, role=role).exists():
         raise violation(

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from idi.core import clock
 from idi.core.errors import RuleViolation
+from idi.core.formats import in_language
 from idi.projects.codes import Code
 from idi.projects.models import HousingType, Project, ProjectHousingType
 
@@ -43,11 +44,13 @@ def check_building_housing_type(*, project: Project, housing_type: str) -> None:
             "unknown housing type",
         )
     if project.housing_type != ProjectHousingType.MIXED and housing_type != project.housing_type:
+        label = ProjectHousingType(project.housing_type).label
         raise violation(
             Code.INVALID,
             "housing_type",
-            f"楼栋住房类型须与项目一致（{project.get_housing_type_display()}），混合项目除外",
-            f"a building's housing type must be the project's ({project.housing_type}) "
+            f"楼栋住房类型须与项目一致（{in_language(label, 'zh-hans')}），混合项目除外",
+            f"a building's housing type must be the project's "
+            f"({in_language(label, 'en').lower()}) "
             "unless the project is mixed",
         )
 

@@ -8,7 +8,6 @@ class Code(StrEnum):
     REQUIRED = "required"
     INVALID_STATE = "invalid_state"
     ALREADY_RECORDED = "already_recorded"
-    FEE_TOO_LOW = "fee_too_low"
     NOT_INDEPENDENT = "not_independent"
     LETTER_NOT_VALID = "letter_not_valid"
     POLICY_NOT_IN_FORCE = "policy_not_in_force"

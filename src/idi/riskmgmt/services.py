@@ -11,10 +11,11 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
+from idi.core.formats import in_language
 from idi.core.limits import MAX_TEXT, too_long
 from idi.core.permissions import Actor
 from idi.notifications.services import meet_deadline, notify, start_deadline
-from idi.parties.models import Organisation, OrgType
+from idi.parties.models import Organisation, OrgType, RelationshipKind
 from idi.parties.selectors import relationships_of
 from idi.projects.models import Building, ConstructionPermit, Participant, ParticipantRole
 from idi.riskmgmt import selectors
@@ -152,27 +153,29 @@ def _independence(rma: Organisation, policy: Policy) -> None:
     participations = Participant.objects.filter(project=project).select_related("organisation")
     own = [p for p in participations if p.organisation_id == rma.pk]
     if own:
-        role = own[0].get_role_display()
+        role = ParticipantRole(own[0].role).label
         raise _refuse(
             "R-R2",
             "rma",
-            f"{rma.name} 是本项目的{role}，不能担任风险管理机构",
-            f"{rma.name} works on this project as {own[0].role} and cannot be its RMA",
+            f"{rma.name} 是本项目的{in_language(role, 'zh-hans')}，不能担任风险管理机构，"
+            "请另选与本项目无关的机构",
+            f"{rma.name} works on this project as {in_language(role, 'en').lower()} and cannot "
+            "be its RMA; choose an agency with no part in the project",
             Code.NOT_INDEPENDENT,
         )
-    parties = {p.organisation_id: p.get_role_display() for p in participations}
-    parties[project.developer_id] = "建设单位"
+    parties = {p.organisation_id: ParticipantRole(p.role).label for p in participations}
+    parties[project.developer_id] = OrgType.DEVELOPER.label
     for relation in relationships_of(rma.pk):
         other = relation.to_org if relation.from_org_id == rma.pk else relation.from_org
         if other.pk in parties:
-            kind = relation.get_kind_display()
+            kind = RelationshipKind(relation.kind).label
             raise _refuse(
                 "R-R2",
                 "rma",
-                f"{rma.name} 与本项目{parties[other.pk]} {other.name} 存在{kind}，不能担任"
-                "风险管理机构",
-                f"{rma.name} has a declared {relation.kind} relationship with {other.name}, a "
-                "party of this project",
+                f"{rma.name} 与本项目{in_language(parties[other.pk], 'zh-hans')} {other.name} "
+                f"存在{in_language(kind, 'zh-hans')}，不能担任风险管理机构，请另选机构",
+                f"{rma.name} has a declared relationship ({in_language(kind, 'en').lower()}) "
+                f"with {other.name}, a party of this project; choose another agency",
                 Code.NOT_INDEPENDENT,
             )
 
@@ -349,8 +352,8 @@ def _check_defects(engagement: Engagement, defects: list[DefectInput], prefix: s
             raise _refuse(
                 "R-C1",
                 f"{field}category",
-                f"未知的缺陷类别 {d.category!r}（可选：{known}）",
-                f"unknown category {d.category!r} (one of {known})",
+                f"未知的缺陷类别“{d.category}”（可选：{known}）",
+                f"unknown category '{d.category}' (one of {known})",
             )
         check_grade(pack, d.grade, field=f"{field}grade")
         out.append(
@@ -439,7 +442,12 @@ def record_inspection(
     pack = selectors.pack_of(engagement)
     joint = pack.riskmgmt.joint_inspection_stage
     if stage not in (*pack.riskmgmt.stages, joint):
-        raise _refuse("R-R4", "stage", f"未知的施工阶段 {stage!r}", f"unknown stage {stage!r}")
+        raise _refuse(
+            "R-R4",
+            "stage",
+            "所选施工阶段不在检查计划的阶段中，请从列表中选择",
+            "the stage chosen is not one of the inspection plan's stages; choose one from the list",
+        )
     if (
         stage == joint
         and not JointInspection.objects.filter(permit_id=engagement.policy.permit_id).exists()
@@ -508,8 +516,10 @@ def _move(actor: Actor, defect: Defect, action: str, *, note: str = "", **change
         raise _refuse(
             "R-R5",
             "status",
-            f"缺陷当前状态为“{DefectStatus(defect.status).label}”，不能执行此操作",
-            f"a defect in status {defect.status} cannot take {action}",
+            f"缺陷当前状态为“{in_language(DefectStatus(defect.status).label, 'zh-hans')}”，"
+            "不能办理此项，请刷新页面查看缺陷进展",
+            f"the defect is “{in_language(DefectStatus(defect.status).label, 'en')}” and "
+            "cannot take this step; reload the page to see where it stands",
             Code.INVALID_STATE,
         )
     before = selectors.defect_state(defect)
@@ -612,13 +622,20 @@ def upload_evidence(*, actor: Actor, defect: Defect, stage: str, upload) -> Evid
     if actor.organisation_id not in (defect.responsible_id, defect.engagement.rma_id):
         raise Forbidden("仅责任单位或风险管理机构可上传整改资料", "responsible unit or RMA only")
     if stage not in EvidenceStage.values:
-        raise _refuse("R-R5", "stage", "阶段应为 before 或 after", "stage is before or after")
+        raise _refuse(
+            "R-R5",
+            "stage",
+            "照片应注明是整改前还是整改后",
+            "say whether the photo is from before or after the rectification",
+        )
     if defect.status not in EVIDENCE_STATUSES:
         raise _refuse(
             "R-R5",
             "status",
-            f"缺陷当前状态为“{DefectStatus(defect.status).label}”，不能再上传整改资料",
-            f"a defect in status {defect.status} takes no more evidence",
+            f"缺陷当前状态为“{in_language(DefectStatus(defect.status).label, 'zh-hans')}”，"
+            "不能再上传整改资料",
+            f"the defect is “{in_language(DefectStatus(defect.status).label, 'en')}” and takes "
+            "no more evidence",
             Code.INVALID_STATE,
         )
     found = detect(upload)

@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from idi.core.errors import RuleViolation
 from idi.core.permissions import actor_from_request
+from idi.core.refusals import refusal_html
 from idi.core.rulebook import get_rulebook
 from idi.core.views import add_refusal, form_page
 from idi.parties.models import OrgType
@@ -454,8 +455,7 @@ def final_report(request, pk: int, step: str):
     try:
         service(actor=actor, engagement=engagement)
     except RuleViolation as exc:
-        text = exc.message_for(get_language())
-        messages.error(request, f"{exc.rule}：{text}" if exc.rule else text)
+        messages.error(request, refusal_html(exc))
     else:
         messages.success(
             request, _("已审核最终检查报告") if step == "review" else _("已生成最终检查报告")

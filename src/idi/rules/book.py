@@ -41,8 +41,8 @@ class Rulebook:
                 rule="R-U1",
                 field="pack",
                 code=Code.UNKNOWN,
-                message=f"未知的规则包 {id!r}；已知规则包：{known}",
-                message_en=f"unknown rule pack {id!r}; known packs: {known}",
+                message=f"未知的规则包“{id}”；已知规则包：{known}",
+                message_en=f"unknown rule pack '{id}'; known packs: {known}",
             )
         return found
 

@@ -40,8 +40,8 @@ def check_shares(pack: RulePack, shares: Sequence[Share]) -> ShareCheck:
             out.append(
                 _error(
                     Code.INVALID,
-                    f"{s.insurer} 的角色 {s.role!r} 无效，应为 lead（主承保）或 follower（从保）",
-                    f"{s.insurer}: role {s.role!r} must be lead or follower",
+                    f"{s.insurer} 的角色无效，请选择主承保或共保",
+                    f"{s.insurer}: the role must be lead insurer or co-insurer",
                 )
             )
         if not s.fraction.is_finite() or s.fraction <= 0:

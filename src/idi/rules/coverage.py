@@ -26,8 +26,8 @@ def category_spec(pack: RulePack, category: str) -> CategorySpec:
             rule="R-C1",
             field="category",
             code=Code.UNKNOWN,
-            message=f"未知的保险责任类别 {category!r}，应为：{known}",
-            message_en=f"unknown category {category!r}; expected one of: {known}",
+            message=f"未知的保险责任类别“{category}”，应为：{known}",
+            message_en=f"unknown category '{category}'; expected one of: {known}",
         )
     return spec
 
@@ -72,8 +72,8 @@ def _check_event(pack: RulePack, event: str) -> None:
             rule="R-C5",
             field="event",
             code=Code.UNKNOWN,
-            message=f"未知的事件类型 {event!r}，应为：{known}",
-            message_en=f"unknown event {event!r}; expected one of: {known}",
+            message=f"未知的事件类型“{event}”，应为：{known}",
+            message_en=f"unknown event '{event}'; expected one of: {known}",
         )
 
 
@@ -91,8 +91,8 @@ def _check_sub_item(
                 rule="R-C1",
                 field=field,
                 code=Code.UNKNOWN,
-                message=f"该类别没有分项 {name!r}，可选：{known or '无'}",
-                message_en=f"the category has no sub-item {name!r}; expected one of: "
+                message=f"该类别没有分项“{name}”，可选：{known or '无'}",
+                message_en=f"the category has no sub-item '{name}'; expected one of: "
                 f"{known or 'none'}",
             )
     return sub_item is None or included_sub_items is None or sub_item in included_sub_items

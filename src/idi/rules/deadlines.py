@@ -28,8 +28,8 @@ def deadline_spec(pack: RulePack, kind: str) -> DeadlineSpec:
             rule=None,
             field="kind",
             code=Code.UNKNOWN,
-            message=f"未知的期限类型 {kind!r}，应为：{known}",
-            message_en=f"unknown deadline kind {kind!r}; expected one of: {known}",
+            message=f"未知的期限类型“{kind}”，应为：{known}",
+            message_en=f"unknown deadline kind '{kind}'; expected one of: {known}",
         )
     return spec
 

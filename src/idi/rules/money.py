@@ -35,8 +35,8 @@ def _require_positive(value: Decimal, field: str, rule: str) -> None:
             rule=rule,
             field=field,
             code=Code.OUT_OF_RANGE,
-            message=f"{field} 必须大于 0（当前：{value}）",
-            message_en=f"{field} must be greater than 0 (got: {value})",
+            message=f"金额须大于 0（当前：{value}），请填写实际金额",
+            message_en=f"the amount must be greater than 0 (got {value}); enter the actual amount",
         )
 
 
@@ -63,8 +63,8 @@ def premium_quote(
             rule="R-U5",
             field="housing",
             code=Code.UNKNOWN,
-            message=f"未知的住房类型 {housing!r}，应为：{known}",
-            message_en=f"unknown housing type {housing!r}; expected one of: {known}",
+            message=f"未知的住房类型“{housing}”，应为：{known}",
+            message_en=f"unknown housing type '{housing}'; expected one of: {known}",
         )
     _require_positive(contract_price, "contract_price", "R-U5")
     if not rate.is_finite() or rate <= 0 or rate >= 1:

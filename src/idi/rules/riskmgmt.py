@@ -63,21 +63,23 @@ def check_plan(pack: RulePack, stages: Iterable[PlannedStage]) -> tuple[PlannedS
             raise _refuse(
                 f"{field}.stage",
                 code=Code.UNKNOWN,
-                zh=f"未知的施工阶段 {item.stage!r}（可选：{known}）",
-                en=f"unknown stage {item.stage!r} (one of {', '.join(spec.stages)})",
+                zh=f"第 {index + 1} 个施工阶段不在本规则包的阶段中（可选：{known}）",
+                en=f"stage {index + 1} is not one of the pack's stages ({', '.join(spec.stages)})",
             )
         if item.stage in seen:
             raise _refuse(
                 f"{field}.stage",
-                f"施工阶段 {item.stage} 重复",
-                f"stage {item.stage} is listed twice",
+                f"第 {index + 1} 个施工阶段与前面的重复，每个阶段只列一次",
+                f"stage {index + 1} repeats an earlier one; list each stage once",
                 code=Code.DUPLICATE,
             )
         if item.ends_on < item.starts_on:
             raise _refuse(
                 f"{field}.ends_on",
-                f"阶段 {item.stage} 的结束日期 {item.ends_on} 早于开始日期 {item.starts_on}",
-                f"stage {item.stage} ends ({item.ends_on}) before it starts ({item.starts_on})",
+                f"第 {index + 1} 个施工阶段的结束日期 {item.ends_on} 早于开始日期 "
+                f"{item.starts_on}，请改正日期",
+                f"stage {index + 1} ends ({item.ends_on}) before it starts ({item.starts_on}); "
+                "correct the dates",
                 Code.OUT_OF_ORDER,
             )
         seen.add(item.stage)
@@ -155,8 +157,8 @@ def check_grade(pack: RulePack, grade: str, *, field: str = "grade") -> str:
             rule="R-R5",
             field=field,
             code=Code.UNKNOWN,
-            message=f"未知的缺陷等级 {grade!r}（可选：{known}）",
-            message_en=f"unknown grade {grade!r} (one of {', '.join(pack.riskmgmt.grades)})",
+            message=f"未知的缺陷等级“{grade}”（可选：{known}）",
+            message_en=f"unknown grade '{grade}' (one of {', '.join(pack.riskmgmt.grades)})",
         )
     return grade
 

@@ -87,8 +87,8 @@ def check_additional(pack: RulePack, additional: Mapping[str, int]) -> None:
                 rule="R-C1",
                 field=ADDITIONAL,
                 code=Code.INVALID_CHOICE,
-                message=f"附加险没有分项 {sub_item!r}，可选：{known}",
-                message_en=f"the additional cover has no sub-item {sub_item!r}; expected one of: "
+                message=f"附加险没有分项“{sub_item}”，可选：{known}",
+                message_en=f"the additional cover has no sub-item '{sub_item}'; expected one of: "
                 f"{known}",
             )
         if years < minimum:

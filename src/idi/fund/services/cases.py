@@ -9,6 +9,7 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden
+from idi.core.formats import in_language
 from idi.core.limits import check_length
 from idi.core.permissions import Actor
 from idi.core.rulebook import get_rulebook
@@ -52,6 +53,11 @@ ELIGIBLE_STATUS = {
     CaseKind.FALLBACK_REPAIR: "developer_warranty",
     CaseKind.STRUCTURAL: "fund_structural",
 }
+# What each needed status means, for the refusal of a case whose event falls outside it.
+ELIGIBLE_PERIOD = {
+    "developer_warranty": ("建设单位保修期内（保险期间开始前）", "the developer's warranty period"),
+    "fund_structural": ("保障基金赔付期内", "the period the fund pays structural failures"),
+}
 CASE_RULE = {
     CaseKind.ADVANCE_REPAIR: "R-F3",
     CaseKind.FALLBACK_REPAIR: "R-F4",
@@ -65,8 +71,10 @@ def _move(case: FundCase, target: str) -> None:
             CASE_RULE[case.kind],
             "state",
             Code.INVALID_STATE,
-            f"案件处于“{case.get_state_display()}”状态，不能变为 {target}",
-            f"the case is {case.state} and cannot become {target}",
+            f"案件处于“{in_language(CaseState(case.state).label, 'zh-hans')}”状态，"
+            f"不能再改为“{in_language(CaseState(target).label, 'zh-hans')}”",
+            f"the case is “{in_language(CaseState(case.state).label, 'en')}” and cannot become "
+            f"“{in_language(CaseState(target).label, 'en')}”",
         )
     case.state = target
 
@@ -127,8 +135,10 @@ def assess_for_fund(
             CASE_RULE[kind],
             "occurred_on",
             Code.NOT_ELIGIBLE,
-            f"{occurred_on} 发生的事件保障状态为 {result.status}，保障基金仅承担 {wanted}",
-            f"an event on {occurred_on} is {result.status}; the fund answers only for {wanted}",
+            f"{occurred_on} 发生的事件不在{ELIGIBLE_PERIOD[wanted][0]}，"
+            "不能申请此项基金使用，请核对发生日期，或按保障查询的结果联系相应单位",
+            f"an event on {occurred_on} is not within {ELIGIBLE_PERIOD[wanted][1]}, so the fund "
+            "cannot be used for it; check the date, or contact whom the coverage check names",
         )
     return result.status
 

@@ -16,6 +16,7 @@ from django.db.models import Case, F, Sum, When
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
+from idi.core.formats import in_language
 from idi.core.limits import check_length
 from idi.core.permissions import SYSTEM, Actor
 from idi.fund.codes import AuditAction, Code
@@ -131,9 +132,10 @@ def _short_of(account: Account, amount: Decimal, balance: Decimal) -> RuleViolat
         "R-F6",
         "amount",
         Code.INSUFFICIENT_BALANCE,
-        f"{account.get_kind_display()}余额 {balance} 元不足 {amount} 元，基金余额不得为负",
-        f"the {account.kind} balance {balance} is less than {amount}; "
-        f"no fund balance may go below zero",
+        f"{in_language(AccountKind(account.kind).label, 'zh-hans')}余额 {balance} 元"
+        f"不足 {amount} 元，基金余额不得为负",
+        f"the {in_language(AccountKind(account.kind).label, 'en').lower()} balance, {balance}, is "
+        f"less than {amount}; no fund balance may go below zero",
     )
 
 
@@ -542,8 +544,9 @@ def reverse_entry(*, actor: Actor, entry: Entry, reason: str) -> Entry:
             "R-F6",
             "entry",
             Code.INVALID_STATE,
-            f"“{entry.get_kind_display()}”分录不能直接冲正",
-            f"a {entry.kind} entry cannot be reversed by hand",
+            f"“{in_language(EntryKind(entry.kind).label, 'zh-hans')}”分录不能直接冲正",
+            f"a “{in_language(EntryKind(entry.kind).label, 'en')}” entry cannot be reversed "
+            "by hand",
         )
     if Entry.objects.filter(reverses=entry).exists():
         raise _refuse(

@@ -138,8 +138,9 @@ def _require_status(claim: Claim, action: str) -> None:
             None,
             "status",
             Code.INVALID_STATE,
-            f"申请当前状态为“{label[0]}”，不能执行此操作",
-            f"a request in status {claim.status} cannot take the action {action}",
+            f"申请当前状态为“{label[0]}”，不能办理此项，请刷新页面查看申请进展",
+            f"the request is at “{label[1]}” and cannot take this step; reload the page to see "
+            "where it stands",
         )
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
+from idi.core.formats import in_language
 from idi.core.permissions import Actor
 from idi.projects.models import ConstructionPermit, PlanningPermit
 from idi.underwriting import selectors
@@ -72,8 +73,10 @@ def _transition(policy: Policy, to: str) -> AuditAction:
             Code.INVALID_STATE,
             None,
             "state",
-            f"保单当前状态为“{current}”，不能变为“{target}”",
-            f"a policy in state {policy.state} cannot become {to}",
+            f"保单当前状态为“{in_language(current, 'zh-hans')}”，"
+            f"不能变为“{in_language(target, 'zh-hans')}”",
+            f"the policy is “{in_language(current, 'en')}” and cannot become "
+            f"“{in_language(target, 'en')}”",
         )
     policy.state = to
     return action
@@ -86,8 +89,8 @@ def _require_state(policy: Policy, states: tuple, *, zh: str, en: str) -> None:
             Code.INVALID_STATE,
             None,
             "state",
-            f"保单当前状态为“{current}”，不能{zh}",
-            f"a policy in state {policy.state} cannot {en}",
+            f"保单当前状态为“{in_language(current, 'zh-hans')}”，不能{zh}",
+            f"the policy is “{in_language(current, 'en')}” and cannot {en}",
         )
 
 

@@ -26,8 +26,8 @@ def upload_attachment(*, actor: Actor, policy: Policy, kind: str, upload) -> Pol
             Code.INVALID_CHOICE,
             None,
             "kind",
-            f"未知的附件类型 {kind!r}",
-            f"unknown attachment kind {kind!r}",
+            f"未知的附件类型“{kind}”",
+            f"unknown attachment kind '{kind}'",
         )
     found = detect(upload)
     attachment = PolicyAttachment(

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.errors import Forbidden
+from idi.core.formats import in_language
 from idi.core.limits import check_length
 from idi.core.permissions import Actor
 from idi.parties.models import District, Organisation, OrgType
@@ -101,8 +102,8 @@ def open_change_request(
             Code.INVALID_CHOICE,
             None,
             "kind",
-            f"未知的变更类型 {kind!r}",
-            f"unknown change kind {kind!r}",
+            f"未知的变更类型“{kind}”",
+            f"unknown change kind '{kind}'",
         )
     if ChangeRequest.objects.filter(policy=policy, state=ChangeState.OPEN).exists():
         raise _refuse(
@@ -167,8 +168,11 @@ def _locked_open_change(change: ChangeRequest) -> ChangeRequest:
             Code.INVALID_STATE,
             None,
             "change_request",
-            f"该变更申请已{ChangeState(change.state).label}",
-            f"the change request is already {change.state}",
+            f"该变更申请已{in_language(ChangeState(change.state).label, 'zh-hans')}，"
+            "如需变更请重新申请",
+            f"the change request is already "
+            f"{in_language(ChangeState(change.state).label, 'en').lower()}; open a new one "
+            "to change the policy",
         )
     return change
 
@@ -296,8 +300,10 @@ def _move_change(actor: Actor, change: ChangeRequest, to: str) -> None:
             Code.INVALID_STATE,
             None,
             "change_request",
-            f"变更申请当前为“{ChangeState(change.state).label}”，不能变为“{ChangeState(to).label}”",
-            f"a change request in state {change.state} cannot become {to}",
+            f"变更申请当前为“{in_language(ChangeState(change.state).label, 'zh-hans')}”，"
+            f"不能变为“{in_language(ChangeState(to).label, 'zh-hans')}”",
+            f"the change request is “{in_language(ChangeState(change.state).label, 'en')}” "
+            f"and cannot become “{in_language(ChangeState(to).label, 'en')}”",
         )
     before = change.state
     change.state = to

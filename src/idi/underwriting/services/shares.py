@@ -58,8 +58,9 @@ def _check_share_inputs(pack: RulePack, shares: list[ShareInput]) -> dict[int, O
                 Code.WRONG_PARTY,
                 None,
                 f"shares.{index}.insurer",
-                f"单位 {share.insurer_id} 不是已登记的保险公司",
-                f"organisation {share.insurer_id} is not a registered insurer",
+                "所选单位不是已登记的保险公司，请从保险公司名单中选择",
+                "the organisation chosen is not a registered insurer; choose one from the "
+                "list of insurers",
             )
     if len(set(ids)) != len(ids):
         raise _refuse(
