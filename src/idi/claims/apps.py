@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ClaimsConfig(AppConfig):
     name = "idi.claims"
     label = "claims"
-    verbose_name = "理赔 / Claims"
+    verbose_name = _("理赔")
 
     def ready(self) -> None:
         from idi.claims import demo, selectors, services

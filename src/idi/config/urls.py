@@ -2,11 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from idi.config.api import api
 from idi.core import views as core_views
 from idi.core.middleware import API_PREFIX
+
+# The operator's admin carries the platform's name in the page's language, not Django's.
+admin.site.site_header = _("住宅工程质量潜在缺陷保险信息平台")
+admin.site.site_title = _("住宅工程质量潜在缺陷保险信息平台")
+admin.site.index_title = _("运营管理")
 
 urlpatterns = [
     path("", include("idi.public.urls")),

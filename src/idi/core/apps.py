@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "idi.core"
     label = "core"
-    verbose_name = "核心 / Core"
+    verbose_name = _("核心")
 
     def ready(self) -> None:
         from idi.core import audit, demo

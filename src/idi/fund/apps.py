@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FundConfig(AppConfig):
     name = "idi.fund"
     label = "fund"
-    verbose_name = "保障基金 / Guarantee fund"
+    verbose_name = _("保障基金")
 
     def ready(self) -> None:
         from idi.claims.tracks import register_track

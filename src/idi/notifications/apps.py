@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "idi.notifications"
     label = "notifications"
-    verbose_name = "通知与期限 / Notifications and deadlines"
+    verbose_name = _("通知与期限")
 
     def ready(self) -> None:
         from idi.core.registry import Hook, provide

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PartiesConfig(AppConfig):
     name = "idi.parties"
     label = "parties"
-    verbose_name = "参与单位 / Parties"
+    verbose_name = _("参与单位")
 
     def ready(self) -> None:
         from idi.core.registry import Hook, provide

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from idi.core.fields import MoneyField
 from idi.parties.validators import validate_uscc
@@ -40,21 +41,22 @@ class District(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField("名称", max_length=200)
-    org_type = models.CharField("类型", max_length=32, choices=OrgType.choices)
+    name = models.CharField(_("名称"), max_length=200)
+    org_type = models.CharField(_("类型"), max_length=32, choices=OrgType.choices)
     uscc = models.CharField(
-        "统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc]
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
     )
     # A regulator's jurisdiction (a district or the whole city); for others, where registered.
-    district = models.CharField("所属区县", max_length=16, choices=District.choices, blank=True)
-    contact_name = models.CharField("联系人", max_length=100, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
-    address = models.CharField("地址", max_length=300, blank=True)
-    created_at = models.DateTimeField()
+    district = models.CharField(_("所属区县"), max_length=16, choices=District.choices, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("登记时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "单位")
+        verbose_name_plural = pgettext_lazy("models", "单位")
         ordering = ["name"]
-        verbose_name = "单位 / organisation"
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(org_type="regulator") | ~models.Q(district=""),
@@ -70,15 +72,20 @@ class InsurerQualification(models.Model):
     """A year's figures behind the lead-insurer conditions of G 2.1 (RULES.md R-U6)."""
 
     insurer = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="qualifications"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="qualifications",
+        verbose_name=_("保险公司"),
     )
-    year = models.PositiveSmallIntegerField("年度")
-    registered_capital = MoneyField("注册资本金（元）")
-    solvency_ratio = models.DecimalField("偿付能力充足率", max_digits=7, decimal_places=4)
-    has_quality_department = models.BooleanField("配备工程质量管理部门", default=False)
-    has_idi_lead_experience = models.BooleanField("具有主承保经验", default=False)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    registered_capital = MoneyField(_("注册资本金（元）"))
+    solvency_ratio = models.DecimalField(_("偿付能力充足率"), max_digits=7, decimal_places=4)
+    has_quality_department = models.BooleanField(_("配备工程质量管理部门"), default=False)
+    has_idi_lead_experience = models.BooleanField(_("具有主承保经验"), default=False)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "保险公司资质")
+        verbose_name_plural = pgettext_lazy("models", "保险公司资质")
         ordering = ["insurer", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["insurer", "year"], name="one_qualification_per_year"),
@@ -102,13 +109,19 @@ class RelationshipKind(models.TextChoices):
 class OrganisationRelationship(models.Model):
     """A declared relationship between two organisations, checked for RMA independence (R-R2)."""
 
-    from_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    to_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField("关系", max_length=32, choices=RelationshipKind.choices)
-    note = models.CharField("说明", max_length=300, blank=True)
-    declared_at = models.DateTimeField()
+    from_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("申报单位")
+    )
+    to_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("关联单位")
+    )
+    kind = models.CharField(_("关系"), max_length=32, choices=RelationshipKind.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    declared_at = models.DateTimeField(verbose_name=_("申报时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "单位关联关系")
+        verbose_name_plural = pgettext_lazy("models", "单位关联关系")
         constraints = [
             models.UniqueConstraint(fields=["from_org", "to_org", "kind"], name="one_declaration"),
             models.CheckConstraint(
@@ -138,17 +151,27 @@ class Profile(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("账号"),
     )
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("所属单位"),
     )
-    roles = models.JSONField("角色", default=list)
-    real_name = models.CharField("姓名", max_length=100, blank=True)
-    id_number = models.CharField("身份证号", max_length=18, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True)
+    roles = models.JSONField(_("角色"), default=list)
+    real_name = models.CharField(_("姓名"), max_length=100, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "账号资料")
+        verbose_name_plural = pgettext_lazy("models", "账号资料")
         indexes = [models.Index(fields=["id_number"], name="profile_id_number_idx")]
         constraints = [
             # One person, one owner account: imports and sales find owners by ID number.

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     name = "idi.projects"
     label = "projects"
-    verbose_name = "项目 / Projects"
+    verbose_name = _("项目")
 
     def ready(self) -> None:
         from idi.core.registry import Hook, provide

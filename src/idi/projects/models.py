@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from idi.parties.models import District, Organisation
 
@@ -19,18 +20,21 @@ class ProjectHousingType(models.TextChoices):
 
 
 class Project(models.Model):
-    name = models.CharField("项目名称", max_length=200)
+    name = models.CharField(_("项目名称"), max_length=200)
     developer = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="projects", verbose_name="建设单位"
+        Organisation, on_delete=models.PROTECT, related_name="projects", verbose_name=_("建设单位")
     )
-    district = models.CharField("所属区县", max_length=16, choices=District.choices)
-    housing_type = models.CharField("住房类型", max_length=16, choices=ProjectHousingType.choices)
-    address = models.CharField("项目地址", max_length=300, blank=True)
-    created_at = models.DateTimeField()
+    district = models.CharField(_("所属区县"), max_length=16, choices=District.choices)
+    housing_type = models.CharField(
+        _("住房类型"), max_length=16, choices=ProjectHousingType.choices
+    )
+    address = models.CharField(_("项目地址"), max_length=300, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("登记时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "项目")
+        verbose_name_plural = pgettext_lazy("models", "项目")
         ordering = ["-id"]
-        verbose_name = "项目 / project"
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(district="city"), name="project_in_a_district"
@@ -47,9 +51,15 @@ class Project(models.Model):
 class PlanningPermit(models.Model):
     """工程规划许可证: every construction permit under it has the same lead insurer (R-U2)."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="planning_permits")
-    number = models.CharField("工程规划许可证号", max_length=64, unique=True)
-    issued_on = models.DateField("发证日期", null=True, blank=True)
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="planning_permits", verbose_name=_("项目")
+    )
+    number = models.CharField(_("工程规划许可证号"), max_length=64, unique=True)
+    issued_on = models.DateField(_("发证日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "建设工程规划许可证")
+        verbose_name_plural = pgettext_lazy("models", "建设工程规划许可证")
 
     def __str__(self) -> str:
         return self.number
@@ -62,18 +72,26 @@ class ConstructionPermit(models.Model):
     """
 
     project = models.ForeignKey(
-        Project, on_delete=models.PROTECT, related_name="construction_permits"
+        Project,
+        on_delete=models.PROTECT,
+        related_name="construction_permits",
+        verbose_name=_("项目"),
     )
     planning_permit = models.ForeignKey(
-        PlanningPermit, on_delete=models.PROTECT, related_name="construction_permits"
+        PlanningPermit,
+        on_delete=models.PROTECT,
+        related_name="construction_permits",
+        verbose_name=_("建设工程规划许可证"),
     )
-    number = models.CharField("施工许可证号", max_length=64, unique=True)
-    applied_on = models.DateField("申领日期")
-    issued_on = models.DateField("发证日期", null=True, blank=True)
-    construction_started_on = models.DateField("开工日期", null=True, blank=True)
-    completion_accepted_on = models.DateField("竣工验收合格日期", null=True, blank=True)
+    number = models.CharField(_("施工许可证号"), max_length=64, unique=True)
+    applied_on = models.DateField(_("申领日期"))
+    issued_on = models.DateField(_("发证日期"), null=True, blank=True)
+    construction_started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    completion_accepted_on = models.DateField(_("竣工验收合格日期"), null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "施工许可证")
+        verbose_name_plural = pgettext_lazy("models", "施工许可证")
         ordering = ["project", "number"]
         constraints = [
             models.CheckConstraint(
@@ -99,18 +117,25 @@ class ConstructionPermit(models.Model):
 
 
 class Building(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="buildings")
-    permit = models.ForeignKey(
-        ConstructionPermit, on_delete=models.PROTECT, related_name="buildings"
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("项目")
     )
-    name = models.CharField("楼栋", max_length=64)
-    housing_type = models.CharField("住房类型", max_length=16, choices=HousingType.choices)
-    fully_decorated = models.BooleanField("全装修", default=False)
-    floors_above = models.PositiveSmallIntegerField("地上层数")
-    floors_below = models.PositiveSmallIntegerField("地下层数", default=0)
-    delivered_on = models.DateField("交付日期", null=True, blank=True)
+    permit = models.ForeignKey(
+        ConstructionPermit,
+        on_delete=models.PROTECT,
+        related_name="buildings",
+        verbose_name=_("施工许可证"),
+    )
+    name = models.CharField(_("楼栋"), max_length=64)
+    housing_type = models.CharField(_("住房类型"), max_length=16, choices=HousingType.choices)
+    fully_decorated = models.BooleanField(_("全装修"), default=False)
+    floors_above = models.PositiveSmallIntegerField(_("地上层数"))
+    floors_below = models.PositiveSmallIntegerField(_("地下层数"), default=0)
+    delivered_on = models.DateField(_("交付日期"), null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "楼栋")
+        verbose_name_plural = pgettext_lazy("models", "楼栋")
         ordering = ["project", "name"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="building_name_per_project"),
@@ -125,13 +150,19 @@ class Building(models.Model):
 
 class Unit(models.Model):
     # The project is repeated here so that a project's units list pages on one index.
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="units")
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="units")
-    room_number = models.CharField("房号", max_length=32)
-    floor = models.SmallIntegerField("楼层")
-    area = models.DecimalField("建筑面积（㎡）", max_digits=9, decimal_places=2)
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="units", verbose_name=_("项目")
+    )
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("楼栋")
+    )
+    room_number = models.CharField(_("房号"), max_length=32)
+    floor = models.SmallIntegerField(_("楼层"))
+    area = models.DecimalField(_("建筑面积（㎡）"), max_digits=9, decimal_places=2)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "房屋")
+        verbose_name_plural = pgettext_lazy("models", "房屋")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["building", "room_number"], name="room_per_building"),
@@ -152,11 +183,17 @@ class ParticipantRole(models.TextChoices):
 
 
 class Participant(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="participants")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField("参建角色", max_length=32, choices=ParticipantRole.choices)
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="participants", verbose_name=_("项目")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
+    )
+    role = models.CharField(_("参建角色"), max_length=32, choices=ParticipantRole.choices)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "参建单位")
+        verbose_name_plural = pgettext_lazy("models", "参建单位")
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "organisation", "role"], name="one_participation"
@@ -170,12 +207,16 @@ class Participant(models.Model):
 class Sale(models.Model):
     """A unit sold to its buyer(s); the buyers are the owners (业主) of RULES.md."""
 
-    unit = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="sale")
-    sold_on = models.DateField("销售日期")
-    contract_number = models.CharField("合同编号", max_length=64, blank=True)
+    unit = models.OneToOneField(
+        Unit, on_delete=models.PROTECT, related_name="sale", verbose_name=_("房屋")
+    )
+    sold_on = models.DateField(_("销售日期"))
+    contract_number = models.CharField(_("合同编号"), max_length=64, blank=True)
     buyers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="purchases")
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "销售记录")
+        verbose_name_plural = pgettext_lazy("models", "销售记录")
         indexes = [models.Index(fields=["sold_on"], name="sale_sold_on_idx")]
 
     def __str__(self) -> str:

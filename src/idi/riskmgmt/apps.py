@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RiskmgmtConfig(AppConfig):
     name = "idi.riskmgmt"
     label = "riskmgmt"
-    verbose_name = "风险管理 / Risk management"
+    verbose_name = _("风险管理")
 
     def ready(self) -> None:
         from idi.core.registry import Hook, provide

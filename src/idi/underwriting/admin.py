@@ -1,6 +1,7 @@
 """Read-only admin: every change to a policy goes through the services (and the audit log)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from idi.underwriting.models import (
     ChangeRequest,
@@ -9,6 +10,11 @@ from idi.underwriting.models import (
     PolicyAttachment,
     PolicyShare,
 )
+
+
+@admin.display(description=_("编号"), ordering="pk")
+def number(obj) -> int:
+    return obj.pk
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,7 +42,7 @@ class ShareInline(admin.TabularInline):
 
 @admin.register(Policy)
 class PolicyAdmin(ReadOnlyAdmin):
-    list_display = ("id", "permit", "state", "premium", "issued_on", "pack_id")
+    list_display = (number, "permit", "state", "premium", "issued_on", "pack_id")
     list_filter = ("state", "pack_id")
     search_fields = ("permit__number", "permit__project__name")
     inlines = [ShareInline]
@@ -44,7 +50,7 @@ class PolicyAdmin(ReadOnlyAdmin):
 
 @admin.register(PolicyAttachment)
 class AttachmentAdmin(ReadOnlyAdmin):
-    list_display = ("id", "policy", "kind", "original_name", "uploaded_at", "confirmed_at")
+    list_display = (number, "policy", "kind", "original_name", "uploaded_at", "confirmed_at")
     list_filter = ("kind",)
 
 
@@ -55,5 +61,5 @@ class FundContributionDueAdmin(ReadOnlyAdmin):
 
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(ReadOnlyAdmin):
-    list_display = ("id", "policy", "kind", "state", "requested_at")
+    list_display = (number, "policy", "kind", "state", "requested_at")
     list_filter = ("kind", "state")

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class UnderwritingConfig(AppConfig):
     name = "idi.underwriting"
     label = "underwriting"
-    verbose_name = "承保 / Underwriting"
+    verbose_name = _("承保")
 
     def ready(self) -> None:
         from idi.core.registry import Hook, provide

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from idi.core.fields import MoneyField
 from idi.parties.models import Organisation
@@ -56,45 +57,50 @@ class Policy(models.Model):
         ConstructionPermit,
         on_delete=models.PROTECT,
         related_name="policy",
-        verbose_name="施工许可证",
+        verbose_name=_("施工许可证"),
     )
     # R-U1: chosen once from the permit's application date and never re-chosen.
-    pack_id = models.CharField("规则包", max_length=64)
+    pack_id = models.CharField(_("规则包"), max_length=64)
     state = models.CharField(
-        "状态", max_length=16, choices=PolicyState.choices, default=PolicyState.DRAFT
+        _("状态"), max_length=16, choices=PolicyState.choices, default=PolicyState.DRAFT
     )
     # The housing type whose rate floor the premium was checked against (R-U5).
     housing_type = models.CharField(
-        "费率适用住房类型", max_length=16, choices=HousingType.choices, blank=True
+        _("费率适用住房类型"), max_length=16, choices=HousingType.choices, blank=True
     )
-    contract_price = MoneyField("承揽工程签约合同价（元）", null=True, blank=True)
-    rate = models.DecimalField("费率", max_digits=7, decimal_places=6, null=True, blank=True)
-    premium = MoneyField("保费（元）", null=True, blank=True)
-    sum_insured = MoneyField("保险金额（元）", null=True, blank=True)
-    deductible = MoneyField("免赔额（元）", default=0)
-    risk_management_fee = MoneyField("风险管理费（元）", null=True, blank=True)
-    fund_contribution = MoneyField("保障基金计提（元）", null=True, blank=True)
-    created_at = models.DateTimeField()
+    contract_price = MoneyField(_("承揽工程签约合同价（元）"), null=True, blank=True)
+    rate = models.DecimalField(_("费率"), max_digits=7, decimal_places=6, null=True, blank=True)
+    premium = MoneyField(_("保费（元）"), null=True, blank=True)
+    sum_insured = MoneyField(_("保险金额（元）"), null=True, blank=True)
+    deductible = MoneyField(_("免赔额（元）"), default=0)
+    risk_management_fee = MoneyField(_("风险管理费（元）"), null=True, blank=True)
+    fund_contribution = MoneyField(_("保障基金计提（元）"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("创建时间"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("创建人"),
     )
-    quoted_at = models.DateTimeField(null=True, blank=True)
+    quoted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("报价时间"))
     # R-U6: the lead insurer's unmet qualifications as they stood when the policy was quoted,
     # each {"rule", "code", "message", "message_en"}; later filings do not rewrite them.
-    quote_warnings = models.JSONField("报价时的提示", default=list, blank=True)
-    issued_on = models.DateField("签发日期", null=True, blank=True)
-    issued_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancel_reason = models.TextField("解除原因", blank=True)
+    quote_warnings = models.JSONField(_("报价时的提示"), default=list, blank=True)
+    issued_on = models.DateField(_("签发日期"), null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("签发时间"))
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("解除时间"))
+    cancel_reason = models.TextField(_("解除原因"), blank=True)
     # R-C2/R-C3: the insurance period, stored with its windows (PolicyWindow) when completion
     # acceptance is recorded, never recomputed on read. The period sweep finds the policies
     # whose period starts or ends by these columns (indexed below).
-    period_starts_on = models.DateField("保险期间起始日", null=True, blank=True)
-    period_ends_on = models.DateField("保险期间终止日", null=True, blank=True)
+    period_starts_on = models.DateField(_("保险期间起始日"), null=True, blank=True)
+    period_ends_on = models.DateField(_("保险期间终止日"), null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "保单")
+        verbose_name_plural = pgettext_lazy("models", "保单")
         ordering = ["-id"]
-        verbose_name = "保单 / policy"
         indexes = [
             models.Index(fields=["state", "period_starts_on"], name="policy_period_start_idx"),
             models.Index(fields=["state", "period_ends_on"], name="policy_period_end_idx"),
@@ -206,8 +212,8 @@ class AdditionalCover(models.Model):
     minimum, checked by the service)."""
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="additional_covers")
-    sub_item = models.CharField("附加险分项", max_length=32, choices=AdditionalSubItem.choices)
-    years = models.PositiveSmallIntegerField("保险期限（年）")
+    sub_item = models.CharField(_("附加险分项"), max_length=32, choices=AdditionalSubItem.choices)
+    years = models.PositiveSmallIntegerField(_("保险期限（年）"))
 
     class Meta:
         ordering = ["policy", "sub_item"]
@@ -225,11 +231,11 @@ class PolicyWindow(models.Model):
     days inclusive, computed by idi.rules once completion acceptance is known and stored."""
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="windows")
-    category = models.CharField("保险类别", max_length=32)
-    sub_item = models.CharField("附加险分项", max_length=32, blank=True)
-    years = models.PositiveSmallIntegerField("保险期限（年）")
-    starts_on = models.DateField("起始日")
-    ends_on = models.DateField("终止日")
+    category = models.CharField(_("保险类别"), max_length=32)
+    sub_item = models.CharField(_("附加险分项"), max_length=32, blank=True)
+    years = models.PositiveSmallIntegerField(_("保险期限（年）"))
+    starts_on = models.DateField(_("起始日"))
+    ends_on = models.DateField(_("终止日"))
 
     class Meta:
         ordering = ["policy", "id"]
@@ -255,14 +261,21 @@ class ShareRole(models.TextChoices):
 class PolicyShare(models.Model):
     """One insurer's part of a policy (R-U4); a single insurer holds one lead share of 1."""
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="shares")
-    insurer = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="policy_shares"
+    policy = models.ForeignKey(
+        Policy, on_delete=models.CASCADE, related_name="shares", verbose_name=_("保单")
     )
-    role = models.CharField("角色", max_length=16, choices=ShareRole.choices)
-    fraction = models.DecimalField("份额", max_digits=5, decimal_places=4)
+    insurer = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="policy_shares",
+        verbose_name=_("保险公司"),
+    )
+    role = models.CharField(_("角色"), max_length=16, choices=ShareRole.choices)
+    fraction = models.DecimalField(_("份额"), max_digits=5, decimal_places=4)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "共保份额")
+        verbose_name_plural = pgettext_lazy("models", "共保份额")
         ordering = ["policy", "role", "-fraction", "id"]
         constraints = [
             models.CheckConstraint(
@@ -282,9 +295,9 @@ class PremiumPayment(models.Model):
     """R-U3: the premium, paid in full in one payment before issue (one row per policy)."""
 
     policy = models.OneToOneField(Policy, on_delete=models.PROTECT, related_name="payment")
-    amount = MoneyField("缴费金额（元）")
-    paid_on = models.DateField("缴费日期")
-    reference = models.CharField("缴费凭证号", max_length=100, blank=True)
+    amount = MoneyField(_("缴费金额（元）"))
+    paid_on = models.DateField(_("缴费日期"))
+    reference = models.CharField(_("缴费凭证号"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -316,24 +329,39 @@ def attachment_path(instance: "PolicyAttachment", filename: str) -> str:
 class PolicyAttachment(models.Model):
     """One uploaded version of an attachment; the newest of each kind is the current one."""
 
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="attachments")
-    kind = models.CharField("附件类型", max_length=32, choices=AttachmentKind.choices)
-    file = models.FileField(upload_to=attachment_path, max_length=300)
-    original_name = models.CharField("原文件名", max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("保单")
+    )
+    kind = models.CharField(_("附件类型"), max_length=32, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to=attachment_path, max_length=300, verbose_name=_("文件"))
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(max_length=100, verbose_name=_("文件类型"))
+    size = models.PositiveIntegerField(verbose_name=_("文件大小（字节）"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("文件校验值（SHA-256）"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
     )
-    uploaded_by_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField()
+    uploaded_by_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传单位")
+    )
+    uploaded_at = models.DateTimeField(verbose_name=_("上传时间"))
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("确认人"),
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("确认时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "保单附件")
+        verbose_name_plural = pgettext_lazy("models", "保单附件")
         ordering = ["policy", "kind", "-id"]
         indexes = [models.Index(fields=["policy", "kind", "-id"], name="attachment_current_idx")]
         constraints = [
@@ -355,10 +383,10 @@ class ClaimsServiceStandard(models.Model):
     pack's legal times (checked by the service)."""
 
     policy = models.OneToOneField(Policy, on_delete=models.PROTECT, related_name="claims_standard")
-    days_to_accept = models.PositiveSmallIntegerField("受理时限（日）")
-    days_to_survey = models.PositiveSmallIntegerField("查勘时限（日）")
-    days_to_determine = models.PositiveSmallIntegerField("核定时限（日）")
-    days_to_repair = models.PositiveSmallIntegerField("维修或赔付时限（日）")
+    days_to_accept = models.PositiveSmallIntegerField(_("受理时限（日）"))
+    days_to_survey = models.PositiveSmallIntegerField(_("查勘时限（日）"))
+    days_to_determine = models.PositiveSmallIntegerField(_("核定时限（日）"))
+    days_to_repair = models.PositiveSmallIntegerField(_("维修或赔付时限（日）"))
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -415,14 +443,21 @@ class FundContributionDue(models.Model):
     """
 
     policy = models.OneToOneField(
-        Policy, on_delete=models.PROTECT, related_name="fund_contribution_due"
+        Policy,
+        on_delete=models.PROTECT,
+        related_name="fund_contribution_due",
+        verbose_name=_("保单"),
     )
-    insurer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    amount = MoneyField("应计提金额（元）")
-    due_since = models.DateField("应计提日期")
-    recorded_at = models.DateTimeField()
+    insurer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("主承保公司")
+    )
+    amount = MoneyField(_("应计提金额（元）"))
+    due_since = models.DateField(_("应计提日期"))
+    recorded_at = models.DateTimeField(verbose_name=_("登记时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "应计提保障基金")
+        verbose_name_plural = pgettext_lazy("models", "应计提保障基金")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="contribution_positive"),
         ]
@@ -437,9 +472,9 @@ class MaintenanceDeposit(models.Model):
     policy = models.OneToOneField(
         Policy, on_delete=models.PROTECT, related_name="maintenance_deposit"
     )
-    amount = MoneyField("物业保修金（元）")
-    paid_on = models.DateField("缴存日期")
-    reference = models.CharField("缴存凭证号", max_length=100, blank=True)
+    amount = MoneyField(_("物业保修金（元）"))
+    paid_on = models.DateField(_("缴存日期"))
+    reference = models.CharField(_("缴存凭证号"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -469,24 +504,36 @@ class ChangeState(models.TextChoices):
 class ChangeRequest(models.Model):
     """A change to an issued policy (R-U8): what is proposed, and the consents it gathers."""
 
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="change_requests")
-    kind = models.CharField("变更类型", max_length=16, choices=ChangeKind.choices)
-    state = models.CharField(
-        "状态", max_length=16, choices=ChangeState.choices, default=ChangeState.OPEN
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("保单")
     )
-    reason = models.TextField("变更原因")
+    kind = models.CharField(_("变更类型"), max_length=16, choices=ChangeKind.choices)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=ChangeState.choices, default=ChangeState.OPEN
+    )
+    reason = models.TextField(_("变更原因"))
     # The proposed terms or shares, as validated when the request was opened (decimal strings).
-    proposed = models.JSONField(default=dict, blank=True)
+    proposed = models.JSONField(default=dict, blank=True, verbose_name=_("变更内容"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("申请人"),
     )
     requested_by_org = models.ForeignKey(
-        Organisation, null=True, on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("申请单位"),
     )
-    requested_at = models.DateTimeField()
-    decided_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(verbose_name=_("申请时间"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("处理时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "保单变更申请")
+        verbose_name_plural = pgettext_lazy("models", "保单变更申请")
         ordering = ["-id"]
         constraints = [
             # One change at a time: consents are given to one precise proposal.
@@ -513,7 +560,7 @@ class BuyerConsent(models.Model):
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    consented_on = models.DateField("书面同意日期")
+    consented_on = models.DateField(_("书面同意日期"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -537,12 +584,12 @@ class RegulatorReport(models.Model):
     change_request = models.OneToOneField(
         ChangeRequest, on_delete=models.PROTECT, related_name="regulator_report"
     )
-    district = models.CharField("报告区县", max_length=16)
+    district = models.CharField(_("报告区县"), max_length=16)
     regulator = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reported_on = models.DateField("报告日期")
-    reference = models.CharField("报告文号", max_length=100, blank=True)
+    reported_on = models.DateField(_("报告日期"))
+    reference = models.CharField(_("报告文号"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
