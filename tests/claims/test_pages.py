@@ -38,7 +38,7 @@ def test_owner_files_with_a_photo_from_the_form(cw):
         html = client.get(r.url).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
     assert 'data-testid="countdown-claim_determination"' in html
-    assert "2025-10-09" in html
+    assert "2025年10月9日" in html
 
 
 def test_bad_filing_on_the_form_shows_the_rule_and_writes_nothing(cw):
@@ -207,7 +207,7 @@ def test_r_k1_insurance_notice_per_unit_with_real_dates_and_handover(cw):
     owner, developer = cw.owner.client(), cw.developer.client()
     with at(2025, 9, 26):
         html = owner.get(f"/claims/notice/{cw.unit.pk}/").content.decode()
-        assert "2025-06-30" in html and "2031-06-29" in html  # waterproofing window
+        assert "2025年6月30日" in html and "2031年6月29日" in html  # waterproofing window
         assert cw.lead.org.name in html and "95500" in html
         assert "@page { size: A4" in html
         assert owner.post(f"/claims/notice/{cw.unit.pk}/").status_code == 403

@@ -92,7 +92,7 @@ def test_owner_files_on_a_phone_insurer_repairs_owner_accepts_refusal_and_overdu
         with owner.expect_navigation():
             owner.locator("main button[type=submit]").click()
         expect(owner.get_by_test_id("claim-status")).to_contain_text("已受理")
-        expect(owner.get_by_test_id("countdown-claim_determination")).to_contain_text("2025-10-09")
+        expect(owner.get_by_test_id("countdown-claim_determination")).to_contain_text("2025年10月9日")
         expect(owner.locator(".photos img")).to_have_count(1)
         claim = Claim.objects.get()
         assert owner.evaluate("document.documentElement.scrollWidth") <= 390 + 1
@@ -112,13 +112,13 @@ def test_owner_files_on_a_phone_insurer_repairs_owner_accepts_refusal_and_overdu
         owner.reload()
         _act(owner, "owner-decision", rating="5", comment="修好了")
         expect(owner.get_by_test_id("claim-status")).to_contain_text("已结案")
-        expect(owner.locator("main")).to_contain_text("2026-03-25")  # R-K5 warranty end
+        expect(owner.locator("main")).to_contain_text("2026年3月25日")  # R-K5 warranty end
 
         # A refused claim whose notice is issued on time (R-K4).
         refused = file(w, place="kitchen", noticed_on=date(2025, 9, 25))
         handler.goto(f"/claims/{refused.pk}/")
         _act(handler, "determine", outcome="not_covered", reasons="系装修改动造成")
-        expect(handler.get_by_test_id("countdown-denial_notice")).to_contain_text("2025-09-29")
+        expect(handler.get_by_test_id("countdown-denial_notice")).to_contain_text("2025年9月29日")
         _act(handler, "refusal-notice", reasons="系业主装修改动造成，不属于保险责任")
         expect(handler.get_by_test_id("claim-status")).to_contain_text("已发出拒赔通知")
         notice = deadline_of(refused, "denial_notice")

@@ -99,7 +99,7 @@ def test_r_f2_r_f3_owner_request_developer_silence_fund_repair_and_replenishment
 
         # Before the date the owner cannot apply, and is told the date.
         owner.goto(f"/fund/requests/{claim.pk}/")
-        expect(owner.get_by_test_id("opens-on")).to_contain_text("2025-09-01")
+        expect(owner.get_by_test_id("opens-on")).to_contain_text("2025年9月1日")
         _submit(owner, "fund-application", reason="建设单位未到现场")
         expect(owner.locator("main")).to_contain_text("2025-09-01 起方可申请")
 
@@ -126,8 +126,8 @@ def test_r_f2_r_f3_owner_request_developer_silence_fund_repair_and_replenishment
             amount="12000.00",
             reasons="查勘属实，建设单位逾期未履行维修义务",
         )
-        expect(institution.get_by_test_id("fund-case")).to_contain_text("12000.00")
-        expect(institution.get_by_test_id("fund-case")).to_contain_text("2027-02-19")
+        expect(institution.get_by_test_id("fund-case")).to_contain_text("12,000.00 元")
+        expect(institution.get_by_test_id("fund-case")).to_contain_text("2027年2月19日")
         case = FundCase.objects.get()
         assert case.state == "paid"
 
@@ -135,12 +135,12 @@ def test_r_f2_r_f3_owner_request_developer_silence_fund_repair_and_replenishment
         developer = _page(browser, live_server)
         _log_in(developer, w.developer.user)
         developer.goto(f"/fund/projects/{w.project.pk}/")
-        expect(developer.locator('[data-figure="replenishment_due"]')).to_have_text("12000.00")
+        expect(developer.locator('[data-figure="replenishment_due"]')).to_have_text("12,000.00 元")
         institution.goto(f"/fund/projects/{w.project.pk}/replenishment/")
         institution.fill("#id_amount", "12000.00")
         institution.fill("#id_received_on", "2025-09-01")
         with institution.expect_navigation():
             institution.locator("main button[type=submit]").click()
         developer.reload()
-        expect(developer.locator('[data-figure="replenishment_due"]')).to_have_text("0.00")
-        expect(developer.locator('[data-figure="replenished"]')).to_have_text("12000.00")
+        expect(developer.locator('[data-figure="replenishment_due"]')).to_have_text("0.00 元")
+        expect(developer.locator('[data-figure="replenished"]')).to_have_text("12,000.00 元")

@@ -77,7 +77,7 @@ def test_r_f4_case_pages_from_opening_to_payment(fw):
     assert decided.status_code == 302
     assert client.post(f"{case_url}pay/", {}).status_code == 302
     page = client.get(case_url).content.decode()
-    assert "2027-02-19" in page  # R-F3: due before the period starts
+    assert "2027年2月19日" in page  # R-F3: due before the period starts
     developer_page = fw.developer.client().get(case_url).content.decode()
     assert "deduction/" in developer_page
 
@@ -111,6 +111,6 @@ def test_r_f6_xlsx_export_reads_back_and_never_holds_a_formula(fw):
 def test_r_f6_monthly_report_page(fw):
     receive(fw, on=date(2025, 3, 1))
     html = fw.reg_city.client().get("/fund/reports/2025-03/").content.decode()
-    assert 'data-figure="inflows">61728.39' in html
+    assert 'data-figure="inflows">61,728.39 元' in html
     assert fw.project.name in html
     assert fw.reg_city.client().get("/fund/reports/2025-13/").status_code == 404
