@@ -367,3 +367,25 @@ def _catches_rule_violation(handler: ast.ExceptHandler) -> bool:
 
 def test_pages_show_refusals_with_the_rule_link():
     assert _refusal_texts_outside_the_helper() == []
+
+
+def _one_language_forbiddens() -> list[str]:
+    """`Forbidden` raised with a Chinese literal and no English one: an English page would read
+    Chinese (a lazily translated `_()` text is fine, it speaks the page's language itself)."""
+    found = []
+    for relative, tree in _modules():
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and ast.unparse(node.func).endswith("Forbidden")
+                and node.args
+                and _is_text(node.args[0])
+                and _has_cjk(node.args[0])
+                and len(node.args) < 2
+            ):
+                found.append(f"{relative}:{node.lineno}")
+    return found
+
+
+def test_no_refusal_speaks_one_language_on_both_pages():
+    assert _one_language_forbiddens() == []

@@ -92,7 +92,9 @@ def test_owner_files_on_a_phone_insurer_repairs_owner_accepts_refusal_and_overdu
         with owner.expect_navigation():
             owner.locator("main button[type=submit]").click()
         expect(owner.get_by_test_id("claim-status")).to_contain_text("已受理")
-        expect(owner.get_by_test_id("countdown-claim_determination")).to_contain_text("2025年10月9日")
+        expect(owner.get_by_test_id("countdown-claim_determination")).to_contain_text(
+            "2025年10月9日"
+        )
         expect(owner.locator(".photos img")).to_have_count(1)
         claim = Claim.objects.get()
         assert owner.evaluate("document.documentElement.scrollWidth") <= 390 + 1

@@ -125,7 +125,11 @@ def on_unauthenticated(request, exc: AuthenticationError):
 def on_http_error(request, exc: HttpError):
     # ninja's own refusals (a body that is not JSON, ...) come with an English text only.
     refusal = RuleViolation(
-        rule=None, field=None, code=Code.INVALID, message=f"请求有误：{exc}", message_en=str(exc)
+        rule=None,
+        field=None,
+        code=Code.INVALID,
+        message="请求有误，请检查请求的格式和内容",
+        message_en=str(exc),
     )
     return _answer(request, refusal, status=exc.status_code)
 

@@ -216,13 +216,13 @@ def _finish(actor: Actor, claim: Claim, action: str, before: dict, extra: dict |
 def _require_handler(actor: Actor, claim: Claim, what_zh: str, what_en: str) -> None:
     if not selectors.is_handler(actor, claim):
         raise Forbidden(
-            f"仅承办本案的理赔人员可{what_zh} / only the claim's handlers may {what_en}"
+            f"仅承办本案的理赔人员可{what_zh}", f"only the claim's handlers may {what_en}"
         )
 
 
 def _require_owner(actor: Actor, claim: Claim, what_zh: str, what_en: str) -> None:
     if not selectors.is_owner_of_unit(actor, claim.unit_id):
-        raise Forbidden(f"仅业主本人可{what_zh} / only the owner may {what_en}")
+        raise Forbidden(f"仅业主本人可{what_zh}", f"only the owner may {what_en}")
 
 
 def _require_status(claim: Claim, action: str) -> None:

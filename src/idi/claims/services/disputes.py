@@ -80,8 +80,8 @@ def record_appraisal(
         or (actor.organisation_type == OrgType.APPRAISER and actor.organisation_id == appraiser_id)
     ):
         raise Forbidden(
-            "仅承办的保险公司或鉴定机构可登记鉴定结论 / "
-            "only the insurer or the appraiser may record the finding"
+            "仅承办的保险公司或鉴定机构可登记鉴定结论",
+            "only the insurer or the appraiser may record the finding",
         )
     _require_status(claim, "appraisal")
     if appraiser is None or appraiser.org_type != OrgType.APPRAISER:

@@ -86,7 +86,7 @@ def set_emergency_plan(*, actor: Actor, response_hours: int, hotline: str = "") 
     if actor.organisation_type != OrgType.INSURER or not actor.has_role(
         "org_admin", "claims_handler"
     ):
-        raise Forbidden("仅保险公司可设定应急预案 / only an insurer sets its emergency plan")
+        raise Forbidden("仅保险公司可设定应急预案", "only an insurer sets its emergency plan")
     if not isinstance(response_hours, int) or response_hours <= 0:
         raise _refuse(
             "R-K6",

@@ -191,8 +191,8 @@ def _file(*, actor: Actor, filing: Filing, key: str) -> Claim:
     )
     if not _may_file(actor, unit):
         raise Forbidden(
-            "仅业主或其委托的建设单位、保险公司可报案 / only the owner, or on its behalf the "
-            "developer or the insurer, may file"
+            "仅业主或其委托的建设单位、保险公司可报案",
+            "only the owner, or on its behalf the developer or the insurer, may file",
         )
     now = clock.now()
     today = clock.today()

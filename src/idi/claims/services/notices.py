@@ -29,7 +29,7 @@ def hand_over_notice(*, actor: Actor, unit: Unit, handed_over_on: date) -> Insur
         actor.organisation_type == OrgType.DEVELOPER
         and actor.organisation_id == unit.project.developer_id
     ):
-        raise Forbidden("仅建设单位可交付保险告知书 / only the developer hands over the notice")
+        raise Forbidden("仅建设单位可交付保险告知书", "only the developer hands over the notice")
     if handed_over_on > clock.today():
         raise _refuse(
             "R-K1",

@@ -26,7 +26,7 @@ def add_photo(*, actor: Actor, claim: Claim, upload, kind: str = "report") -> Cl
         or claim.filed_by_id == actor.user_id
     ):
         raise Forbidden(
-            "仅业主或承办人员可上传照片 / only the owner or the handlers may add photos"
+            "仅业主或承办人员可上传照片", "only the owner or the handlers may add photos"
         )
     if kind not in ("report", "before", "after"):
         raise _refuse(None, "kind", f"照片类型“{kind}”无效", f"invalid photo kind '{kind}'")
