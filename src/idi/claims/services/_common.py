@@ -102,6 +102,8 @@ def _status_label(status: str, language: str = "zh-hans") -> str:
         if status in track.statuses:
             zh, en = track.statuses[status]
             return en if language == "en" else zh
+    if status not in ClaimStatus.values:
+        return status
     return in_language(ClaimStatus(status).label, language)
 
 
