@@ -12,6 +12,7 @@ class FundConfig(AppConfig):
         from idi.fund import demo, services
         from idi.fund.services import preperiod
 
+        provide(Hook.POLICY_EVENTS, services.follow_policy_event)
         provide(Hook.SWEEPS, ("fund contributions / 基金计提入账", services.book_contributions_due))
         register_track(preperiod.PRE_PERIOD_TRACK)
         register_track(preperiod.DEVELOPER_ONLY_TRACK)
