@@ -251,6 +251,7 @@ class PrePeriodRequest(models.Model):
     plan_agreed_on = models.DateField("维修方案商定日", null=True, blank=True)
     plan = models.TextField("维修方案", blank=True)
     repair_started_on = models.DateField("启动维修日", null=True, blank=True)
+    repair_completed_on = models.DateField("维修完成日", null=True, blank=True)
     applied_on = models.DateField("书面申请日", null=True, blank=True)
     application_reason = models.TextField("申请理由", blank=True)
     decision_reasons = models.TextField("审核理由", blank=True)
