@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from claims_helpers import at, file, nothing_written, photo
 
-from idi.claims import services
+from idi.claims import selectors, services
 from idi.claims.models import Claim, ClaimPhoto, InsuranceNotice
 
 
@@ -96,6 +96,36 @@ def test_queue_sorts_by_due_with_overdue_first(cw):
     assert rows == [old.pk, new.pk, done.pk]  # overdue, then by due, then no running clock
     assert "已逾期" in r.content.decode()
     assert cw.other_developer.client().get("/claims/queue/").context["rows"] == []
+
+
+def test_queue_pages_follow_the_cursor_and_count_up_to_the_cap(cw, monkeypatch):
+    with at(2025, 9, 1):
+        old = file(cw, noticed_on=date(2025, 8, 30))
+    with at(2025, 9, 26):
+        new = file(cw, place="kitchen")
+        new_too = file(cw, place="living_room")
+        done = file(cw, place="bedroom")
+        services.determine(actor=cw.handler.actor, claim=done, outcome="covered", reasons="")
+    with at(2025, 9, 30):
+        walked, cursor = [], ""
+        while True:
+            page = selectors.queue_page(cw.handler.actor, cursor=cursor, limit=1)
+            walked += [c.pk for c in page.claims]
+            assert (page.count, page.more_than_cap) == (4, False)
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        # Claims due the same day follow in id order; a claim without a clock comes last.
+        assert walked == [old.pk, new.pk, new_too.pk, done.pk]
+        two = selectors.queue_page(cw.handler.actor, limit=2)
+        rest = selectors.queue_page(cw.handler.actor, cursor=two.next_cursor, limit=2)
+        assert [c.pk for c in two.claims + rest.claims] == walked and rest.next_cursor is None
+        monkeypatch.setattr(selectors, "QUEUE_COUNT_CAP", 3)
+        client = cw.handler.client()
+        r = client.get("/claims/queue/")
+        assert (r.context["queue"].count, r.context["queue"].more_than_cap) == (3, True)
+        assert "共 3 件以上未结案件" in r.content.decode()
+        assert client.get("/claims/queue/?cursor=nonsense").status_code == 404
 
 
 def test_regulator_sees_overdue_and_refused_of_its_district_only(cw):

@@ -77,19 +77,20 @@ def test_others_do_not_know_it_exists(world, defect, who):
         selectors.get_defect(actor=getattr(world, who).actor, pk=defect.pk)
 
 
-def test_owner_sees_the_project_but_not_its_defects(world, defect):
+def test_owner_sees_the_project_but_not_its_defect_board(world, defect):
+    """Construction-phase findings are the parties' and the regulator's: an owner who sees the
+    project gets 404 for its defect board (API and page, whose filters would name the
+    responsible units) as for each defect."""
     from uw_helpers import sell
 
     sell(world.unit, world.owner)
-    actor = world.owner.actor
-    project = get_project(actor=actor, pk=world.project.pk)
-    assert (
-        selectors.defect_board(actor=actor, project=project, filters=selectors.DefectFilters())[
-            "count"
-        ]
-        == 0
-    )
-    assert world.owner.client().get(f"/api/v1/defects/{defect.pk}").status_code == 404
+    actor, client = world.owner.actor, world.owner.client()
+    assert get_project(actor=actor, pk=world.project.pk) == world.project
+    with pytest.raises(NotFound):
+        selectors.get_project(actor=actor, pk=world.project.pk)
+    assert client.get(f"/api/v1/projects/{world.project.pk}/defects").status_code == 404
+    assert client.get(f"/riskmgmt/projects/{world.project.pk}/defects/").status_code == 404
+    assert client.get(f"/api/v1/defects/{defect.pk}").status_code == 404
 
 
 def test_an_rma_sees_the_projects_it_is_engaged_on(world, defect):

@@ -251,7 +251,12 @@ class Claim(models.Model):
         if track is not None and self.status in track.statuses:
             zh, en = track.statuses[self.status]
             return en if is_english(get_language()) else zh
-        return self.get_status_display()
+        # Not get_status_display(): it rebuilds the dict of every choice on each call, which a
+        # page of claims pays for on every row.
+        try:
+            return str(ClaimStatus(self.status).label)
+        except ValueError:
+            return self.status
 
 
 class PhotoKind(models.TextChoices):

@@ -113,6 +113,60 @@ def queue_for(actor: Actor) -> QuerySet[Claim]:
     )
 
 
+# The queue page counts its claims up to this many and shows "more than" beyond: an exact count
+# of a large insurer's open claims reads every one of them on every page view.
+QUEUE_COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    claims: list[Claim]
+    count: int  # open claims in the whole queue, at most QUEUE_COUNT_CAP
+    more_than_cap: bool  # True: the queue holds more than QUEUE_COUNT_CAP claims
+    next_cursor: str | None  # pass it back as ?cursor= for the following page
+
+
+def _queue_cursor(claim: Claim) -> str:
+    return f"{claim.next_due.isoformat() if claim.next_due else 'none'}.{claim.pk}"
+
+
+def _parse_queue_cursor(cursor: str) -> tuple[date | None, int]:
+    due, _, pk = cursor.partition(".")
+    try:
+        return (None if due == "none" else date.fromisoformat(due)), int(pk)
+    except ValueError:
+        raise NotFound("cursor") from None
+
+
+def queue_page(actor: Actor, *, cursor: str = "", limit: int = 20) -> QueuePage:
+    """One page of the queue after the cursor (keyset paging on the queue's index, so that a
+    page costs the same however long the queue): the claims with a running clock in due order,
+    then those without one in id order."""
+    qs = queue_for(actor)
+    after_due, after_id = _parse_queue_cursor(cursor) if cursor else (None, 0)
+    claims: list[Claim] = []
+    if not cursor or after_due is not None:
+        dated = qs.filter(next_due__isnull=False)
+        if after_due is not None:
+            dated = dated.filter(next_due__gte=after_due).exclude(
+                next_due=after_due, id__lte=after_id
+            )
+        claims = list(dated[: limit + 1])
+        after_id = 0
+    if len(claims) <= limit:
+        undated = qs.filter(next_due__isnull=True, id__gt=after_id)
+        claims += list(undated[: limit + 1 - len(claims)])
+    more = len(claims) > limit
+    claims = claims[:limit]
+    counted = qs.order_by().values("pk")[: QUEUE_COUNT_CAP + 1].count()
+    return QueuePage(
+        claims=claims,
+        count=min(counted, QUEUE_COUNT_CAP),
+        more_than_cap=counted > QUEUE_COUNT_CAP,
+        next_cursor=_queue_cursor(claims[-1]) if more else None,
+    )
+
+
 def oversight_list(actor: Actor, *, which: str) -> QuerySet[Claim]:
     """R-O1: what a regulator sees without asking: overdue claims, or refused ones."""
     if actor.organisation_type != OrgType.REGULATOR and not sees_everything(actor):
@@ -410,18 +464,17 @@ def _unit_visible(actor: Actor, unit: Unit) -> bool:
 # --- the workspace to-do list (Hook.TASKS) ------------------------------------------------------
 
 
-# What each status expects next, and of whom: "handler" or "owner".
+# What each status expects next of the claim's handler.
 NEXT_ACT = {
-    ClaimStatus.RECEIVED: ("handler", "核定", "determine"),
-    ClaimStatus.COMPLEX: ("handler", "核定", "determine"),
-    ClaimStatus.NOT_COVERED: ("handler", "发出拒赔通知", "issue the refusal notice"),
-    ClaimStatus.COVERED: ("handler", "与业主约定维修或赔偿", "agree repair or payment"),
-    ClaimStatus.PARTLY_COVERED: ("handler", "与业主约定维修或赔偿", "agree repair or payment"),
-    ClaimStatus.REPAIRING: ("handler", "完成维修", "complete the repair"),
-    ClaimStatus.REJECTED: ("handler", "返修", "redo the repair"),
-    ClaimStatus.PAYING: ("handler", "支付赔款", "pay"),
-    ClaimStatus.CONFIRMING: ("handler", "书面确认", "confirm in writing"),
-    ClaimStatus.DONE: ("owner", "确认维修结果", "accept or reject the repair"),
+    ClaimStatus.RECEIVED: ("核定", "determine"),
+    ClaimStatus.COMPLEX: ("核定", "determine"),
+    ClaimStatus.NOT_COVERED: ("发出拒赔通知", "issue the refusal notice"),
+    ClaimStatus.COVERED: ("与业主约定维修或赔偿", "agree repair or payment"),
+    ClaimStatus.PARTLY_COVERED: ("与业主约定维修或赔偿", "agree repair or payment"),
+    ClaimStatus.REPAIRING: ("完成维修", "complete the repair"),
+    ClaimStatus.REJECTED: ("返修", "redo the repair"),
+    ClaimStatus.PAYING: ("支付赔款", "pay"),
+    ClaimStatus.CONFIRMING: ("书面确认", "confirm in writing"),
 }
 
 
@@ -432,40 +485,71 @@ RULE_OF_STATUS = {
     ClaimStatus.REPAIRING: "R-K3",
     ClaimStatus.PAYING: "R-K3",
     ClaimStatus.CONFIRMING: "R-K7",
-    ClaimStatus.DONE: "R-K5",
 }
 
 
+# What an owner is asked to do on its own claims: (what in Chinese, in English, the rule).
+OWNER_ACT = {
+    ClaimStatus.COVERED: (
+        "与保险公司商定维修或赔偿方式",
+        "agree repair or payment with the insurer",
+        "R-K3",
+    ),
+    ClaimStatus.PARTLY_COVERED: (
+        "与保险公司商定维修或赔偿方式",
+        "agree repair or payment with the insurer",
+        "R-K3",
+    ),
+    ClaimStatus.DONE: ("验收维修：认可或不认可", "accept or reject the finished repair", "R-K5"),
+}
+
+
+def home_label(unit: Unit) -> str:
+    """A home as its owner names it: project, building and room."""
+    return f"{unit.project.name} {unit.building.name} {unit.room_number}"
+
+
 def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
-    """The claim actions due from the actor: a handler's queue, an owner's repairs to accept."""
-    if actor.organisation_id is not None:
-        if not actor.has_role(*HANDLER_ROLES):
-            return []
-        claims = list(queue_for(actor)[:limit])
-        who = "handler"
-    else:
-        claims = list(
-            claims_visible_to(actor)
-            .filter(is_open=True, status=ClaimStatus.DONE)
-            .order_by("id")[:limit]
-        )
-        who = "owner"
+    """The claim actions due from the actor: a handler's queue; an owner's determinations to
+    agree and repairs to accept, each naming its home."""
+    if actor.organisation_id is None:
+        return _owner_tasks(actor, limit)
+    if not actor.has_role(*HANDLER_ROLES):
+        return []
     out = []
-    for claim in claims:
+    for claim in queue_for(actor)[:limit]:
         expected = (
             NEXT_ACT.get(ClaimStatus(claim.status)) if claim.status in ClaimStatus.values else None
         )
-        if expected is None or expected[0] != who:
+        if expected is None:
             continue
         out.append(
             task(
                 kind=f"claims.{claim.status}",
-                title_zh=expected[1],
-                title_en=expected[2].capitalize(),
+                title_zh=expected[0],
+                title_en=expected[1].capitalize(),
                 subject=claim.number,
                 url=f"/claims/{claim.pk}/",
                 rule=RULE_OF_STATUS.get(claim.status),
                 due=claim.next_due,
+            )
+        )
+    return out
+
+
+def _owner_tasks(actor: Actor, limit: int) -> list[Task]:
+    claims = claims_visible_to(actor).filter(is_open=True, status__in=OWNER_ACT).order_by("id")
+    out = []
+    for claim in claims[:limit]:
+        zh, en, rule = OWNER_ACT[ClaimStatus(claim.status)]
+        out.append(
+            task(
+                kind=f"claims.owner.{claim.status}",
+                title_zh=zh,
+                title_en=en.capitalize(),
+                subject=f"{home_label(claim.unit)} · {claim.number}",
+                url=f"/claims/{claim.pk}/",
+                rule=rule,
             )
         )
     return out

@@ -110,8 +110,12 @@ def file_claim(request):
 def queue(request):
     """The handling organisation's queue: what is due first, overdue at the top."""
     actor = actor_from_request(request)
-    page = _page(request, selectors.queue_for(actor))
-    return render(request, "claims/queue.html", {"page": page, "rows": _rows(page)})
+    page = selectors.queue_page(actor, cursor=request.GET.get("cursor", ""), limit=PAGE_SIZE)
+    return render(
+        request,
+        "claims/queue.html",
+        {"queue": page, "rows": _rows(page.claims), "first": not request.GET.get("cursor")},
+    )
 
 
 @login_required
@@ -127,10 +131,10 @@ def oversight(request):
     )
 
 
-def _rows(page):
+def _rows(claims):
     """Each claim with its days left (None without a running clock; negative when overdue)."""
     today = clock.today()
-    return [(claim, (claim.next_due - today).days if claim.next_due else None) for claim in page]
+    return [(claim, (claim.next_due - today).days if claim.next_due else None) for claim in claims]
 
 
 HANDLER_ACTIONS = {

@@ -716,29 +716,68 @@ def write_plan(*, plan: ImportPlan, progress) -> None:
 
         through = Sale.buyers.through
         for chunk in _batches(plan.units):
-            units = [
-                Unit(
-                    project=project,
-                    building_id=building_ids[u.building],
-                    room_number=u.room_number,
-                    floor=u.floor,
-                    area=u.area,
-                )
-                for u in chunk
+            unit_ids = _insert_rows(
+                Unit,
+                ["project", "building", "room_number", "floor", "area"],
+                [
+                    (project.pk, building_ids[u.building], u.room_number, u.floor, u.area)
+                    for u in chunk
+                ],
+                key=["building", "room_number"],
+            )
+            sold = [
+                (u, unit_ids[(building_ids[u.building], u.room_number)]) for u in chunk if u.buyers
             ]
-            Unit.objects.bulk_create(units)
-            sold = [(u, unit) for u, unit in zip(chunk, units, strict=True) if u.buyers]
-            sales = [
-                Sale(unit_id=unit.pk, sold_on=u.sold_on, contract_number=u.contract_number)
-                for u, unit in sold
-            ]
-            Sale.objects.bulk_create(sales)
-            through.objects.bulk_create(
-                through(sale_id=sale.pk, user_id=owner_ids[number])
-                for (u, _), sale in zip(sold, sales, strict=True)
-                for number in u.buyers
+            sale_ids = _insert_rows(
+                Sale,
+                ["unit", "sold_on", "contract_number"],
+                [(unit_id, u.sold_on, u.contract_number) for u, unit_id in sold],
+                key=["unit"],
+            )
+            _insert_rows(
+                through,
+                ["sale", "user"],
+                [(sale_ids[(unit_id,)], owner_ids[n]) for u, unit_id in sold for n in u.buyers],
             )
             bar.update(len(chunk))
+
+
+def _insert_rows(
+    model, names: list[str], rows: list[tuple], *, key: list[str] | None = None
+) -> dict:
+    """INSERT rows of already-checked values, one statement per batch; with `key`, the new ids
+    by the values of those (unique) fields.
+
+    `bulk_create` builds a model object and compiles each value through the ORM, which was two
+    thirds of a 100,000-unit import; the ids are matched by key rather than by the order of
+    RETURNING, which neither database promises."""
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    returning = ""
+    key_fields = [model._meta.get_field(name) for name in key or []]
+    if key_fields:
+        returning = " RETURNING " + ", ".join(
+            quote(f.column) for f in [model._meta.pk, *key_fields]
+        )
+    size = max(1, connection.ops.bulk_batch_size(fields, rows))
+    ids: dict = {}
+    with connection.cursor() as cursor:
+        for batch in _batches(rows, size):
+            params = [
+                f.get_db_prep_save(value, connection=connection)
+                for row in batch
+                for f, value in zip(fields, row, strict=True)
+            ]
+            values = ", ".join([row_sql] * len(batch))
+            # Only quoted names from the model and placeholders go into the text; values are params.
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values}{returning}"  # noqa: S608
+            cursor.execute(sql, params)
+            if key_fields:
+                ids.update({tuple(found[1:]): found[0] for found in cursor.fetchall()})
+    return ids
 
 
 # Below this many units an import leaves the planner's statistics to autovacuum.

@@ -11,7 +11,6 @@ from idi.core.errors import NotFound
 from idi.core.limits import Id
 from idi.core.paging import Page, PageQuery
 from idi.core.permissions import actor_from_request
-from idi.projects.selectors import get_project
 from idi.riskmgmt import selectors, services
 from idi.riskmgmt.models import Engagement, Evaluation, Evidence, FinalReport, Inspection
 from idi.riskmgmt.schemas import (
@@ -200,7 +199,7 @@ def list_defects(
     category: str = Query("", max_length=32),
 ):
     actor = actor_from_request(request)
-    project = get_project(actor=actor, pk=pk)
+    project = selectors.get_project(actor=actor, pk=pk)
     filters = selectors.DefectFilters(
         status=status,
         grade=grade,

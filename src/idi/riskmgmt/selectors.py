@@ -110,6 +110,15 @@ def visible_project_ids(actor: Actor) -> QuerySet:
     return projects_visible_to(actor).values("pk")
 
 
+def get_project(*, actor: Actor, pk: int) -> Project:
+    """A project whose construction-phase findings the actor may see (its defect board):
+    whoever sees the project except owners, to whom the board is not found."""
+    found = projects_visible_to(actor).filter(pk__in=visible_project_ids(actor), pk=pk).first()
+    if found is None:
+        raise NotFound("project")
+    return found
+
+
 def engaged_projects(actor: Actor) -> Q | None:
     """Hook.PROJECT_VISIBILITY: an RMA sees the projects it is engaged on."""
     if actor.organisation_type != OrgType.RMA or actor.organisation_id is None:
@@ -294,8 +303,8 @@ def clamp_limit(limit: int | None) -> int:
 
 
 def defects_of(*, actor: Actor, project: Project, filters: DefectFilters) -> QuerySet:
-    """The project's defects the actor sees (`project` came from get_project for this actor;
-    owners see none), filtered, newest first."""
+    """The project's defects the actor sees (`project` came from get_project of this module
+    for this actor; owners see none), filtered, newest first."""
     if is_owner_actor(actor):
         return Defect.objects.none()
     return filters.apply(Defect.objects.filter(project=project)).order_by("-id")

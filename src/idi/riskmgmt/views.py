@@ -16,7 +16,6 @@ from idi.core.permissions import actor_from_request
 from idi.core.rulebook import get_rulebook
 from idi.core.views import add_refusal, form_page
 from idi.parties.models import OrgType
-from idi.projects.selectors import get_project
 from idi.riskmgmt import forms, selectors, services
 from idi.riskmgmt.models import DefectStatus, Engagement, Stage
 from idi.underwriting.selectors import get_policy
@@ -48,7 +47,7 @@ def _page(value: str | None) -> int:
 @login_required
 def board(request, pk: int):
     actor = actor_from_request(request)
-    project = get_project(actor=actor, pk=pk)
+    project = selectors.get_project(actor=actor, pk=pk)
     choices = selectors.board_choices(project)
     categories = _categories()
     form = forms.BoardFilterForm(
