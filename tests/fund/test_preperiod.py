@@ -168,11 +168,11 @@ def test_r_f3_the_application_date_is_an_opening_never_overdue(pw):
         assert Claim.objects.get(pk=claim["id"]).next_due is None
         page = pw.owner.client().get(f"/claims/{claim['id']}/").content.decode()
         item = page.split('data-testid="countdown-fund_application_opens"')[1].split("</li>")[0]
-        assert "2025-09-01 起已可办理" in item
+        assert "2025年9月1日 起已可办理" in item
         assert "逾期" not in item
     with at(2025, 8, 25):
         page = pw.owner.client().get(f"/claims/{claim['id']}/").content.decode()
-        assert "2025-09-01 起可办理（还有 7 天）" in page
+        assert "2025年9月1日 起可办理（还有 7 天）" in page
 
 
 def test_r_f3_r_f4_developer_silence_to_approved_fund_repair_and_replenishment(pw):
