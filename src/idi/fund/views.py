@@ -218,8 +218,11 @@ def _posted(request):
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
 
 
-def _case_form(request, pk, *, form_class, title, done, act, form_kwargs):
+def _case_form(request, pk, *, form_class, title, done, guard, act, form_kwargs):
+    """A form about one case; `guard(actor, case)` is the service's own permission check, run
+    before the form is shown (a form page is never served to someone who may not submit it)."""
     actor, case = _case(request, pk)
+    guard(actor, case)
     form = form_class(*_posted(request), **form_kwargs(case))
 
     def run(data):
@@ -245,6 +248,9 @@ def case_decide(request, pk: int):
         form_class=forms.DecisionForm,
         title=_("审核基金使用"),
         done=_("已审核"),
+        guard=lambda actor, case: services.require_institution(
+            actor, zh="审核基金使用", en="decide a fund case"
+        ),
         act=lambda actor, case, data: services.decide_case(actor=actor, case=case, **data),
         form_kwargs=lambda case: {},
     )
@@ -258,6 +264,9 @@ def case_pay(request, pk: int):
         form_class=forms.PaymentForm,
         title=_("支付基金款项"),
         done=_("已支付"),
+        guard=lambda actor, case: services.require_institution(
+            actor, zh="支付基金款项", en="pay a fund case"
+        ),
         act=lambda actor, case, data: services.pay_case(actor=actor, case=case, **data),
         form_kwargs=lambda case: {},
     )
@@ -271,6 +280,9 @@ def case_evidence(request, pk: int):
         form_class=forms.EvidenceForm,
         title=_("上传证据"),
         done=_("已上传"),
+        guard=lambda actor, case: services.require_institution(
+            actor, zh="上传证据", en="add evidence"
+        ),
         act=lambda actor, case, data: services.add_evidence(
             actor=actor, case=case, upload=data["file"]
         ),
@@ -286,6 +298,7 @@ def case_deduction(request, pk: int):
         form_class=forms.DeductionForm,
         title=_("登记从施工单位质量保证金扣除"),
         done=_("已登记"),
+        guard=services.may_record_deposit_deduction,
         act=lambda actor, case, data: services.record_deposit_deduction(
             actor=actor, case=case, contractor_id=data["contractor"].pk, amount=data["amount"]
         ),

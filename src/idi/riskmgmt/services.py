@@ -135,6 +135,36 @@ def _require_developer(actor: Actor, project_developer_id: int, what: str) -> No
         raise Forbidden(f"仅本项目建设单位可{what}", "only the project's developer may do this")
 
 
+# --- who may submit each form -----------------------------------------------------------------
+# A form page is never served to someone who may not submit it (issue 7): the page runs the same
+# guard as the service before it shows the form, so that the two never disagree.
+
+
+def may_appoint_rma(actor: Actor, policy: Policy) -> None:
+    _require_lead(actor, policy, "委托风险管理机构")
+
+
+def may_record_kickoff(actor: Actor, engagement: Engagement) -> None:
+    if actor.organisation_id not in (engagement.rma_id, engagement.project.developer_id):
+        raise Forbidden("仅建设单位或风险管理机构可登记交底会", "developer or RMA only")
+
+
+def may_set_plan(actor: Actor, engagement: Engagement) -> None:
+    _require_rma(actor, engagement, "提交检查计划")
+
+
+def may_record_inspection(actor: Actor, engagement: Engagement) -> None:
+    _require_rma(actor, engagement, "登记检查")
+
+
+def may_evaluate_rma(actor: Actor, engagement: Engagement) -> None:
+    _require_lead(actor, engagement.policy, "评价风险管理机构")
+
+
+def may_schedule_joint_inspection(actor: Actor, permit: ConstructionPermit) -> None:
+    _require_developer(actor, permit.project.developer_id, "安排共同查验")
+
+
 def _lock_engagement(engagement: Engagement) -> Engagement:
     return (
         Engagement.objects.select_for_update(of=("self",))
@@ -194,7 +224,7 @@ def appoint_rma(
         .select_related("permit__project")
         .get(pk=policy.pk)
     )
-    _require_lead(actor, policy, "委托风险管理机构")
+    may_appoint_rma(actor, policy)
     if policy.state not in ENGAGEABLE_POLICY_STATES:
         raise _refuse(
             "R-R1",
@@ -261,8 +291,7 @@ def record_kickoff(
 ) -> Engagement:
     """风险管理交底会: organised by the developer, held with the RMA; minutes recorded (R-R3)."""
     engagement = _lock_engagement(engagement)
-    if actor.organisation_id not in (engagement.rma_id, engagement.project.developer_id):
-        raise Forbidden("仅建设单位或风险管理机构可登记交底会", "developer or RMA only")
+    may_record_kickoff(actor, engagement)
     if engagement.kickoff_held_on is not None:
         raise _refuse(
             "R-R3", "held_on", "交底会已登记", "the kickoff is recorded", Code.ALREADY_RECORDED
@@ -287,7 +316,7 @@ def record_kickoff(
 def set_plan(*, actor: Actor, engagement: Engagement, stages: list[PlanItem]) -> Engagement:
     """The RMA's inspection plan: stages with their planned spans (R-R3, R-R4)."""
     engagement = _lock_engagement(engagement)
-    _require_rma(actor, engagement, "提交检查计划")
+    may_set_plan(actor, engagement)
     checked = check_plan(selectors.pack_of(engagement), stages)
     before = selectors.plan_rows(engagement)
     PlannedStage.objects.filter(engagement=engagement).delete()
@@ -424,7 +453,7 @@ def record_inspection(
     """A process inspection report (R-R5) by the RMA under a valid letter (R-R1); the joint
     inspection's findings are an inspection of the pack's joint stage (R-R8)."""
     engagement = _lock_engagement(engagement)
-    _require_rma(actor, engagement, "登记检查")
+    may_record_inspection(actor, engagement)
     if not engagement.letter_valid_from <= inspected_on <= engagement.letter_valid_to:
         raise _refuse(
             "R-R1",
@@ -859,7 +888,7 @@ def review_final_report(*, actor: Actor, engagement: Engagement) -> FinalReport:
 def evaluate_rma(*, actor: Actor, engagement: Engagement, rating: int, reasons: str) -> Evaluation:
     """R-R9 (Art. 11): the lead insurer rates its RMA's work, with reasons."""
     engagement = _lock_engagement(engagement)
-    _require_lead(actor, engagement.policy, "评价风险管理机构")
+    may_evaluate_rma(actor, engagement)
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise _refuse("R-R9", "rating", "评分应为 1 到 5 的整数", "the rating is 1 to 5")
     reasons = _text(reasons, "reasons", rule="R-R9", zh="评价理由", en="the reasons")
@@ -892,7 +921,7 @@ def schedule_joint_inspection(
         .select_related("project")
         .get(pk=permit.pk)
     )
-    _require_developer(actor, permit.project.developer_id, "安排共同查验")
+    may_schedule_joint_inspection(actor, permit)
     engagement = Engagement.objects.filter(policy__permit=permit).select_related("policy").first()
     if engagement is None:
         raise _refuse(
