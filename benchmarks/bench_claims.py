@@ -20,6 +20,8 @@ import argparse
 import json
 import os
 import platform
+import queue
+import socket
 import statistics
 import subprocess
 import sys
@@ -40,7 +42,10 @@ POLICIES = 10
 UNITS = 50_000
 OWNERS = 1_000
 FILINGS = 10_000
-THREADS = 8
+CLIENTS = 8
+# Every DUPLICATE_EVERY-th key is sent twice at once (a client retrying while its first
+# request is still being answered).
+DUPLICATE_EVERY = 10
 REPEATS = 25
 
 
@@ -67,10 +72,14 @@ def main() -> int:
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--open", type=int, default=200_000)
     parser.add_argument("--filings", type=int, default=FILINGS)
+    parser.add_argument(
+        "--servers", type=int, default=os.cpu_count() or 1, help="`idi serve` processes"
+    )
+    parser.add_argument("--clients", type=int, default=CLIENTS, help="client threads")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.claims, args.open, args.filings)))
+        print(json.dumps(child(args.claims, args.open, args.filings, args.servers, args.clients)))
         return 0
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -87,11 +96,12 @@ def main() -> int:
                 "IDI_VAR_DIR": tmp,
                 "DJANGO_SETTINGS_MODULE": "idi.config.settings",
                 "IDI_CONN_MAX_AGE": "60",
-                "IDI_ALLOWED_HOSTS": "testserver",
+                "IDI_ALLOWED_HOSTS": "testserver,127.0.0.1",
             }
             done = subprocess.run(
                 [sys.executable, __file__, "--child", "--claims", str(args.claims),
-                 "--open", str(args.open), "--filings", str(args.filings)],
+                 "--open", str(args.open), "--filings", str(args.filings),
+                 "--servers", str(args.servers), "--clients", str(args.clients)],
                 env=env, stdout=subprocess.PIPE, text=True, check=False,
             )  # fmt: skip
             if done.returncode != 0:
@@ -124,20 +134,32 @@ def report(r: dict) -> int:
     q = r["queue"]
     print(
         f"| insurer queue page (view + template), {q['rows']:,} open claims of one insurer | "
-        f"page 1 of 20 | median {q['median']:.1f} ms, p95 {q['p95']:.1f} ms |"
+        f"first page of 20 and a page {q['deep_rows']:,} claims in, {q['queries']} queries | "
+        f"median {q['median']:.1f} ms, p95 {q['p95']:.1f} ms |"
     )
     if q["p95"] >= QUEUE_LIMIT_MS:
         failed.append(f"queue p95 {q['p95']:.1f} ms")
     f = r["filing"] or {}
     if f:
         print(
-            f"| parallel filing via API, {THREADS} threads, each key twice at once | "
+            f"| parallel filing through HTTP: {f['servers']} `idi serve` processes, "
+            f"{f['clients']} clients, every {DUPLICATE_EVERY}th key sent twice at once | "
             f"{f['requests']:,} requests: {f['created']:,} × 201, {f['repeated']:,} × 200, "
-            f"{f['claims']:,} claims for {f['keys']:,} keys, {f['errors']} errors | "
-            f"{f['seconds']:.1f} s ({f['per_second']:.0f} requests/s) |"
+            f"{f['errors']} errors; {f['claims']:,} claims for {f['keys']:,} keys, "
+            f"{f['audited']:,} with their audit event, {f['clocks']:,} with their clock; "
+            f"audit chain of {f['events_checked']:,} events "
+            f"{'verifies' if f['chain_ok'] else 'BROKEN'} | "
+            f"{f['seconds']:.1f} s ({f['per_second']:.0f} requests/s, "
+            f"{f['claims_per_second']:.0f} claims/s) |"
         )
-    if f and (f["claims"] != f["keys"] or f["created"] != f["keys"] or f["errors"]):
-        failed.append("filings lost or doubled")
+    if f and not (
+        f["claims"] == f["keys"] == f["created"] == f["distinct_keys"] == f["audited"]
+        == f["clocks"]
+        and f["repeated"] == f["requests"] - f["keys"]
+        and not f["errors"]
+        and f["chain_ok"]
+    ):  # fmt: skip
+        failed.append("filings lost, doubled or unaudited")
     if failed:
         print("\nMISSED: " + "; ".join(failed))
         return 1
@@ -349,6 +371,8 @@ def time_sweep() -> dict:
 
 
 def time_queue(world: dict) -> dict:
+    """The first page, and a page half-way down the queue (through its cursor), alternately."""
+    from django.db import connection
     from django.test import Client
 
     from idi.claims.models import Claim
@@ -356,88 +380,168 @@ def time_queue(world: dict) -> dict:
     handler = world["handlers"][0]
     client = Client()
     client.force_login(handler)
+    open_claims = Claim.objects.filter(routed_org_id=handler.profile.organisation_id, is_open=True)
+    rows = open_claims.count()
+    middle = open_claims.order_by("next_due", "id")[rows // 2]
+    deep = f"/claims/queue/?cursor={middle.next_due.isoformat()}.{middle.pk}"
     client.get("/claims/queue/")
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        assert client.get(deep).status_code == 200
     timings = []
-    for _ in range(REPEATS):
+    for n in range(REPEATS * 2):
         start = time.perf_counter()
-        response = client.get("/claims/queue/")
+        response = client.get(deep if n % 2 else "/claims/queue/")
         timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200
-    rows = Claim.objects.filter(routed_org_id=handler.profile.organisation_id, is_open=True).count()
     return {
         "rows": rows,
+        "deep_rows": rows // 2,
+        "queries": len(queries),
         "median": statistics.median(timings),
         "p95": statistics.quantiles(timings, n=20)[-1],
     }
 
 
-def time_filing(world: dict, filings: int) -> dict:
-    """THREADS threads in pairs; both threads of a pair send the same keys in the same order."""
-    from django.db import connections
-    from django.test import Client
+def start_servers(count: int) -> tuple[list[subprocess.Popen], list[str], Path]:
+    """`idi serve` processes (the embedded server, its sweep off) on free ports of 127.0.0.1,
+    on this child's database and var directory; their logs go to one file."""
+    import requests
+
+    idi = str(Path(sys.executable).parent / "idi")
+    log_path = Path(os.environ["IDI_VAR_DIR"]) / "servers.log"
+    log = log_path.open("w")
+    servers, urls = [], []
+    for _ in range(count):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        servers.append(
+            subprocess.Popen(
+                [idi, "serve", "--addr", f"127.0.0.1:{port}", "--sweep-interval", "0"],
+                stdout=log, stderr=subprocess.STDOUT,
+            )
+        )  # fmt: skip
+        urls.append(f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 120
+    for url in urls:
+        while True:
+            try:
+                requests.get(f"{url}/api/v1/openapi.json", timeout=5)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"server {url} did not start; see {log_path}") from None
+                time.sleep(0.5)
+    return servers, urls, log_path
+
+
+def time_filing(world: dict, filings: int, servers: int, clients: int) -> dict:
+    """FILINGS claims through `POST /api/v1/claims` of live server processes, from `clients`
+    threads each with its own keep-alive connection, owners authenticated by bearer tokens.
+    Every DUPLICATE_EVERY-th key is sent twice, back to back, so that two threads send it at
+    once. Then the check: one claim per key, each with its audit event and its clock, and
+    the audit chain verifies."""
+    import requests
 
     from idi.claims.models import Claim
+    from idi.core import audit
+    from idi.core.api_auth import create_token
+    from idi.core.models import AuditEvent
+    from idi.core.permissions import SYSTEM
+    from idi.notifications.models import Deadline
 
     owners, units = world["owners"], world["owner_units"]
-    pairs = THREADS // 2
-    per_pair = filings // pairs
+    tokens = [create_token(actor=SYSTEM, user=o, name="bench") for o in owners]
+    work: queue.Queue = queue.Queue()
+    for n in range(filings):
+        for _ in range(2 if n % DUPLICATE_EVERY == 0 else 1):
+            work.put(n)
     statuses: list[int] = []
+    errors: list[str] = []
     lock = threading.Lock()
+    processes, urls, log_path = start_servers(servers)
 
-    def work(pair: int) -> None:
-        clients = {}
+    def client(i: int) -> None:
+        session = requests.Session()
+        url = f"{urls[i % len(urls)]}/api/v1/claims"
         mine = []
-        try:
-            for k in range(per_pair):
-                n = pair * per_pair + k
-                owner = owners[n % len(owners)]
-                client = clients.get(owner.pk)
-                if client is None:
-                    client = clients[owner.pk] = Client()
-                    client.force_login(owner)
-                body = {
-                    "unit": units[n % len(owners)], "category": "waterproofing",
-                    "place": "bathroom", "description": f"渗水 {n}", "noticed_on": "2026-11-01",
-                    "affects_basic_living": False,
-                }  # fmt: skip
-                response = client.post(
-                    "/api/v1/claims", json.dumps(body), content_type="application/json",
-                    headers={"Idempotency-Key": f"parallel-{n}"},
-                )  # fmt: skip
-                mine.append(response.status_code)
-        finally:
-            connections.close_all()
-            with lock:
-                statuses.extend(mine)
+        while True:
+            try:
+                n = work.get_nowait()
+            except queue.Empty:
+                break
+            body = {
+                "unit": units[n % len(owners)], "category": "waterproofing",
+                "place": "bathroom", "description": f"渗水 {n}", "noticed_on": "2026-11-01",
+                "affects_basic_living": False,
+            }  # fmt: skip
+            response = session.post(
+                url, json=body, timeout=120,
+                headers={"Authorization": f"Bearer {tokens[n % len(owners)]}",
+                         "Idempotency-Key": f"parallel-{n}"},
+            )  # fmt: skip
+            mine.append(response.status_code)
+            if response.status_code not in (200, 201):
+                with lock:
+                    errors.append(f"{response.status_code} {response.text[:200]}")
+        with lock:
+            statuses.extend(mine)
 
-    threads = [threading.Thread(target=work, args=(i % pairs,)) for i in range(pairs * 2)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - start
-    keys = pairs * per_pair
-    claims = Claim.objects.filter(idempotency_key__startswith="parallel-").count()
-    distinct = (
-        Claim.objects.filter(idempotency_key__startswith="parallel-")
-        .values("filed_by_id", "idempotency_key")
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    try:
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        seconds = time.perf_counter() - start
+    finally:
+        for p in processes:
+            p.terminate()
+        for p in processes:
+            p.wait(timeout=30)
+    if errors:
+        sys.stderr.write("first errors:\n" + "\n".join(errors[:5]) + f"\n(servers: {log_path})\n")
+    filed = Claim.objects.filter(idempotency_key__startswith="parallel-")
+    ids = [str(pk) for pk in filed.values_list("pk", flat=True)]
+    distinct_keys = filed.values("filed_by_id", "idempotency_key").distinct().count()
+    audited = (
+        AuditEvent.objects.filter(action="claims.file_claim", object_id__in=ids)
+        .values("object_id")
         .distinct()
         .count()
     )
+    clocks = Deadline.objects.filter(
+        owner_type="claims.claim", owner_id__in=[int(i) for i in ids], kind="claim_determination"
+    ).count()
+    verification = audit.verify()
     return {
         "requests": len(statuses),
         "created": statuses.count(201),
         "repeated": statuses.count(200),
         "errors": len([s for s in statuses if s not in (200, 201)]),
-        "keys": keys,
-        "claims": claims if claims == distinct else -claims,
+        "keys": filings,
+        "claims": len(ids),
+        "distinct_keys": distinct_keys,
+        "audited": audited,
+        "clocks": clocks,
+        "chain_ok": verification.ok,
+        "events_checked": verification.checked,
+        "servers": servers,
+        "clients": clients,
         "seconds": seconds,
         "per_second": len(statuses) / seconds,
+        "claims_per_second": len(ids) / seconds,
     }
 
 
-def child(claims: int, open_claims: int, filings: int) -> dict:
+def child(claims: int, open_claims: int, filings: int, servers: int, clients: int) -> dict:
     setup_django()
     from django.db import connection
 
@@ -461,7 +565,7 @@ def child(claims: int, open_claims: int, filings: int) -> dict:
     progress(f"backlog sweep {json.dumps(sweeps)}", start)
     queue = time_queue(world)
     progress(f"queue {json.dumps(queue)}", start)
-    filing = time_filing(world, filings) if filings else None
+    filing = time_filing(world, filings, servers, clients) if filings else None
     progress("queue and filing", start)
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")

@@ -5,10 +5,13 @@ from datetime import date, timedelta
 
 import pytest
 from claims_helpers import at, build_claims_world, deadline_of, file, filing, nothing_written
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from idi.claims import services
 from idi.claims.models import Claim, EmergencyRepair
 from idi.core.errors import Forbidden, RuleViolation
+from idi.core.models import AuditEvent
 from idi.projects.models import Building
 
 
@@ -22,6 +25,22 @@ def test_r_c5_insured_claim_goes_to_the_lead_insurer(cw):
         "received",
     )
     assert (claim.window_start, claim.window_end) == (date(2025, 6, 30), date(2031, 6, 29))
+
+
+def test_filing_locks_the_audit_chain_only_to_write_its_events(cw):
+    """Every audited write waits for the chain's one head row: a filing takes it only after
+    its own writes, for its two events (the clock's and the claim's), so that parallel
+    filings wait for each other only for those."""
+    with at(2025, 9, 26), CaptureQueriesContext(connection) as queries:
+        claim = file(cw, affects_basic_living=True)
+    sql = [q["sql"] for q in queries.captured_queries]
+    head = next(i for i, q in enumerate(sql) if "core_auditchainhead" in q)
+    assert 'INSERT INTO "claims_emergencyrepair"' in "".join(sql[:head])
+    rest = [q.split('"')[1] for q in sql[head + 1 :] if q.startswith(("INSERT", "UPDATE"))]
+    assert rest == ["core_auditevent", "core_auditchainhead"]
+    events = AuditEvent.objects.order_by("id")
+    assert [e.action for e in events][-2:] == ["notifications.start_deadline", "claims.file_claim"]
+    assert events.last().object_id == str(claim.pk)
 
 
 def test_r_c5_developer_warranty_is_referred_to_the_developer(cw):

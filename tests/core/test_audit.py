@@ -66,6 +66,55 @@ def test_R_O3_events_chain_and_verify():
     assert audit.verify().checked == 3
 
 
+def _event(action, object_id):
+    audit.record(actor=ALICE, action=action, object_type="demo", object_id=object_id)
+
+
+def test_R_O3_deferred_events_are_written_last_in_order_and_chain():
+    """Inside `deferred()` the events wait for the end of the block, are written together in
+    the order they were recorded, and the chain verifies."""
+    _record_three()
+    with transaction.atomic(), audit.deferred():
+        _event(DemoAction.CREATE, 2)
+        assert AuditEvent.objects.count() == 3  # kept, not yet written
+        with audit.deferred():  # an inner block leaves the writing to the outer one
+            _event(DemoAction.QUOTE, 2)
+        assert AuditEvent.objects.count() == 3
+        _event(DemoAction.ISSUE, 2)
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [(e.action, e.object_id) for e in events[3:]] == [
+        ("demo.create", "2"),
+        ("demo.quote", "2"),
+        ("demo.issue", "2"),
+    ]
+    assert events[3].prev_hash == events[2].hash and events[4].prev_hash == events[3].hash
+    assert AuditChainHead.objects.get().count == 6
+    assert audit.verify().ok
+
+
+def test_R_O3_deferred_drops_what_was_rolled_back():
+    """An event recorded in a savepoint that was rolled back is not written; a block that fails
+    writes nothing."""
+    with transaction.atomic(), audit.deferred():
+        _event(DemoAction.CREATE, 3)
+        with pytest.raises(ValueError), transaction.atomic():
+            _event(DemoAction.QUOTE, 3)
+            raise ValueError("the change is abandoned")
+        _event(DemoAction.ISSUE, 3)
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == [
+        "demo.create",
+        "demo.issue",
+    ]
+    with pytest.raises(ValueError), transaction.atomic(), audit.deferred():
+        _event(DemoAction.CREATE, 4)
+        raise ValueError("the action is refused")
+    assert AuditEvent.objects.count() == 2
+    assert audit.verify().ok
+    with transaction.atomic():  # outside a block, an event is written at once again
+        _event(DemoAction.QUOTE, 5)
+        assert AuditEvent.objects.count() == 3
+
+
 @pytest.mark.django_db(transaction=True)
 def test_R_O3_record_outside_a_transaction_is_refused():
     """R-O3: the event must be written in the same transaction as the change it records."""

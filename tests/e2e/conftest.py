@@ -35,19 +35,35 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A page whose console must stay free of Content-Security-Policy violations: a page that
-    needs an inline script or style, or a resource from elsewhere, fails its test."""
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+def open_page(browser, live_server):
+    """Opens pages, each in a context of its own (its own cookies), whose consoles must stay free
+    of Content-Security-Policy violations: a page that needs an inline script or style, or a
+    resource from elsewhere, fails its test."""
+    contexts = []
     violations: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    yield page
-    context.close()
+
+    def open_(**context_options):
+        context = browser.new_context(locale="zh-CN", base_url=live_server.url, **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
     assert violations == [], violations
+
+
+@pytest.fixture
+def page(open_page):
+    """A page in a Chinese browser, held to the Content-Security-Policy (see `open_page`)."""
+    return open_page()

@@ -1,12 +1,15 @@
 """An owner uses 保障查询 in a real browser (RULES.md R-C3, R-C5)."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_R_C5_owner_checks_a_leaking_roof(page):
-    """R-C5: a roof leak two and a half years after completion falls in the insured window."""
+    """R-C5: a roof leak two and a half years after completion falls in the insured window.
+    On a phone the answer, below the form, is brought into view."""
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/coverage/")
     page.fill("#id_completion", "2024-06-30")
     page.fill("#id_delivery", "2024-09-01")
@@ -14,6 +17,7 @@ def test_R_C5_owner_checks_a_leaking_roof(page):
     page.fill("#id_on", "2027-01-05")
     page.click("button[type=submit]:has-text('查询')")
 
+    expect(page.locator("#result")).to_be_in_viewport()
     status = page.locator("#result [data-status]")
     assert status.get_attribute("data-status") == "insured"
     assert status.inner_text() == "在保险期间内"

@@ -205,8 +205,10 @@ def _register_project(page: Page, *, contractor_uscc: str) -> None:
     _click(page, _link(page, "登记楼栋"))
     page.select_option("#id_permit", label=PERMIT)
     page.fill("#id_name", "1幢")
-    page.select_option("#id_housing_type", "commercial")
-    page.check("#id_fully_decorated")
+    # The building takes the project's housing type; full decoration is asked, never assumed.
+    expect(page.locator("#id_housing_type")).to_have_count(0)
+    expect(page.locator("#id_fully_decorated")).to_have_value("")
+    page.select_option("#id_fully_decorated", "yes")
     page.fill("#id_floors_above", "18")
     page.fill("#id_floors_below", "2")
     _submit(page)
@@ -229,7 +231,8 @@ def _register_project(page: Page, *, contractor_uscc: str) -> None:
 
     _click(page, _link(page, "添加参建单位"))
     page.select_option("#id_role", "contractor")
-    page.fill("#id_organisation_uscc", contractor_uscc)
+    # Found by its name, as people know it; the page shows its credit code.
+    page.fill("#id_organisation", CONTRACTOR)
     _submit(page)
     _done(page, "参建单位已添加。")
     expect(page.locator("#participants tbody tr td")).to_have_text(

@@ -10,7 +10,7 @@ URL = "/coverage/"
 
 
 def ask(client, **params):
-    base = {"category": "waterproofing", "event": "other", "fully_decorated": "on"}
+    base = {"category": "waterproofing", "event": "other", "fully_decorated": "yes"}
     return client.get(URL, {**base, **params})
 
 
@@ -49,6 +49,7 @@ def test_R_C4_concealed_works_not_fully_decorated_not_covered(client):
             "completion": "2024-06-30",
             "on": "2027-01-05",
             "event": "other",
+            "fully_decorated": "no",
         },
     )
     assert response.context["answer"] == {
@@ -58,6 +59,26 @@ def test_R_C4_concealed_works_not_fully_decorated_not_covered(client):
         "insurer_channel": False,
     }
     assert "不属于保险范围" in response.content.decode()
+
+
+def test_R_C4_decoration_is_never_assumed(client):
+    """Whether the home is fully decorated starts unchosen; concealed works without it is an
+    error naming the field, not a guess."""
+    blank = client.get(URL).content.decode()
+    assert '<option value="" selected>' in blank
+    assert 'value="yes" selected' not in blank
+    response = client.get(
+        URL, {"category": "concealed_works", "completion": "2024-06-30", "on": "2027-01-05"}
+    )
+    assert response.context["answer"] is None
+    html = response.content.decode()
+    assert 'id="fully_decorated-errors"' in html and "请选择房屋是否全装修交付" in html
+
+
+def test_the_answer_is_brought_into_view(client):
+    """On a phone the answer is below the form: the static script scrolls to it."""
+    html = ask(client, completion="2024-06-30", on="2027-01-05").content.decode()
+    assert '<article id="result" aria-live="polite" data-scroll-into-view>' in html
 
 
 def test_bad_date_shows_the_error_on_its_field(client):

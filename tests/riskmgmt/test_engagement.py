@@ -7,7 +7,7 @@ import pytest
 from rm_helpers import LETTER_FROM, LETTER_TO, engage, kickoff, plan, rm_nothing_written
 from uw_helpers import MIN_RM_FEE, TODAY, assert_api_refused, nothing_written
 
-from idi.core.errors import Forbidden
+from idi.core.errors import Forbidden, RuleViolation
 from idi.core.models import AuditEvent
 from idi.parties.models import OrganisationRelationship
 from idi.projects.models import Participant
@@ -178,7 +178,7 @@ def test_r_r3_refusals_change_nothing(world):
 def test_r_r3_second_kickoff_refused(world):
     engagement = engage(world)
     kickoff(world, engagement)
-    with pytest.raises(services.RuleViolation) as exc:
+    with pytest.raises(RuleViolation) as exc:
         kickoff(world, engagement)
     assert exc.value.code == "already_recorded"
 

@@ -23,7 +23,7 @@ from idi.claims.models import (
     InsuranceNotice,
     Repair,
 )
-from idi.claims.tracks import get_track
+from idi.claims.tracks import get_track, opening_kinds
 from idi.core import clock
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
@@ -347,17 +347,21 @@ def describe_claims(claim_ids: list[int]) -> dict[int, tuple[str, str]]:
 @dataclass(frozen=True)
 class Countdown:
     deadline: Deadline
-    days_left: int  # negative when overdue
+    days_left: int  # negative when overdue, or when an opening has passed
+    # The day something becomes possible (Track.openings), not a duty: "open since", never
+    # overdue.
+    opening: bool = False
 
     @property
     def overdue(self) -> bool:
-        return self.days_left < 0
+        return self.days_left < 0 and not self.opening
 
 
 def countdowns(claim: Claim) -> list[Countdown]:
     today = clock.today()
+    openings = opening_kinds()
     return [
-        Countdown(d, (d.due - today).days)
+        Countdown(d, (d.due - today).days, d.kind in openings)
         for d in deadlines_of(claim)
         if d.met_on is None and d.cancelled_on is None
     ]
@@ -460,18 +464,17 @@ def _unit_visible(actor: Actor, unit: Unit) -> bool:
 # --- the workspace to-do list (Hook.TASKS) ------------------------------------------------------
 
 
-# What each status expects next, and of whom: "handler" or "owner".
+# What each status expects next of the claim's handler.
 NEXT_ACT = {
-    ClaimStatus.RECEIVED: ("handler", "核定", "determine"),
-    ClaimStatus.COMPLEX: ("handler", "核定", "determine"),
-    ClaimStatus.NOT_COVERED: ("handler", "发出拒赔通知", "issue the refusal notice"),
-    ClaimStatus.COVERED: ("handler", "与业主约定维修或赔偿", "agree repair or payment"),
-    ClaimStatus.PARTLY_COVERED: ("handler", "与业主约定维修或赔偿", "agree repair or payment"),
-    ClaimStatus.REPAIRING: ("handler", "完成维修", "complete the repair"),
-    ClaimStatus.REJECTED: ("handler", "返修", "redo the repair"),
-    ClaimStatus.PAYING: ("handler", "支付赔款", "pay"),
-    ClaimStatus.CONFIRMING: ("handler", "书面确认", "confirm in writing"),
-    ClaimStatus.DONE: ("owner", "确认维修结果", "accept or reject the repair"),
+    ClaimStatus.RECEIVED: ("核定", "determine"),
+    ClaimStatus.COMPLEX: ("核定", "determine"),
+    ClaimStatus.NOT_COVERED: ("发出拒赔通知", "issue the refusal notice"),
+    ClaimStatus.COVERED: ("与业主约定维修或赔偿", "agree repair or payment"),
+    ClaimStatus.PARTLY_COVERED: ("与业主约定维修或赔偿", "agree repair or payment"),
+    ClaimStatus.REPAIRING: ("完成维修", "complete the repair"),
+    ClaimStatus.REJECTED: ("返修", "redo the repair"),
+    ClaimStatus.PAYING: ("支付赔款", "pay"),
+    ClaimStatus.CONFIRMING: ("书面确认", "confirm in writing"),
 }
 
 
@@ -482,40 +485,71 @@ RULE_OF_STATUS = {
     ClaimStatus.REPAIRING: "R-K3",
     ClaimStatus.PAYING: "R-K3",
     ClaimStatus.CONFIRMING: "R-K7",
-    ClaimStatus.DONE: "R-K5",
 }
 
 
+# What an owner is asked to do on its own claims: (what in Chinese, in English, the rule).
+OWNER_ACT = {
+    ClaimStatus.COVERED: (
+        "与保险公司商定维修或赔偿方式",
+        "agree repair or payment with the insurer",
+        "R-K3",
+    ),
+    ClaimStatus.PARTLY_COVERED: (
+        "与保险公司商定维修或赔偿方式",
+        "agree repair or payment with the insurer",
+        "R-K3",
+    ),
+    ClaimStatus.DONE: ("验收维修：认可或不认可", "accept or reject the finished repair", "R-K5"),
+}
+
+
+def home_label(unit: Unit) -> str:
+    """A home as its owner names it: project, building and room."""
+    return f"{unit.project.name} {unit.building.name} {unit.room_number}"
+
+
 def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
-    """The claim actions due from the actor: a handler's queue, an owner's repairs to accept."""
-    if actor.organisation_id is not None:
-        if not actor.has_role(*HANDLER_ROLES):
-            return []
-        claims = list(queue_for(actor)[:limit])
-        who = "handler"
-    else:
-        claims = list(
-            claims_visible_to(actor)
-            .filter(is_open=True, status=ClaimStatus.DONE)
-            .order_by("id")[:limit]
-        )
-        who = "owner"
+    """The claim actions due from the actor: a handler's queue; an owner's determinations to
+    agree and repairs to accept, each naming its home."""
+    if actor.organisation_id is None:
+        return _owner_tasks(actor, limit)
+    if not actor.has_role(*HANDLER_ROLES):
+        return []
     out = []
-    for claim in claims:
+    for claim in queue_for(actor)[:limit]:
         expected = (
             NEXT_ACT.get(ClaimStatus(claim.status)) if claim.status in ClaimStatus.values else None
         )
-        if expected is None or expected[0] != who:
+        if expected is None:
             continue
         out.append(
             task(
                 kind=f"claims.{claim.status}",
-                title_zh=expected[1],
-                title_en=expected[2].capitalize(),
+                title_zh=expected[0],
+                title_en=expected[1].capitalize(),
                 subject=claim.number,
                 url=f"/claims/{claim.pk}/",
                 rule=RULE_OF_STATUS.get(claim.status),
                 due=claim.next_due,
+            )
+        )
+    return out
+
+
+def _owner_tasks(actor: Actor, limit: int) -> list[Task]:
+    claims = claims_visible_to(actor).filter(is_open=True, status__in=OWNER_ACT).order_by("id")
+    out = []
+    for claim in claims[:limit]:
+        zh, en, rule = OWNER_ACT[ClaimStatus(claim.status)]
+        out.append(
+            task(
+                kind=f"claims.owner.{claim.status}",
+                title_zh=zh,
+                title_en=en.capitalize(),
+                subject=f"{home_label(claim.unit)} · {claim.number}",
+                url=f"/claims/{claim.pk}/",
+                rule=rule,
             )
         )
     return out

@@ -16,6 +16,8 @@ import hashlib
 import hmac
 import json
 import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
 from enum import StrEnum
@@ -71,6 +73,10 @@ def _digest(*, prev_hash: str, event: AuditEvent, key: bytes | None = None) -> s
     return hmac.new(key or _key(), _canonical(payload), hashlib.sha256).hexdigest()
 
 
+# The events of the current thread's `deferred()` block, written at its end; None outside one.
+_pending = threading.local()
+
+
 def record(
     *,
     actor: Actor,
@@ -84,7 +90,8 @@ def record(
     """Append one event. Must run inside the transaction of the change it records.
 
     `action` is a member of an app's `AuditAction` enum (`<app>/codes.py`), never a bare
-    string: the list of actions stays one typed list per app, named as the services are."""
+    string: the list of actions stays one typed list per app, named as the services are.
+    Inside `deferred()` the event is written (and chained) at the end of that block."""
     if not isinstance(action, StrEnum):
         raise TypeError(f"audit action {action!r} is not an AuditAction member")
     if not transaction.get_connection().in_atomic_block:
@@ -92,7 +99,6 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     event = AuditEvent(
         at=clock.now(),
         actor_id=actor.user_id,
@@ -102,14 +108,63 @@ def record(
         object_id=str(object_id or ""),
         before=_normalise(before),
         after=_normalise(after),
-        prev_hash=head.last_hash or GENESIS,
     )
-    event.hash = _digest(prev_hash=event.prev_hash, event=event)
-    event.save(force_insert=True)
-    head.last_hash = event.hash
-    head.count += 1
-    head.save(update_fields=["last_hash", "count"])
+    pending = getattr(_pending, "events", None)
+    if pending is None:
+        _append([event])
+    else:
+        # Tied to the savepoint it was recorded in: a rolled-back savepoint drops its on-commit
+        # callbacks (documented Django behaviour), and with them the marker checked at the end.
+        marker = _Marker()
+        transaction.on_commit(marker)
+        pending.append((marker, event))
     return event
+
+
+class _Marker:
+    def __call__(self) -> None:
+        """Nothing to do after the commit: only its presence until then is looked at."""
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain and write the events under the head row's lock, which every audited write takes
+    and holds until its commit."""
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    last = head.last_hash or GENESIS
+    for event in events:
+        event.prev_hash = last
+        event.hash = last = _digest(prev_hash=last, event=event)
+    AuditEvent.objects.bulk_create(events)
+    head.last_hash = last
+    head.count += len(events)
+    head.save(update_fields=["last_hash", "count"])
+
+
+@contextmanager
+def deferred():
+    """Within the block, `record` keeps the events and writes them all at its end.
+
+    Every audited write locks the chain's one head row until its commit, so all of them wait
+    for each other from their first event on. A transaction whose events are recorded along
+    the way (a claim's filing starts a clock, then files the claim) would hold that lock
+    through the rest of its work; wrapped in this block, as the last statement of its
+    transaction, it takes the lock only for the writing and the commit. Use it as the body of
+    the outermost `transaction.atomic` of one action; an inner block leaves the writing to the
+    outer one. Events recorded in a savepoint that was rolled back are not written."""
+    if getattr(_pending, "events", None) is not None:
+        yield
+        return
+    _pending.events = []
+    try:
+        yield
+        pending = _pending.events
+    finally:
+        _pending.events = None
+    connection = transaction.get_connection()
+    alive = {id(func) for _, func, _ in connection.run_on_commit}
+    events = [event for marker, event in pending if id(marker) in alive]
+    if events:
+        _append(events)
 
 
 # --- checkpoints: the chain's state, signed, outside the database ---------------------------

@@ -12,11 +12,15 @@ from decimal import Decimal
 
 from django.db.models import Case, F, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 
-from idi.claims.selectors import claims_visible_to
+from idi.claims.selectors import claims_visible_to, home_label
+from idi.core import clock
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
+from idi.core.registry import Task
 from idi.core.rulebook import get_rulebook
+from idi.core.workspace import task
 from idi.fund.models import (
     CREDIT_NORMAL,
     Account,
@@ -27,6 +31,7 @@ from idi.fund.models import (
     FundCase,
     PrePeriodRequest,
 )
+from idi.fund.services.preperiod import APPLICABLE_FROM
 from idi.parties.models import District, OrgType
 from idi.projects.models import Project, Unit
 from idi.projects.selectors import is_owner_actor
@@ -410,3 +415,37 @@ def get_request(*, actor: Actor, claim_pk: int):
     if found is None:
         raise NotFound("claim")
     return found
+
+
+def owner_tasks(actor: Actor, limit: int = 50) -> list[Task]:
+    """Hook.TASKS: an owner's pre-period requests on which it may now apply in writing for a
+    fund repair (R-F3: two months passed without an agreed plan and a started repair), each
+    naming its home and due the day before the insurance period starts, when the channel
+    closes."""
+    if actor.organisation_id is not None or actor.user_id is None:
+        return []
+    today = clock.today()
+    rows = (
+        requests_visible_to(actor)
+        .filter(
+            claim__is_open=True,
+            claim__status__in=APPLICABLE_FROM,
+            claim__unit__sale__buyers=actor.user_id,
+            applied_on__isnull=True,
+            application_opens_on__lte=today,
+        )
+        .select_related("claim__unit__project")
+        .order_by("id")
+    )
+    return [
+        task(
+            kind="fund.apply_for_fund_repair",
+            title_zh="书面申请保障基金先行维修",
+            title_en="Apply in writing for a fund repair",
+            subject=f"{home_label(row.claim.unit)} · {row.claim.number}",
+            url=reverse("fund:request", args=[row.claim_id]) + "#fund-application",
+            due=row.claim.window_start - timedelta(days=1) if row.claim.window_start else None,
+            rule="R-F3",
+        )
+        for row in rows[:limit]
+    ]

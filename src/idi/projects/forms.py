@@ -3,22 +3,32 @@ from django.utils.translation import gettext_lazy as _
 
 from idi.core.errors import RuleViolation
 from idi.core.refusals import refusal_html
+from idi.core.rulebook import permit_ranges_text
 from idi.parties.models import District, Organisation, OrgType
 from idi.parties.services import clean_owner_identity
 from idi.projects import imports
 from idi.projects.models import HousingType, ParticipantRole, ProjectHousingType
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-PROJECT_DISTRICTS = [(k, v) for k, v in District.choices if k != District.CITY]
+# Every choice a party must make starts unchosen, so that nothing is registered by default.
+UNCHOSEN = [("", _("请选择"))]
+PROJECT_DISTRICTS = UNCHOSEN + [(k, v) for k, v in District.choices if k != District.CITY]
+# 全装修 is a fact of the building that decides a cover (R-C4): asked, never assumed.
+DECORATION_CHOICES = [*UNCHOSEN, ("yes", _("全装修")), ("no", _("非全装修（毛坯）"))]
 
 
 class ProjectForm(forms.Form):
     name = forms.CharField(label=_("项目名称"), max_length=200)
-    district = forms.ChoiceField(label=_("所属区县"), choices=PROJECT_DISTRICTS)
+    district = forms.ChoiceField(
+        label=_("所属区县"),
+        choices=PROJECT_DISTRICTS,
+        error_messages={"required": _("请选择项目所在的区县")},
+    )
     housing_type = forms.ChoiceField(
         label=_("住房类型"),
-        choices=ProjectHousingType.choices,
+        choices=UNCHOSEN + ProjectHousingType.choices,
         help_text=_("混合项目的每栋楼分别为保障房或商品房"),
+        error_messages={"required": _("请选择项目的住房类型")},
     )
     address = forms.CharField(label=_("项目地址"), max_length=300, required=False)
     developer = forms.ModelChoiceField(label=_("建设单位"), queryset=None, required=False)
@@ -43,13 +53,17 @@ class PermitForm(forms.Form):
     applied_on = forms.DateField(
         label=_("申领日期"),
         widget=DATE_WIDGET,
-        help_text=_("首次申领施工许可证的日期，决定适用的试点规则"),
     )
     issued_on = forms.DateField(label=_("发证日期"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, planning_permits, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["planning_permit"].queryset = planning_permits
+        # R-U1: the dates a pack governs, where the date is typed (a permit outside them can
+        # be registered but not insured).
+        self.fields["applied_on"].help_text = _(
+            "首次申领施工许可证的日期，决定适用的试点规则。可投保的申领日期：%(ranges)s"
+        ) % {"ranges": permit_ranges_text()}
 
 
 class PermitIssueForm(forms.Form):
@@ -69,16 +83,33 @@ class DeliveryForm(forms.Form):
 
 
 class BuildingForm(forms.Form):
+    """A building of a project: its housing type is the project's (asked only in a mixed
+    project), and whether it is fully decorated is always asked."""
+
     permit = forms.ModelChoiceField(label=_("施工许可证"), queryset=None)
     name = forms.CharField(label=_("楼栋"), max_length=64, help_text=_("例如：1幢"))
-    housing_type = forms.ChoiceField(label=_("住房类型"), choices=HousingType.choices)
-    fully_decorated = forms.BooleanField(label=_("全装修"), required=False)
+    housing_type = forms.ChoiceField(
+        label=_("住房类型"),
+        choices=UNCHOSEN + HousingType.choices,
+        help_text=_("混合项目须逐栋选择保障房或商品房"),
+        error_messages={"required": _("请选择本楼栋的住房类型")},
+    )
+    fully_decorated = forms.TypedChoiceField(
+        label=_("交付标准"),
+        choices=DECORATION_CHOICES,
+        coerce=lambda value: value == "yes",
+        help_text=_("全装修住宅另保墙体和地面内的管线（隐蔽工程）"),
+        error_messages={"required": _("请选择本楼栋是否全装修交付")},
+    )
     floors_above = forms.IntegerField(label=_("地上层数"), min_value=1, max_value=300)
     floors_below = forms.IntegerField(label=_("地下层数"), min_value=0, max_value=20, initial=0)
 
-    def __init__(self, *args, permits, **kwargs):
+    def __init__(self, *args, permits, project_housing_type: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["permit"].queryset = permits
+        if project_housing_type != ProjectHousingType.MIXED:
+            # The project decided it (R-U5's floor follows from it): not asked again.
+            del self.fields["housing_type"]
 
 
 class UnitForm(forms.Form):
@@ -95,12 +126,20 @@ class UnitForm(forms.Form):
 
 
 class ParticipantForm(forms.Form):
-    role = forms.ChoiceField(label=_("参建角色"), choices=ParticipantRole.choices)
-    organisation_uscc = forms.CharField(
-        label=_("统一社会信用代码"),
-        max_length=18,
-        help_text=_("参建单位须已在平台登记"),
+    """A participant found by its name (or part of it) or its credit code."""
+
+    role = forms.ChoiceField(
+        label=_("参建角色"),
+        choices=UNCHOSEN + ParticipantRole.choices,
+        error_messages={"required": _("请选择参建角色")},
     )
+    organisation = forms.CharField(
+        label=_("单位名称或统一社会信用代码"),
+        max_length=200,
+        help_text=_("填写名称中的几个字即可；参建单位须已在平台登记"),
+    )
+    # The service names the credit code it was given; this form takes it as `organisation`.
+    refusal_fields = {"organisation_uscc": "organisation"}
 
 
 class SaleForm(forms.Form):

@@ -92,7 +92,9 @@ class CompletionIn(Schema):
 class BuildingIn(Schema):
     permit: Id
     name: str = Field(..., max_length=64, description="楼栋")
-    housing_type: BuildingHousing
+    housing_type: BuildingHousing | None = Field(
+        None, description="住房类型：默认为项目的住房类型；混合项目必填"
+    )
     floors_above: int = Field(..., ge=1, le=300)
     floors_below: int = Field(0, ge=0, le=20)
     fully_decorated: bool = False

@@ -416,14 +416,24 @@ def add_building(
     project: Project,
     permit: ConstructionPermit,
     name: str,
-    housing_type: str,
     floors_above: int,
+    housing_type: str | None = None,
     floors_below: int = 0,
     fully_decorated: bool = False,
 ) -> Building:
-    """楼栋: covered by one construction permit of the same project."""
+    """楼栋: covered by one construction permit of the same project. Its housing type is the
+    project's; only a mixed project's building names its own."""
     _require_developer(actor, project)
     project = _lock(project)
+    if housing_type is None:
+        if project.housing_type == ProjectHousingType.MIXED:
+            raise violation(
+                Code.REQUIRED,
+                "housing_type",
+                "混合项目须逐栋选择住房类型（保障房或商品房）",
+                "a mixed project's building needs its housing type (affordable or commercial)",
+            )
+        housing_type = project.housing_type
     if permit.project_id != project.pk:
         raise violation(
             Code.WRONG_PROJECT,

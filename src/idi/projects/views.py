@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.permissions import Actor
 from idi.core.registry import Column, Hook, providers
+from idi.core.rulebook import is_insurable_permit_date, uninsurable_permit_text
 from idi.core.views import add_refusal, form_page
 from idi.parties.models import OrgType
+from idi.parties.selectors import organisation_named
 from idi.parties.views import PAGE_SIZE, pager, party_view
 from idi.projects import forms, imports, selectors, services
-from idi.projects.models import Project
+from idi.projects.models import Project, ProjectHousingType
 
 # Beyond this the preview says how many more errors there are instead of listing them.
 MAX_ERRORS_SHOWN = 500
@@ -177,7 +179,9 @@ def permit_create(request, actor: Actor, pk: int):
     )
 
     def run(data: dict) -> str:
-        services.add_construction_permit(actor=actor, project=project, **data)
+        permit = services.add_construction_permit(actor=actor, project=project, **data)
+        if not is_insurable_permit_date(permit.applied_on):
+            messages.warning(request, uninsurable_permit_text(permit.applied_on))
         return _detail_url(project.pk)
 
     return form_page(
@@ -253,7 +257,9 @@ def permit_completion(request, actor: Actor, pk: int):
 def building_create(request, actor: Actor, pk: int):
     project = _writable(actor, pk)
     form = forms.BuildingForm(
-        request.POST or None, permits=selectors.permits_of(actor=actor, project=project)
+        request.POST or None,
+        permits=selectors.permits_of(actor=actor, project=project),
+        project_housing_type=project.housing_type,
     )
 
     def run(data: dict) -> str:
@@ -267,7 +273,17 @@ def building_create(request, actor: Actor, pk: int):
         back_url=_detail_url(project.pk),
         run=run,
         done=_("楼栋已登记。"),
+        context={"intro": _building_intro(project)},
     )
+
+
+def _building_intro(project: Project) -> str:
+    """Tell the developer the housing type the building takes from its project."""
+    if project.housing_type == ProjectHousingType.MIXED:
+        return ""
+    return _("本项目为%(housing_type)s，楼栋的住房类型与项目一致。") % {
+        "housing_type": project.get_housing_type_display()
+    }
 
 
 @party_view
@@ -317,7 +333,12 @@ def participant_create(request, actor: Actor, pk: int):
     form = forms.ParticipantForm(request.POST or None)
 
     def run(data: dict) -> str:
-        services.add_participant(actor=actor, project=project, **data)
+        organisation = organisation_named(
+            data["organisation"], org_type=data["role"], field="organisation"
+        )
+        services.add_participant(
+            actor=actor, project=project, organisation_uscc=organisation.uscc, role=data["role"]
+        )
         return _detail_url(project.pk)
 
     return form_page(

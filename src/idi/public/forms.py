@@ -14,6 +14,7 @@ EVENT_CHOICES = [
     ("casualty", _("人员伤亡")),
 ]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DECORATION_CHOICES = [("", _("请选择")), ("yes", _("全装修")), ("no", _("非全装修（毛坯）"))]
 
 
 class CoverageCheckForm(forms.Form):
@@ -26,7 +27,13 @@ class CoverageCheckForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("缺陷类别"), choices=CATEGORY_CHOICES)
     on = forms.DateField(label=_("缺陷出现日期"), widget=DATE_WIDGET)
-    fully_decorated = forms.BooleanField(label=_("全装修住宅"), required=False, initial=True)
+    # Asked, never assumed: it decides whether concealed works are covered at all (R-C4).
+    fully_decorated = forms.ChoiceField(
+        label=_("交付标准"),
+        choices=DECORATION_CHOICES,
+        required=False,
+        help_text=_("隐蔽工程仅对全装修住宅承保"),
+    )
     additional_years = forms.IntegerField(
         label=_("附加险保险期限（年）"),
         required=False,
@@ -35,6 +42,15 @@ class CoverageCheckForm(forms.Form):
     )
     event = forms.ChoiceField(label=_("事件"), choices=EVENT_CHOICES, initial="other")
 
+    def clean(self):
+        data = super().clean()
+        if data.get("category") == "concealed_works" and not data.get("fully_decorated"):
+            self.add_error(
+                "fully_decorated",
+                _("请选择房屋是否全装修交付：隐蔽工程仅对全装修住宅承保"),
+            )
+        return data
+
     def query_params(self) -> dict:
         """The cleaned form as the rulebook's `assess` question."""
         data = self.cleaned_data
@@ -42,7 +58,7 @@ class CoverageCheckForm(forms.Form):
             "category": data["category"],
             "completion": data["completion"].isoformat(),
             "on": data["on"].isoformat(),
-            "fully_decorated": data["fully_decorated"],
+            "fully_decorated": data["fully_decorated"] == "yes",
             "event": data["event"],
         }
         if data.get("delivery"):

@@ -2,9 +2,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from idi.core.errors import RuleViolation
+from idi.core.permissions import actor_from_request
 from idi.core.refusals import refusal_html
 from idi.public.forms import CoverageCheckForm
-from idi.public.selectors import coverage_assessment, owner_time_limits
+from idi.public.selectors import (
+    CoverageDefaults,
+    coverage_assessment,
+    coverage_defaults,
+    owner_time_limits,
+)
 
 # What each status of RULES.md R-C5 means for the owner, and whom to contact.
 STATUS_TEXT = {
@@ -47,16 +53,29 @@ def home(request):
     return render(request, "public/home.html")
 
 
+def _own_home(request, unit_id: str) -> CoverageDefaults | None:
+    """The signed-in owner's unit asked for by `?unit=`, or None (anyone else's is ignored)."""
+    if not unit_id.isdigit():
+        return None
+    return coverage_defaults(actor=actor_from_request(request), unit_id=int(unit_id))
+
+
 def coverage_check(request):
     """保障查询: an owner asks what covers a defect and whom to call."""
-    form = CoverageCheckForm(request.GET or None)
+    query = request.GET.copy()
+    home = _own_home(request, query.pop("unit", [""])[-1])
+    if home is not None and not query:
+        # From the owner's homes page: the unit's dates are filled in, nothing asked yet.
+        form = CoverageCheckForm(initial=home.initial)
+    else:
+        form = CoverageCheckForm(query or None)
     answer = None
     if form.is_bound and form.is_valid():
         try:
             answer = coverage_assessment(params=form.query_params())
         except RuleViolation as exc:
             form.add_error(exc.field if exc.field in form.fields else None, refusal_html(exc))
-    context = {"form": form, "answer": answer}
+    context = {"form": form, "answer": answer, "home": home}
     if answer:
         limits = owner_time_limits()
         label, advice = STATUS_TEXT[answer["status"]]

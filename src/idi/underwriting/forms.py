@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from idi.core import formats
+from idi.core.rulebook import is_insurable_permit_date
 from idi.parties.models import Organisation, OrgType
 from idi.rules import ADDITIONAL, legal_claim_days
 from idi.underwriting.models import AdditionalSubItem, AttachmentKind, ChangeKind, ShareRole
@@ -26,7 +27,14 @@ class CreatePolicyForm(forms.Form):
     def __init__(self, *args, permits, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["permit"].queryset = permits
-        self.fields["permit"].label_from_instance = lambda p: f"{p.project.name} — {p.number}"
+        self.fields["permit"].label_from_instance = _permit_label
+
+
+def _permit_label(permit) -> str:
+    label = f"{permit.project.name} — {permit.number}"
+    if is_insurable_permit_date(permit.applied_on):
+        return label
+    return label + str(_("（申领日期不在试点规则适用范围内，无法投保）"))
 
 
 class TermsForm(forms.Form):

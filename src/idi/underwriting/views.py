@@ -20,7 +20,13 @@ from idi.core import clock
 from idi.core.errors import Forbidden, NotFound, RuleViolation
 from idi.core.permissions import Actor, actor_from_request
 from idi.core.registry import Column
+from idi.core.rulebook import (
+    is_insurable_permit_date,
+    permit_ranges_text,
+    uninsurable_permit_text,
+)
 from idi.core.views import add_refusal, form_page
+from idi.core.workspace import tasks_for
 from idi.parties.models import Organisation, OrgType
 from idi.projects.models import ConstructionPermit, Project
 from idi.projects.selectors import get_unit
@@ -140,6 +146,7 @@ def policy_create(request):
     form = CreatePolicyForm(
         _posted(request), permits=permits, initial={"permit": request.GET.get("permit")}
     )
+    asked = permits.filter(pk=request.GET["permit"]).first() if _is_id(request) else None
 
     def run(data: dict) -> str:
         return _detail_url(services.create_draft(actor=actor, permit=data["permit"]))
@@ -150,9 +157,19 @@ def policy_create(request):
         title=_("新建投保"),
         run=run,
         done=_("已创建投保草稿"),
-        context={"submit_label": _("创建草稿")},
+        context={
+            "submit_label": _("创建草稿"),
+            # R-U1: which permits can be insured, and why the one asked for cannot.
+            "intro": uninsurable_permit_text(asked.applied_on)
+            if asked and not is_insurable_permit_date(asked.applied_on)
+            else _("可投保的施工许可证申领日期：%(ranges)s") % {"ranges": permit_ranges_text()},
+        },
         error_status=REFUSED,
     )
+
+
+def _is_id(request) -> bool:
+    return request.GET.get("permit", "").isdigit()
 
 
 def _detail_context(request, actor, policy, *, action_form=None, issue_form=None) -> dict:
@@ -630,7 +647,15 @@ def permit_policy_column(
     cells = {
         permit.pk: render_to_string(
             "underwriting/_permit_policy.html",
-            {"permit": permit, "policy": policies.get(permit.pk), "can_insure": can_insure},
+            {
+                "permit": permit,
+                "policy": policies.get(permit.pk),
+                "can_insure": can_insure,
+                # R-U1: said where the 投保 button would be, instead of a button that fails.
+                "uninsurable": None
+                if is_insurable_permit_date(permit.applied_on)
+                else uninsurable_permit_text(permit.applied_on),
+            },
         )
         for permit in permits
     }
@@ -642,7 +667,9 @@ def permit_policy_column(
 
 @login_required
 def my_homes(request):
-    """我的房屋: each unit with its policy, windows per category and whom to call."""
+    """我的房屋, the owner's workspace: what it must do now (every app's Hook.TASKS, e.g. a
+    repair to accept, a fund repair to apply for), then each unit with its policy, windows
+    per category and whom to call."""
     actor = actor_from_request(request)
     homes = [
         {
@@ -654,7 +681,8 @@ def my_homes(request):
         }
         for home in selectors.homes_of(actor)
     ]
-    return render(request, "underwriting/my_homes.html", {"homes": homes, "today": clock.today()})
+    context = {"homes": homes, "tasks": tasks_for(actor), "today": clock.today()}
+    return render(request, "underwriting/my_homes.html", context)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.urls import reverse
 
 from idi.core.permissions import Actor
+from idi.core.rulebook import insurable_permit_dates
 from idi.core.workspace import Figure, FigureKind, Task, task
 from idi.parties.models import District, OrgType
 from idi.projects.models import ConstructionPermit, Participant, ParticipantRole
@@ -164,12 +165,14 @@ def _developer_tasks(actor: Actor) -> list[Task]:
 
 
 def _permits_to_insure(actor: Actor) -> list[Task]:
-    """Permits without a policy whose construction has not started: insure before it does."""
+    """Permits without a policy whose construction has not started: insure before it does.
+    A permit no pack governs (R-U1) cannot be insured: its page says why instead."""
     permits = (
         ConstructionPermit.objects.filter(
             project__developer_id=actor.organisation_id,
             construction_started_on__isnull=True,
         )
+        .filter(insurable_permit_dates())
         .exclude(Exists(Policy.objects.filter(permit=OuterRef("pk"))))
         .select_related("project")
         .order_by("pk")

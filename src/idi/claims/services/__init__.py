@@ -19,8 +19,10 @@ two actions on the same claim or policy wait for each other instead of deadlocki
 2. the policy (`money._check_remaining`), when money leaves it: agree (payment), record_payment;
 3. rows of the claim: its open dispute (record_appraisal), its emergency repair
    (respond_to_emergency), its running deadlines (`meet_clock`, `stop_clock`);
-4. the audit chain's head (`core.audit.record`), taken by the first audit event of the
-   transaction and held until commit.
+4. the audit chain's head, last: each action runs under `audit.deferred()`, so its events
+   (the clocks' and the claim's) are written together as the last statements before the
+   commit, and the one row every audited write in the platform waits for is held only for
+   those (docs/benchmarks.md, parallel filing).
 
 Filing locks no existing row: two filings with the same key meet at the unique constraint on
 (filer, key). The emergency sweep locks one batch of emergency repairs at a time, skipping

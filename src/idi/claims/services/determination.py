@@ -24,7 +24,7 @@ from idi.claims.services._common import (
     start_clock,
     stop_clock,
 )
-from idi.core import clock
+from idi.core import audit, clock
 from idi.core.permissions import Actor
 from idi.notifications.models import OPEN, Deadline
 
@@ -34,6 +34,7 @@ OUTCOMES = (S.COVERED, S.PARTLY_COVERED, S.NOT_COVERED)
 
 
 @transaction.atomic
+@audit.deferred()
 def mark_complex(*, actor: Actor, claim: Claim, reason: str) -> Claim:
     """R-K2: a complex claim, marked with a reason before the 10-day deadline, gets 30 days from
     receipt instead."""
@@ -63,6 +64,7 @@ def mark_complex(*, actor: Actor, claim: Claim, reason: str) -> Claim:
 
 
 @transaction.atomic
+@audit.deferred()
 def determine(
     *, actor: Actor, claim: Claim, outcome: str, reasons: str, amount: Decimal | None = None
 ) -> Claim:
@@ -92,6 +94,7 @@ def determine(
 
 
 @transaction.atomic
+@audit.deferred()
 def issue_refusal_notice(*, actor: Actor, claim: Claim, reasons: str) -> Claim:
     """R-K4: the written refusal with reasons, within 3 days of the determination."""
     claim = _locked(claim)

@@ -24,7 +24,7 @@ from idi.claims.services._common import (
     move,
     start_clock,
 )
-from idi.core import clock
+from idi.core import audit, clock
 from idi.core.errors import Forbidden
 from idi.core.permissions import Actor
 from idi.parties.models import Organisation, OrgType
@@ -36,6 +36,7 @@ DISPUTE_FROM = {
 
 
 @transaction.atomic
+@audit.deferred()
 def open_dispute(*, actor: Actor, claim: Claim, about: str, reason: str) -> Claim:
     """R-K7: the owner disputes the determination or the repair; an appraiser will decide."""
     claim = _locked(claim)
@@ -62,6 +63,7 @@ def open_dispute(*, actor: Actor, claim: Claim, about: str, reason: str) -> Clai
 
 
 @transaction.atomic
+@audit.deferred()
 def record_appraisal(
     *, actor: Actor, claim: Claim, appraiser_id: int, finding: str, fee: Decimal
 ) -> Claim:
@@ -120,6 +122,7 @@ def record_appraisal(
 
 
 @transaction.atomic
+@audit.deferred()
 def confirm_in_writing(*, actor: Actor, claim: Claim) -> Claim:
     """R-K7: the insurer's written confirmation after a finding of cover."""
     claim = _locked(claim)

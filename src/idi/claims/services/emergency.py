@@ -22,6 +22,7 @@ from idi.parties.models import OrgType
 
 
 @transaction.atomic
+@audit.deferred()
 def respond_to_emergency(*, actor: Actor, claim: Claim) -> Claim:
     claim = _locked(claim)
     _require_handler(actor, claim, "登记应急响应", "record the emergency response")
@@ -79,6 +80,7 @@ def sweep_emergencies(*, actor: Actor = SYSTEM) -> int:
 
 
 @transaction.atomic
+@audit.deferred()
 def set_emergency_plan(*, actor: Actor, response_hours: int, hotline: str = "") -> EmergencyPlan:
     """R-K6 / Art. 17: an insurer's emergency response time, in hours."""
     if actor.organisation_type != OrgType.INSURER or not actor.has_role(

@@ -183,6 +183,7 @@ def file_claim(*, actor: Actor, filing: Filing, idempotency_key: str) -> tuple[C
 
 
 @transaction.atomic
+@audit.deferred()
 def _file(*, actor: Actor, filing: Filing, key: str) -> Claim:
     unit = Unit.objects.select_related("building__permit", "project__developer").get(
         pk=filing.unit.pk

@@ -22,7 +22,7 @@ from idi.claims.services._common import (
     meet_clock,
     move,
 )
-from idi.core import clock
+from idi.core import audit, clock
 from idi.core.permissions import Actor
 from idi.parties.models import Organisation, OrgType
 from idi.rules import Share, split_by_shares
@@ -46,6 +46,7 @@ def _check_remaining(claim: Claim, amount: Decimal) -> Decimal:
 
 
 @transaction.atomic
+@audit.deferred()
 def record_payment(*, actor: Actor, claim: Claim, amount: Decimal) -> Claim:
     """An indemnity on the agreement, split across the insurers by share to the fen with the
     remainder on the lead (R-U10), never beyond the remaining sum insured (R-K9). Paying the
@@ -96,6 +97,7 @@ def record_payment(*, actor: Actor, claim: Claim, amount: Decimal) -> Claim:
 
 
 @transaction.atomic
+@audit.deferred()
 def record_recovery(*, actor: Actor, claim: Claim, from_org_id: int, amount: Decimal) -> Claim:
     """R-K8: after paying (or repairing), the insurer records what it recovered from the
     responsible organisation; never more than it paid."""

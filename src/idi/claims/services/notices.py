@@ -16,6 +16,7 @@ from idi.projects.models import Unit
 
 
 @transaction.atomic
+@audit.deferred()
 def hand_over_notice(*, actor: Actor, unit: Unit, handed_over_on: date) -> InsuranceNotice:
     """R-K1: the developer records the unit's notice as handed over with the unit; its content
     is generated from the policy and pack once and kept as handed over."""

@@ -24,13 +24,14 @@ from idi.claims.services._common import (
     start_clock,
 )
 from idi.claims.services.money import _check_remaining
-from idi.core import clock
+from idi.core import audit, clock
 from idi.core.permissions import Actor
 from idi.core.rulebook import get_rulebook
 from idi.rules import deadline
 
 
 @transaction.atomic
+@audit.deferred()
 def agree(
     *, actor: Actor, claim: Claim, remedy: str, amount: Decimal | None = None, repairer: str = ""
 ) -> Claim:
@@ -81,6 +82,7 @@ def agree(
 
 
 @transaction.atomic
+@audit.deferred()
 def complete_repair(*, actor: Actor, claim: Claim) -> Claim:
     """The repair is done (R-K3 met); the owner is asked to accept it."""
     claim = _locked(claim)
@@ -97,6 +99,7 @@ def complete_repair(*, actor: Actor, claim: Claim) -> Claim:
 
 
 @transaction.atomic
+@audit.deferred()
 def owner_decision(
     *, actor: Actor, claim: Claim, accepted: bool, rating: int | None = None, comment: str = ""
 ) -> Claim:

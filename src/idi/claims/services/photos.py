@@ -16,6 +16,7 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
 @transaction.atomic
+@audit.deferred()
 def add_photo(*, actor: Actor, claim: Claim, upload, kind: str = "report") -> ClaimPhoto:
     """A photo of the defect or of the repair, judged by its content (PNG or JPEG, 10 MB)."""
     claim = _locked(claim)

@@ -10,7 +10,7 @@ from idi.core import audit, clock
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.limits import MAX_MONEY, MAX_RATE, MAX_YEARS, check_range
 from idi.core.permissions import Actor
-from idi.core.rulebook import get_rulebook
+from idi.core.rulebook import JURISDICTION, get_rulebook
 from idi.parties.models import OrgType
 from idi.projects.models import ConstructionPermit
 from idi.rules import (
@@ -35,9 +35,6 @@ from idi.underwriting.services._common import (
 )
 from idi.underwriting.services.payments import _require_not_paid
 from idi.underwriting.transitions import EDITABLE_STATES
-
-# The pilot's jurisdiction: every permit on this platform is a Hangzhou permit (R-U1).
-JURISDICTION = "hangzhou"
 
 
 @dataclass(frozen=True)
