@@ -50,7 +50,7 @@ def open_page(browser, live_server):
         page.on(
             "console",
             lambda message: (
-                violations.append(message.text)
+                violations.append(f"{page.url}: {message.text}")
                 if "Content Security Policy" in message.text
                 else None
             ),

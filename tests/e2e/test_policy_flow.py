@@ -231,7 +231,8 @@ def _register_project(page: Page, *, contractor_uscc: str) -> None:
 
     _click(page, _link(page, "添加参建单位"))
     page.select_option("#id_role", "contractor")
-    page.fill("#id_organisation_uscc", contractor_uscc)
+    # Found by its name, as people know it; the page shows its credit code.
+    page.fill("#id_organisation", CONTRACTOR)
     _submit(page)
     _done(page, "参建单位已添加。")
     expect(page.locator("#participants tbody tr td")).to_have_text(

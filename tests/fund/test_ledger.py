@@ -19,13 +19,12 @@ from uw_helpers import FUND_CONTRIBUTION, coinsured
 
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.models import AuditEvent
-from idi.fund import services
+from idi.fund import selectors, services
 from idi.fund.models import Account, AccountKind, Entry, EntryKind
 
 
-def test_r_f1_contribution_owed_is_booked_by_the_sweep_once(fw):
-    assert services.book_contributions_due() == 1
-    assert services.book_contributions_due() == 0
+def test_r_f1_contribution_owed_is_booked_at_issue_and_the_sweep_books_nothing_twice(fw):
+    # The world's policy was issued through underwriting: the ledger already shows the debt.
     f = figures(fw)
     assert f.contributed == FUND_CONTRIBUTION
     assert f.received == Decimal("0.00")
@@ -34,6 +33,11 @@ def test_r_f1_contribution_owed_is_booked_by_the_sweep_once(fw):
     assert owed.amount == FUND_CONTRIBUTION
     assert owed.booked_on == fw.policy.issued_on
     assert owed.debit.organisation_id == fw.lead.org.pk  # the lead insurer owes it
+    booked = AuditEvent.objects.get(action="fund.book_contribution_due")
+    issue = AuditEvent.objects.get(action="underwriting.issue")
+    assert booked.actor_id == issue.actor_id == fw.developer.user.pk
+    assert services.book_contributions_due() == 0
+    assert Entry.objects.filter(kind=EntryKind.CONTRIBUTION_OWED).count() == 1
     assert AuditEvent.objects.filter(action="fund.book_contribution_due").count() == 1
 
 
@@ -243,7 +247,6 @@ def test_r_f4_withdrawals_stop_at_three_times_the_contribution(fw):
 
 
 def test_r_f1_r_f3_bank_statement_is_all_or_nothing(fw):
-    services.book_contributions_due()
     line = services.StatementLine(
         kind="contribution",
         project_id=fw.project.pk,
@@ -258,4 +261,63 @@ def test_r_f1_r_f3_bank_statement_is_all_or_nothing(fw):
     with nothing_written(), pytest.raises(RuleViolation) as refused:
         services.record_bank_statement(actor=fw.gi.actor, lines=[line])
     assert (refused.value.rule, refused.value.code) == ("R-F1", "over_outstanding")
+    assert refused.value.field == "lines.1.amount"
+    assert_ledger_consistent()
+
+
+def _statement_line(project, insurer, amount, reference=""):
+    return services.StatementLine(
+        kind="contribution",
+        project_id=project.pk,
+        insurer_id=insurer.pk,
+        amount=Decimal(amount),
+        received_on=date(2025, 3, 3),
+        reference=reference,
+    )
+
+
+def test_r_f6_a_statement_over_two_projects_keeps_every_balance_equal_to_its_entries(fw):
+    other = other_insured_project(fw)
+    mine, theirs = fw.project, other.permit.project
+    # Escapes of the COPY text format in a reference travel unchanged.
+    lines = [
+        _statement_line(mine, fw.lead.org, "0.01", "tab\there\\new\nline"),
+        _statement_line(theirs, fw.lead.org, "2.50"),
+        *[_statement_line(mine, fw.lead.org, "100.00", f"B{n}") for n in range(1, 51)],
+        _statement_line(theirs, fw.lead.org, "0.50"),
+    ]
+    assert services.record_bank_statement(actor=fw.gi.actor, lines=lines) == 53
+    assert figures(fw).received == Decimal("5000.01")
+    other_figures = selectors.figures_of([theirs.pk])[theirs.pk]
+    assert (other_figures.received, other_figures.balance) == (Decimal("3.00"), Decimal("3.00"))
+    entries = Entry.objects.filter(kind=EntryKind.CONTRIBUTION_RECEIVED).order_by("id")
+    assert [e.reference for e in entries[:3]] == ["tab\there\\new\nline", "", "B1"]
+    assert entries.first().posted_by_id == fw.gi.user.pk
+    # One audit event names the whole statement: its entries, first and last, and its total.
+    event = AuditEvent.objects.get(action="fund.record_bank_statement")
+    ids = list(entries.values_list("id", flat=True))
+    assert event.after == {"entries": 53, "first": ids[0], "last": ids[-1], "total": "5003.01"}
+    assert_ledger_consistent()
+
+
+def test_r_f6_an_overdraw_inside_a_statement_refuses_the_whole_statement(fw):
+    other = other_insured_project(fw)
+    lines = [
+        _statement_line(other.permit.project, fw.lead.org, "1.00"),
+        _statement_line(fw.project, fw.lead.org, "60000.00"),
+        _statement_line(fw.project, fw.lead.org, "1728.39"),
+        # One fen more than the lead owes for the project once the lines above are counted.
+        _statement_line(fw.project, fw.lead.org, "0.01"),
+        _statement_line(other.permit.project, fw.lead.org, "1.00"),
+    ]
+    with nothing_written(), pytest.raises(RuleViolation) as refused:
+        services.record_bank_statement(actor=fw.gi.actor, lines=lines)
+    assert (refused.value.rule, refused.value.field, refused.value.code) == (
+        "R-F1",
+        "lines.4.amount",
+        "over_outstanding",
+    )
+    assert not Entry.objects.filter(kind=EntryKind.CONTRIBUTION_RECEIVED).exists()
+    assert services.record_bank_statement(actor=fw.gi.actor, lines=lines[:3]) == 3
+    assert figures(fw).received == FUND_CONTRIBUTION
     assert_ledger_consistent()

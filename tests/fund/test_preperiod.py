@@ -129,6 +129,52 @@ def test_r_f3_plan_and_repair_before_the_date_close_the_fund_channel(pw):
         assert_api_refused(refused, rule=None, field="status")
 
 
+def test_r_f2_the_developer_records_the_repair_done_and_the_request_closes(pw):
+    with at(2025, 7, 1):
+        claim = file(pw)
+        act(pw.handler, claim, "notify-developer")
+    with at(2025, 7, 3):
+        act(pw.developer, claim, "site-visit")
+        act(pw.developer, claim, "repair-plan", {"agreed_on": "2025-07-03", "plan": "重做防水层"})
+        act(pw.developer, claim, "repair-started")
+    with at(2025, 7, 20):
+        assert act(pw.owner, claim, "repair-completed").status_code == 403
+        assert act(pw.handler, claim, "repair-completed").status_code == 403
+        done = act(pw.developer, claim, "repair-completed")
+        assert done.status_code == 200, done.content
+        claim = done.json()
+        assert claim["status"] == "closed"
+        again = act(pw.developer, claim, "repair-completed")
+        assert_api_refused(again, rule=None, field="status")
+    request = PrePeriodRequest.objects.get(claim_id=claim["id"])
+    assert request.repair_completed_on == date(2025, 7, 20)
+    assert AuditEvent.objects.filter(action="fund.record_repair_completed").count() == 1
+    # Nothing of the request is left to do: no clock runs and the developer has no task.
+    assert Claim.objects.get(pk=claim["id"]).next_due is None
+    assert not any(d["met_on"] is None and d["overdue"] for d in claim["deadlines"])
+
+
+def test_r_f3_the_application_date_is_an_opening_never_overdue(pw):
+    with at(2025, 7, 1):
+        claim = file(pw)
+        act(pw.handler, claim, "notify-developer")
+    with at(2025, 7, 3):
+        act(pw.developer, claim, "site-visit")
+    with at(2025, 9, 15):  # two weeks after the owner could first apply
+        shown = pw.owner.client().get(f"/api/v1/claims/{claim['id']}").json()
+        opens = deadlines(shown)["fund_application_opens"]
+        assert (opens["due"], opens["met_on"], opens["overdue"]) == ("2025-09-01", None, False)
+        # It is no duty of anyone: not what the claim is due by (queue, regulator's list).
+        assert Claim.objects.get(pk=claim["id"]).next_due is None
+        page = pw.owner.client().get(f"/claims/{claim['id']}/").content.decode()
+        item = page.split('data-testid="countdown-fund_application_opens"')[1].split("</li>")[0]
+        assert "2025-09-01 起已可办理" in item
+        assert "逾期" not in item
+    with at(2025, 8, 25):
+        page = pw.owner.client().get(f"/claims/{claim['id']}/").content.decode()
+        assert "2025-09-01 起可办理（还有 7 天）" in page
+
+
 def test_r_f3_r_f4_developer_silence_to_approved_fund_repair_and_replenishment(pw):
     with at(2025, 7, 1):
         claim = file(pw)

@@ -5,12 +5,14 @@ housing type instead of being asked again."""
 import re
 
 import pytest
-from parties_helpers import audit_count
+from parties_helpers import OPERATOR, audit_count, make_uscc
 from projects_helpers import api, page
 
 from idi.core.errors import RuleViolation
+from idi.parties import services as parties
+from idi.parties.models import Organisation
 from idi.projects import services
-from idi.projects.models import Building, Project
+from idi.projects.models import Building, Participant, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +131,34 @@ def test_R_U1_permit_form_names_the_insurable_dates_and_warns_outside_them(world
     html = registered.content.decode()
     assert "施工许可证已登记。" in html
     assert "申领日期 2023年5月1日 不在任何试点规则包的适用范围内，该施工许可证无法投保" in html
+
+
+def test_participant_is_found_by_name_and_a_vague_name_lists_the_candidates(world):
+    second = parties.register_organisation(
+        actor=OPERATOR,
+        name="浙江建工集团第二分公司",
+        org_type="contractor",
+        uscc=make_uscc(),
+        district="xihu",
+    )
+    supervisor = parties.register_organisation(
+        actor=OPERATOR, name="之江监理有限公司", org_type="supervisor", uscc=make_uscc()
+    )
+    client = page(world.dev_a.user)
+    url = f"/projects/{world.a.project.pk}/participants/new/"
+    assert _selected(client.get(url).content.decode(), "role") == [""]
+
+    before = (Participant.objects.count(), audit_count())
+    vague = client.post(url, {"role": "contractor", "organisation": "建工"}).content.decode()
+    assert 'id="organisation-errors"' in vague
+    assert f"浙江建工集团第二分公司（{second.uscc}）" in vague
+    assert (Participant.objects.count(), audit_count()) == before
+
+    assert client.post(url, {"role": "supervisor", "organisation": "之江"}).status_code == 302
+    assert Participant.objects.filter(
+        project=world.a.project, organisation=supervisor, role="supervisor"
+    ).exists()
+    # A credit code still works, and the service's own refusal lands on the same field.
+    again = client.post(url, {"role": "supervisor", "organisation": supervisor.uscc.lower()})
+    assert 'id="organisation-errors"' in again.content.decode()
+    assert Organisation.objects.filter(name__contains="建工").count() == 2

@@ -204,7 +204,7 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def _deadline(d: Deadline, today: date) -> dict:
+def _deadline(d: Deadline, today: date, openings: set[str]) -> dict:
     return {
         "kind": d.kind,
         "from": d.from_date,
@@ -213,7 +213,7 @@ def _deadline(d: Deadline, today: date) -> dict:
         "provisional": d.provisional,
         "basis": d.basis,
         "met_on": d.met_on,
-        "overdue": d.is_open and d.due < today,
+        "overdue": d.is_open and d.due < today and d.kind not in openings,
     }
 
 
@@ -222,7 +222,7 @@ def shape_claims(claims: list[Claim]) -> list[dict]:
     if not claims:
         return []
     ids = [c.pk for c in claims]
-    today, now = clock.today(), clock.now()
+    today, now, openings = clock.today(), clock.now(), tracks.opening_kinds()
     deadlines = deadlines_by_owner(selectors.OWNER_LABEL, ids)
     paid = dict(
         ClaimPayment.objects.filter(claim_id__in=ids)
@@ -301,7 +301,7 @@ def shape_claims(claims: list[Claim]) -> list[dict]:
                 "reasons": c.reasons,
                 "remedy": c.remedy or None,
                 "agreed_amount": _money(c.agreed_amount),
-                "deadlines": [_deadline(d, today) for d in deadlines.get(c.pk, [])],
+                "deadlines": [_deadline(d, today, openings) for d in deadlines.get(c.pk, [])],
                 "paid": _money(paid.get(c.pk) or Decimal(0)),
                 "remaining_sum_insured": _money(remaining),
                 "shares_paid": parts.get(c.pk, []),

@@ -23,7 +23,7 @@ from idi.claims.models import (
     InsuranceNotice,
     Repair,
 )
-from idi.claims.tracks import get_track
+from idi.claims.tracks import get_track, opening_kinds
 from idi.core import clock
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
@@ -347,17 +347,21 @@ def describe_claims(claim_ids: list[int]) -> dict[int, tuple[str, str]]:
 @dataclass(frozen=True)
 class Countdown:
     deadline: Deadline
-    days_left: int  # negative when overdue
+    days_left: int  # negative when overdue, or when an opening has passed
+    # The day something becomes possible (Track.openings), not a duty: "open since", never
+    # overdue.
+    opening: bool = False
 
     @property
     def overdue(self) -> bool:
-        return self.days_left < 0
+        return self.days_left < 0 and not self.opening
 
 
 def countdowns(claim: Claim) -> list[Countdown]:
     today = clock.today()
+    openings = opening_kinds()
     return [
-        Countdown(d, (d.due - today).days)
+        Countdown(d, (d.due - today).days, d.kind in openings)
         for d in deadlines_of(claim)
         if d.met_on is None and d.cancelled_on is None
     ]

@@ -51,6 +51,9 @@ class Track:
     # (claim id, "reminder"/"escalation", deadline kind) -> user ids, or None for the claim's
     # usual recipients (its handlers; on escalation also their managers and the regulator).
     recipients: Callable[..., set[int] | None] | None = None
+    # Deadline kinds the track stores that mark the day something becomes possible (the owner
+    # may apply for a fund repair), not a duty: never overdue, and not what a claim is due by.
+    openings: tuple[str, ...] = ()
 
 
 _tracks: dict[str, Track] = {}
@@ -69,6 +72,10 @@ def track_for(assessment: Assessment) -> Track | None:
         if track.applies(assessment):
             return track
     return None
+
+
+def opening_kinds() -> set[str]:
+    return {kind for track in _tracks.values() for kind in track.openings}
 
 
 def get_track(name: str) -> Track | None:

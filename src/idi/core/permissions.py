@@ -43,8 +43,18 @@ def actor_for_user(user) -> Actor:
 
 
 def actor_from_request(request) -> Actor:
+    """The party behind the request, resolved once per request and kept on it: the menu, the
+    unread count and the view all ask. A log-in or log-out during the request replaces
+    `request.user`, which is resolved anew."""
+    user = getattr(request, "user", None)
+    kept = getattr(request, "_idi_actor", None)
+    if kept is not None and kept[0] is user:
+        return kept[1]
     resolver = import_string(getattr(settings, "IDI_ACTOR_RESOLVER", _DEFAULT_RESOLVER))
-    return resolver(getattr(request, "user", None))
+    actor = resolver(user)
+    if request is not None:
+        request._idi_actor = (user, actor)
+    return actor
 
 
 def require_role(actor: Actor, *roles: str, action: str) -> None:

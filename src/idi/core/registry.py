@@ -33,6 +33,10 @@ class Hook(StrEnum):
     PERMIT_GUARDS = "permit_guards"
     # fn(actor, permit, event, on) -> None: runs inside the transaction that recorded the event.
     PERMIT_EVENTS = "permit_events"
+    # fn(actor, policy, event) -> None: an underwriting policy event ("issued"), inside its
+    # transaction, before the event's audit records: a provider that posts to the fund ledger
+    # locks its accounts before the audit chain, as every posting does.
+    POLICY_EVENTS = "policy_events"
     # fn(actor) -> list[Task]: what the actor must do now (the workspace to-do list and
     # GET /api/v1/me/tasks). A Task is frozen: `kind` (stable key "<app>.<what>"), `title_zh`/
     # `title_en` (what to do, in each language), `subject` (the project, permit, policy or claim

@@ -12,6 +12,7 @@ class FundConfig(AppConfig):
         from idi.fund import demo, selectors, services
         from idi.fund.services import preperiod
 
+        provide(Hook.POLICY_EVENTS, services.follow_policy_event)
         provide(Hook.SWEEPS, ("fund contributions / 基金计提入账", services.book_contributions_due))
         provide(Hook.TASKS, selectors.owner_tasks)
         register_track(preperiod.PRE_PERIOD_TRACK)

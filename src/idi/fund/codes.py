@@ -31,5 +31,6 @@ class AuditAction(StrEnum):
     RECORD_SITE_VISIT = "fund.record_site_visit"
     RECORD_REPAIR_PLAN = "fund.record_repair_plan"
     RECORD_REPAIR_STARTED = "fund.record_repair_started"
+    RECORD_REPAIR_COMPLETED = "fund.record_repair_completed"
     APPLY_FOR_FUND_REPAIR = "fund.apply_for_fund_repair"
     DECIDE_FUND_APPLICATION = "fund.decide_fund_application"

@@ -83,8 +83,10 @@ class Entry(models.Model):
     """One movement: `amount` leaves `credit` and arrives on `debit`. Immutable."""
 
     kind = models.CharField("类型", max_length=32, choices=EntryKind.choices)
-    debit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
-    credit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    # Indexed by (debit, id) and (credit, id) below, which also serve lookups by the account
+    # alone: a second single-column index would only slow every posting down.
+    debit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
+    credit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
     amount = MoneyField("金额（元）")
     booked_on = models.DateField("记账日期")
     posted_at = models.DateTimeField()
@@ -249,6 +251,7 @@ class PrePeriodRequest(models.Model):
     plan_agreed_on = models.DateField("维修方案商定日", null=True, blank=True)
     plan = models.TextField("维修方案", blank=True)
     repair_started_on = models.DateField("启动维修日", null=True, blank=True)
+    repair_completed_on = models.DateField("维修完成日", null=True, blank=True)
     applied_on = models.DateField("书面申请日", null=True, blank=True)
     application_reason = models.TextField("申请理由", blank=True)
     decision_reasons = models.TextField("审核理由", blank=True)

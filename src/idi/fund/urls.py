@@ -16,8 +16,10 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/<str:action>/", views.request_act, name="request_act"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
-    path("cases/<int:pk>/decide/", views.case_decide, name="case_decide"),
-    path("cases/<int:pk>/pay/", views.case_pay, name="case_pay"),
-    path("cases/<int:pk>/evidence/", views.case_evidence, name="case_evidence"),
-    path("cases/<int:pk>/deduction/", views.case_deduction, name="case_deduction"),
+    path("cases/<int:pk>/decide/", views.case_form, {"action": "decide"}, name="case_decide"),
+    path("cases/<int:pk>/pay/", views.case_form, {"action": "pay"}, name="case_pay"),
+    path("cases/<int:pk>/evidence/", views.case_form, {"action": "evidence"}, name="case_evidence"),
+    path(
+        "cases/<int:pk>/deduction/", views.case_form, {"action": "deduction"}, name="case_deduction"
+    ),
 ]

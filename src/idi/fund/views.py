@@ -2,6 +2,8 @@
 fund's cases, the .xlsx export and the monthly report to the regulator. Views parse, call a
 service or a selector, and show refusals on the form."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from idi.core import clock
 from idi.core.errors import RuleViolation
@@ -218,84 +221,91 @@ def _posted(request):
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
 
 
-def _case_form(request, pk, *, form_class, title, done, act, form_kwargs):
+def _contractors(case) -> dict:
+    return {
+        "contractors": Organisation.objects.filter(
+            pk__in=Participant.objects.filter(project_id=case.project_id, role="contractor").values(
+                "organisation_id"
+            )
+        )
+    }
+
+
+@dataclass(frozen=True)
+class CaseForm:
+    """One form on a fund case: what it asks, who may submit it (the service's own check, run
+    before the form is shown: a form page is never served to someone who may not submit it),
+    what it calls, what it says when done."""
+
+    form_class: type
+    title: str  # lazy: translated when the page renders, in the reader's language
+    done: str
+    guard: Callable[..., None]
+    act: Callable[..., object]
+    form_kwargs: Callable[..., dict] = lambda case: {}
+
+
+def _institution(zh: str, en: str) -> Callable[..., None]:
+    return lambda actor, case: services.require_institution(actor, zh=zh, en=en)
+
+
+CASE_FORMS = {
+    "decide": CaseForm(
+        forms.DecisionForm,
+        gettext_lazy("审核基金使用"),
+        gettext_lazy("已审核"),
+        _institution("审核基金使用", "decide a fund case"),
+        lambda actor, case, data: services.decide_case(actor=actor, case=case, **data),
+    ),
+    "pay": CaseForm(
+        forms.PaymentForm,
+        gettext_lazy("支付基金款项"),
+        gettext_lazy("已支付"),
+        _institution("支付基金款项", "pay a fund case"),
+        lambda actor, case, data: services.pay_case(actor=actor, case=case, **data),
+    ),
+    "evidence": CaseForm(
+        forms.EvidenceForm,
+        gettext_lazy("上传证据"),
+        gettext_lazy("已上传"),
+        _institution("上传证据", "add evidence"),
+        lambda actor, case, data: services.add_evidence(
+            actor=actor, case=case, upload=data["file"]
+        ),
+    ),
+    "deduction": CaseForm(
+        forms.DeductionForm,
+        gettext_lazy("登记从施工单位质量保证金扣除"),
+        gettext_lazy("已登记"),
+        services.may_record_deposit_deduction,
+        lambda actor, case, data: services.record_deposit_deduction(
+            actor=actor, case=case, contractor_id=data["contractor"].pk, amount=data["amount"]
+        ),
+        _contractors,
+    ),
+}
+
+
+@login_required
+def case_form(request, pk: int, action: str):
+    """The case's forms (CASE_FORMS): decide, pay, add evidence, record a deduction."""
+    spec = CASE_FORMS[action]
     actor, case = _case(request, pk)
-    form = form_class(*_posted(request), **form_kwargs(case))
+    spec.guard(actor, case)
+    form = spec.form_class(*_posted(request), **spec.form_kwargs(case))
 
     def run(data):
-        act(actor, case, data)
+        spec.act(actor, case, data)
         return reverse("fund:case", args=[case.pk])
 
     return form_page(
         request,
         form=form,
-        title=title,
+        title=spec.title,
         run=run,
-        done=done,
+        done=spec.done,
         back_url=reverse("fund:case", args=[case.pk]),
         error_status=REFUSED,
-    )
-
-
-@login_required
-def case_decide(request, pk: int):
-    return _case_form(
-        request,
-        pk,
-        form_class=forms.DecisionForm,
-        title=_("审核基金使用"),
-        done=_("已审核"),
-        act=lambda actor, case, data: services.decide_case(actor=actor, case=case, **data),
-        form_kwargs=lambda case: {},
-    )
-
-
-@login_required
-def case_pay(request, pk: int):
-    return _case_form(
-        request,
-        pk,
-        form_class=forms.PaymentForm,
-        title=_("支付基金款项"),
-        done=_("已支付"),
-        act=lambda actor, case, data: services.pay_case(actor=actor, case=case, **data),
-        form_kwargs=lambda case: {},
-    )
-
-
-@login_required
-def case_evidence(request, pk: int):
-    return _case_form(
-        request,
-        pk,
-        form_class=forms.EvidenceForm,
-        title=_("上传证据"),
-        done=_("已上传"),
-        act=lambda actor, case, data: services.add_evidence(
-            actor=actor, case=case, upload=data["file"]
-        ),
-        form_kwargs=lambda case: {},
-    )
-
-
-@login_required
-def case_deduction(request, pk: int):
-    return _case_form(
-        request,
-        pk,
-        form_class=forms.DeductionForm,
-        title=_("登记从施工单位质量保证金扣除"),
-        done=_("已登记"),
-        act=lambda actor, case, data: services.record_deposit_deduction(
-            actor=actor, case=case, contractor_id=data["contractor"].pk, amount=data["amount"]
-        ),
-        form_kwargs=lambda case: {
-            "contractors": Organisation.objects.filter(
-                pk__in=Participant.objects.filter(
-                    project_id=case.project_id, role="contractor"
-                ).values("organisation_id")
-            )
-        },
     )
 
 

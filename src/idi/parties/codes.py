@@ -12,6 +12,7 @@ class Code(StrEnum):
     OUT_OF_RANGE = "out_of_range"
     WEAK_PASSWORD = "weak_password"  # noqa: S105 (a reason, not a secret)
     UNKNOWN_PARTY = "unknown_party"  # no organisation has this credit code
+    AMBIGUOUS = "ambiguous"  # a name that several organisations share a part of
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     MISMATCH = "mismatch"  # identity details that do not match the record
     ALREADY_ACTIVE = "already_active"

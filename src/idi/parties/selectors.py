@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
 from idi.core import clock
-from idi.core.errors import NotFound
+from idi.core.errors import NotFound, RuleViolation
 from idi.core.permissions import ANONYMOUS, Actor
+from idi.parties.codes import Code
 from idi.parties.models import (
     InsurerQualification,
     Organisation,
@@ -53,7 +55,8 @@ def organisations_visible_to(actor: Actor, *, q: str = "", org_type: str = "") -
     else:
         qs = Organisation.objects.none()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(uscc__iexact=q.strip().upper()))
+        # A credit code is found from its first characters as well as whole.
+        qs = qs.filter(Q(name__icontains=q) | Q(uscc__startswith=q.strip().upper()))
     if org_type:
         qs = qs.filter(org_type=org_type)
     return qs.order_by("name", "id")
@@ -69,6 +72,60 @@ def get_organisation(*, actor: Actor, pk: int) -> Organisation:
 def organisation_by_uscc(uscc: str) -> Organisation | None:
     """Exact look-up by credit code (a public identifier), to name a project's participant."""
     return Organisation.objects.filter(uscc=uscc.strip().upper()).first()
+
+
+# How many organisations an ambiguous name lists, for the party to pick the one it means.
+CANDIDATES_SHOWN = 5
+
+
+def organisation_named(text: str, *, org_type: str, field: str) -> Organisation:
+    """The registered organisation of `org_type` that `text` names: its credit code, its full
+    name, or a part of its name no other such organisation has. Names and credit codes are
+    public (the national enterprise credit register), so a party that must name a project's
+    participant may find one by either. Otherwise a refusal on `field` says what was found."""
+    text = " ".join(text.split())
+    if not text:
+        raise RuleViolation(
+            rule=None,
+            field=field,
+            code=Code.REQUIRED,
+            message="请填写单位名称或统一社会信用代码",
+            message_en="enter the organisation's name or credit code",
+        )
+    by_code = organisation_by_uscc(text)
+    if by_code is not None:
+        return by_code
+    kind = Organisation.objects.filter(org_type=org_type)
+    exact = list(kind.filter(name=text)[:2])
+    if len(exact) == 1:
+        return exact[0]
+    found = list(kind.filter(name__icontains=text).order_by("name", "id")[: CANDIDATES_SHOWN + 1])
+    if len(found) == 1:
+        return found[0]
+    with translation.override("zh-hans"):
+        label = str(OrgType(org_type).label)
+    if not found:
+        raise RuleViolation(
+            rule=None,
+            field=field,
+            code=Code.UNKNOWN_PARTY,
+            message=f"平台上没有名称含“{text}”或统一社会信用代码为“{text}”的{label}，"
+            "请核对，或请平台运营方先登记该单位",
+            message_en=f"no registered organisation of this kind is named “{text}” or has this "
+            "credit code: check it, or ask the operator to register the organisation",
+        )
+    shown = "、".join(f"{o.name}（{o.uscc}）" for o in found[:CANDIDATES_SHOWN])
+    shown_en = "; ".join(f"{o.name} ({o.uscc})" for o in found[:CANDIDATES_SHOWN])
+    more = len(found) > CANDIDATES_SHOWN
+    raise RuleViolation(
+        rule=None,
+        field=field,
+        code=Code.AMBIGUOUS,
+        message=f"有多个{label}的名称含“{text}”：{shown}{'等' if more else ''}。"
+        "请填写完整名称或统一社会信用代码",
+        message_en=f"several organisations are named “{text}”: {shown_en}"
+        f"{' and more' if more else ''}. Enter the full name or the credit code",
+    )
 
 
 def members_of(*, actor: Actor, organisation: Organisation) -> QuerySet:

@@ -126,12 +126,20 @@ class UnitForm(forms.Form):
 
 
 class ParticipantForm(forms.Form):
-    role = forms.ChoiceField(label=_("参建角色"), choices=ParticipantRole.choices)
-    organisation_uscc = forms.CharField(
-        label=_("统一社会信用代码"),
-        max_length=18,
-        help_text=_("参建单位须已在平台登记"),
+    """A participant found by its name (or part of it) or its credit code."""
+
+    role = forms.ChoiceField(
+        label=_("参建角色"),
+        choices=UNCHOSEN + ParticipantRole.choices,
+        error_messages={"required": _("请选择参建角色")},
     )
+    organisation = forms.CharField(
+        label=_("单位名称或统一社会信用代码"),
+        max_length=200,
+        help_text=_("填写名称中的几个字即可；参建单位须已在平台登记"),
+    )
+    # The service names the credit code it was given; this form takes it as `organisation`.
+    refusal_fields = {"organisation_uscc": "organisation"}
 
 
 class SaleForm(forms.Form):

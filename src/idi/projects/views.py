@@ -20,6 +20,7 @@ from idi.core.registry import Column, Hook, providers
 from idi.core.rulebook import is_insurable_permit_date, uninsurable_permit_text
 from idi.core.views import add_refusal, form_page
 from idi.parties.models import OrgType
+from idi.parties.selectors import organisation_named
 from idi.parties.views import PAGE_SIZE, pager, party_view
 from idi.projects import forms, imports, selectors, services
 from idi.projects.models import Project, ProjectHousingType
@@ -332,7 +333,12 @@ def participant_create(request, actor: Actor, pk: int):
     form = forms.ParticipantForm(request.POST or None)
 
     def run(data: dict) -> str:
-        services.add_participant(actor=actor, project=project, **data)
+        organisation = organisation_named(
+            data["organisation"], org_type=data["role"], field="organisation"
+        )
+        services.add_participant(
+            actor=actor, project=project, organisation_uscc=organisation.uscc, role=data["role"]
+        )
         return _detail_url(project.pk)
 
     return form_page(

@@ -115,9 +115,12 @@ def _committed_days(claim: Claim, kind: str) -> int | None:
 
 
 def _refresh_next_due(claim: Claim) -> None:
-    claim.next_due = Deadline.objects.filter(
-        OPEN, owner_type=selectors.OWNER_LABEL, owner_id=claim.pk
-    ).aggregate(m=Min("due"))["m"]
+    """The earliest open duty of the claim; an opening (Track.openings) is no duty."""
+    claim.next_due = (
+        Deadline.objects.filter(OPEN, owner_type=selectors.OWNER_LABEL, owner_id=claim.pk)
+        .exclude(kind__in=tracks.opening_kinds())
+        .aggregate(m=Min("due"))["m"]
+    )
 
 
 def refresh_next_due(claim_ids: list[int]) -> None:

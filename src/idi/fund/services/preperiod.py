@@ -2,10 +2,11 @@
 
 A filing assessed `developer_warranty` with `insurer_channel` true goes to the lead insurer,
 who must tell the developer the same day; the developer must be on site within 3 days and agree
-a repair plan with the owner; if 2 months pass from the first request (counting its day, R-T6)
-without an agreed plan and a started repair, the owner may apply in writing for a fund repair,
-which the guarantee institution approves (paid from the project's sub-account, owed back by the
-developer) or refuses with reasons. A `developer_warranty` filing before delivery + 3 months
+a repair plan with the owner (the request closes when the developer records the repair done);
+if 2 months pass from the first request (counting its day, R-T6) without an agreed plan and a
+started repair, the owner may apply in writing for a fund repair, which the guarantee
+institution approves (paid from the project's sub-account, owed back by the developer) or
+refuses with reasons. A `developer_warranty` filing before delivery + 3 months
 goes to the developer alone, and the owner is told from which date the insurer takes it.
 """
 
@@ -60,6 +61,7 @@ TRANSITIONS = {
     (VISITED, PLAN_AGREED): "repair-plan",
     (FUND_REFUSED, PLAN_AGREED): "repair-plan",
     (PLAN_AGREED, DEVELOPER_REPAIRING): "repair-started",
+    (DEVELOPER_REPAIRING, ClaimStatus.CLOSED): "repair-completed",
     **{(status, FUND_APPLIED): "fund-application" for status in APPLICABLE_FROM},
     (FUND_APPLIED, ClaimStatus.CLOSED): "fund-decision",
     (FUND_APPLIED, FUND_REFUSED): "fund-decision",
@@ -70,6 +72,7 @@ AUDIT_ACTIONS = {
     "site-visit": AuditAction.RECORD_SITE_VISIT,
     "repair-plan": AuditAction.RECORD_REPAIR_PLAN,
     "repair-started": AuditAction.RECORD_REPAIR_STARTED,
+    "repair-completed": AuditAction.RECORD_REPAIR_COMPLETED,
     "fund-application": AuditAction.APPLY_FOR_FUND_REPAIR,
     "fund-decision": AuditAction.DECIDE_FUND_APPLICATION,
 }
@@ -296,6 +299,24 @@ def repair_started(*, actor: Actor, claim: Claim, data=None) -> Claim:
 
 
 @transaction.atomic
+def repair_completed(*, actor: Actor, claim: Claim, data=None) -> Claim:
+    """R-F2: the developer finished the repair under its warranty: the request is closed."""
+    claim = _locked(claim)
+    _require(
+        is_developer,
+        actor,
+        claim,
+        "仅本项目建设单位可登记维修完成",
+        "only the project's developer may record the end of the repair",
+    )
+    _require_status(claim, "repair-completed")
+    request = _request(claim)
+    request.repair_completed_on = clock.today()
+    request.save(update_fields=["repair_completed_on"])
+    return _act(actor, claim, "repair-completed", ClaimStatus.CLOSED)
+
+
+@transaction.atomic
 def fund_application(*, actor: Actor, claim: Claim, data: FundApplicationIn) -> Claim:
     """R-F3: the owner's written application for a fund repair, from the day it opens."""
     claim = _locked(claim)
@@ -470,6 +491,14 @@ PRE_PERIOD_TRACK = Track(
             may=is_developer,
         ),
         TrackAction(
+            "repair-completed",
+            "登记维修完成",
+            "record the end of the repair",
+            (DEVELOPER_REPAIRING,),
+            repair_completed,
+            may=is_developer,
+        ),
+        TrackAction(
             "fund-application",
             "申请保障基金先行维修",
             "apply for a fund repair",
@@ -491,6 +520,7 @@ PRE_PERIOD_TRACK = Track(
     statuses=STATUSES,
     transitions=TRANSITIONS,
     recipients=recipients,
+    openings=("fund_application_opens",),
 )
 
 DEVELOPER_ONLY_TRACK = Track(

@@ -9,6 +9,10 @@
     follow();
     if (wide.addEventListener) { wide.addEventListener("change", follow); }
   }
+  // A print button (the insurance notice) prints the page; the CSP forbids an inline onclick.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   // A form's result (its errors, or the answer it asked for) is brought into view.
   var target = document.querySelector("[role=alert], [data-scroll-into-view]");
   if (target && target.scrollIntoView) {

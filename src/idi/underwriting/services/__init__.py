@@ -43,7 +43,11 @@ from idi.underwriting.services.drafting import (
     create_draft,
     set_terms,
 )
-from idi.underwriting.services.issuance import guard_construction_start, issue_policy
+from idi.underwriting.services.issuance import (
+    PolicyEvent,
+    guard_construction_start,
+    issue_policy,
+)
 from idi.underwriting.services.payments import record_maintenance_deposit, record_payment
 from idi.underwriting.services.period import (
     record_period,
@@ -76,6 +80,7 @@ __all__ = [
     "TRANSITIONS",
     "CheckedTerms",
     "ClaimsStandardInput",
+    "PolicyEvent",
     "QuoteInput",
     "ShareInput",
     "Terms",

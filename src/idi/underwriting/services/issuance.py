@@ -2,11 +2,13 @@
 side of R-U3, construction recorded only after issue, whichever app records it."""
 
 from datetime import date
+from enum import StrEnum
 
 from django.db import transaction
 
 from idi.core import audit, clock
 from idi.core.permissions import Actor
+from idi.core.registry import Hook, providers
 from idi.projects.models import ConstructionPermit
 from idi.projects.services import PermitEvent
 from idi.rules import check_issue_before_start, check_start_after_issue
@@ -30,6 +32,12 @@ from idi.underwriting.services._common import (
 )
 from idi.underwriting.services.period import _refresh, store_period_if_completed
 from idi.underwriting.services.shares import _check_same_lead, _lead_of, _require_valid_shares
+
+
+class PolicyEvent(StrEnum):
+    """What higher apps are told of (Hook.POLICY_EVENTS)."""
+
+    ISSUED = "issued"
 
 
 def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
@@ -108,9 +116,6 @@ def issue_policy(*, actor: Actor, policy: Policy, issued_on: date | None = None)
     policy.issued_on = issued_on
     policy.issued_at = clock.now()
     policy.save()
-    audit.record(
-        actor=actor, action=AuditAction.ISSUE, obj=policy, before=before, after=_snapshot(policy)
-    )
     lead = selectors.lead_share(policy)
     due = FundContributionDue.objects.create(
         policy=policy,
@@ -118,6 +123,12 @@ def issue_policy(*, actor: Actor, policy: Policy, issued_on: date | None = None)
         amount=policy.fund_contribution,
         due_since=issued_on,
         recorded_at=clock.now(),
+    )
+    # The fund books the contribution owed now, in this transaction (Hook.POLICY_EVENTS).
+    for listener in providers(Hook.POLICY_EVENTS):
+        listener(actor, policy, PolicyEvent.ISSUED)
+    audit.record(
+        actor=actor, action=AuditAction.ISSUE, obj=policy, before=before, after=_snapshot(policy)
     )
     audit.record(
         actor=actor,
