@@ -24,6 +24,7 @@ from idi.fund.models import CaseKind
 from idi.parties.models import District, OrgType, Profile
 from idi.parties.selectors import actor_for_user
 from idi.projects import demo as projects_demo
+from idi.projects import services as projects
 from idi.projects.models import ConstructionPermit, Participant, Project, Sale, Unit
 from idi.riskmgmt.models import Engagement
 from idi.underwriting import services as underwriting
@@ -256,8 +257,9 @@ def _who(user) -> Who:
 
 
 def _objects_the_demo_lacks() -> None:
-    """A change request on the sold project (its consents name other buyers) and a fund case
-    on one owner's unit, so that those object types are in the matrix too."""
+    """A change request on the sold project (its consents name other buyers), a fund case on
+    one owner's unit and a queued background import, so that those object types are in the
+    matrix too."""
     users = get_user_model().objects
     developer = actor_for_user(users.get(username="dev_xihu"))
     institution = actor_for_user(users.get(username="guarantee"))
@@ -265,6 +267,8 @@ def _objects_the_demo_lacks() -> None:
     underwriting.open_change_request(
         actor=developer, policy=xixi, kind=ChangeKind.CANCEL, reason="项目调整"
     )
+    yunqi = Project.objects.get(name=projects_demo.PROJECT_YUNQI)
+    projects.queue_import(actor=developer, project=yunqi, filename="云栖.csv", content=b"x" * 10)
     unit = Unit.objects.filter(sale__buyers__username="owner_li").select_related("building").get()
     fund.open_case(
         actor=institution,

@@ -27,7 +27,7 @@ from idi.config.api import api
 from idi.fund.models import FundCase
 from idi.parties.models import District, Organisation, OrgType
 from idi.projects import demo as projects_demo
-from idi.projects.models import Building
+from idi.projects.models import Building, ImportJob
 from idi.riskmgmt.models import Defect, Engagement, FinalReport
 from idi.underwriting.models import ChangeRequest, PolicyAttachment
 
@@ -223,6 +223,11 @@ RULES: dict[str, Cases] = {
         lambda f, who, pk: f.projects[pk].contracted and f.fund_seen(who, pk, owners=True),
     ),
     "/fund/cases/{case}": fund_cases,
+    # A background import: the uploader's organisation only (docs/import.md).
+    "/import-jobs/{job_id}": lambda f: (
+        Case({"job_id": pk}, lambda who, org=org: who.org_id is not None and who.org_id == org)
+        for pk, org in ImportJob.objects.values_list("pk", "organisation_id")
+    ),
 }
 
 

@@ -39,6 +39,7 @@ NOT_FORM_PAGES = {
     "projects:detail",
     "projects:import_confirm",  # POST only: confirms an upload checked on projects:import
     "projects:export",
+    "projects:import_job",  # a background import's progress
     "projects:unit_detail",
     "underwriting:list",
     "underwriting:my_homes",
