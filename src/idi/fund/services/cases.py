@@ -368,7 +368,6 @@ def pay_case(*, actor: Actor, case: FundCase, paid_on: date | None = None) -> Fu
     return case
 
 
-@transaction.atomic
 def may_record_deposit_deduction(actor: Actor, case: FundCase) -> None:
     """The project's developer (or the operator); its page runs the same guard (issue 7)."""
     if not (
@@ -384,6 +383,7 @@ def may_record_deposit_deduction(actor: Actor, case: FundCase) -> None:
         )
 
 
+@transaction.atomic
 def record_deposit_deduction(
     *, actor: Actor, case: FundCase, contractor_id: int, amount: Decimal
 ) -> FundCase:
