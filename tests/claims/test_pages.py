@@ -3,9 +3,11 @@ overdue first; the regulator sees its district's overdue and refused claims; pho
 only for those who may see the claim; the printable insurance notice (R-K1)."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from claims_helpers import at, file, nothing_written, photo
+from django.contrib.staticfiles import finders
 
 from idi.claims import selectors, services
 from idi.claims.models import Claim, ClaimPhoto, InsuranceNotice
@@ -209,7 +211,9 @@ def test_r_k1_insurance_notice_per_unit_with_real_dates_and_handover(cw):
         html = owner.get(f"/claims/notice/{cw.unit.pk}/").content.decode()
         assert "2025-06-30" in html and "2031-06-29" in html  # waterproofing window
         assert cw.lead.org.name in html and "95500" in html
-        assert "@page { size: A4" in html
+        # Printed on A4 by the site's stylesheet (the CSP allows no inline style).
+        assert 'class="notice-doc' in html and "idi/site.css" in html
+        assert "@page { size: A4" in Path(finders.find("idi/site.css")).read_text()
         assert owner.post(f"/claims/notice/{cw.unit.pk}/").status_code == 403
         assert cw.other_owner.client().get(f"/claims/notice/{cw.unit.pk}/").status_code == 404
         assert developer.post(f"/claims/notice/{cw.unit.pk}/").status_code == 302

@@ -187,8 +187,14 @@ ROLES = [
     ),
 ]
 # What anyone sees without logging in.
-VISITOR_PAGES = ["/", "/coverage/", "/accounts/login/", "/accounts/activate/", "/rules/"]
-VISITOR_PAGES += ["/rules/R-U5/"]
+VISITOR_PAGES = [
+    reverse("home"),
+    reverse("coverage_check"),
+    reverse("login"),
+    reverse("parties:activate"),
+    reverse("rules"),
+    reverse("rule", args=["R-U5"]),
+]
 
 
 @pytest.fixture
@@ -284,12 +290,14 @@ def test_every_role_on_a_phone(demo, open_page):
         page = open_page(viewport=PHONE)
         _log_in(page, role.username)
         expect(page).to_have_url(re.compile(re.escape(reverse(role.lands_on)) + "$"))
+        # On a phone the header's menu is folded behind its button.
+        assert page.locator("#site-menu").evaluate("menu => menu.open") is False
         paths = [reverse(role.lands_on)]
         if role.task:
             paths.append(_follow_a_to_do(page, role))
         if role.submits:
             page.click("main form button[type=submit]")
-            expect(page.locator("main .notice.success")).to_be_visible()
+            expect(page.locator("main .notice.success")).to_be_in_viewport()
         menu = page.eval_on_selector_all(
             "#site-menu a[href^='/']:not([href^='/admin/'])",
             "links => links.map(a => a.getAttribute('href'))",

@@ -321,3 +321,27 @@ def test_r_f6_an_overdraw_inside_a_statement_refuses_the_whole_statement(fw):
     assert services.record_bank_statement(actor=fw.gi.actor, lines=lines[:3]) == 3
     assert figures(fw).received == FUND_CONTRIBUTION
     assert_ledger_consistent()
+
+
+def test_a_statement_line_of_unknown_kind_is_refused_naming_it(fw):
+    line = _statement_line(fw.project, fw.lead.org, "1.00")._replace(kind="refund")
+    with nothing_written(), pytest.raises(RuleViolation) as refused:
+        services.record_bank_statement(
+            actor=fw.gi.actor, lines=[_statement_line(fw.project, fw.lead.org, "1.00"), line]
+        )
+    assert (refused.value.field, refused.value.code) == ("lines.2.kind", "invalid")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r_f3_the_developer_records_a_deposit_deduction_in_its_own_transaction(fw):
+    # Called as the service it is, outside any request: it locks the case and audits itself.
+    receive(fw)
+    case = withdraw(fw, "1000.00")
+    case = services.record_deposit_deduction(
+        actor=fw.developer.actor,
+        case=case,
+        contractor_id=fw.contractor.org.pk,
+        amount=Decimal("1000.00"),
+    )
+    assert case.quality_deposit_deduction == Decimal("1000.00")
+    assert AuditEvent.objects.filter(action="fund.record_deposit_deduction").count() == 1

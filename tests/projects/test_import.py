@@ -364,6 +364,8 @@ def test_page_upload_preview_errors_then_confirm(world):
     assert "import-errors" in html and "该房号已登记" in html
     assert counts() == before
     preview = client.post(url, {"file": SimpleUploadedFile("ok.csv", csv_bytes(good_rows(world)))})
+    # On a phone the check's result, below the upload form, is brought into view (site.js).
+    assert 'id="import-report" aria-live="polite" data-scroll-into-view' in preview.content.decode()
     token = preview.context["token"]
     assert token and counts() == before
     done = client.post(f"/projects/{world.a.project.pk}/import/confirm/", {"token": token})

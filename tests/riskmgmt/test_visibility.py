@@ -157,5 +157,5 @@ def test_board_page_query_count_is_constant(world, rows, django_assert_num_queri
 
 
 # The page adds to the API's queries: the filters' buildings and responsible units, and the header's
-# menu and unread count (two more profile reads and a count).
-BOARD_PAGE_QUERIES = 11
+# unread count (the signed-in party is resolved once per request).
+BOARD_PAGE_QUERIES = 9

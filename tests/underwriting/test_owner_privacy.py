@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 FORM_PAGES = {
     "terms": "developer",
     "shares": "developer",
+    "give_quote": "lead",
     "payment": "developer or lead",
     "deposit": "developer",
     "claims_standards": "lead",

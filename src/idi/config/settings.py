@@ -219,6 +219,8 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/
 # Without a broker configured explicitly the embedded default runs tasks in-process.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
 CELERY_TIMEZONE = TIME_ZONE
+# Imports of files larger than this many bytes run as a background job (docs/import.md).
+IDI_IMPORT_BACKGROUND_BYTES = int(os.environ.get("IDI_IMPORT_BACKGROUND_BYTES", str(1024 * 1024)))
 # Seconds between two runs of the periodic sweep: Celery beat in production, a background
 # thread of `idi serve` in the embedded default (0 turns the thread off).
 IDI_SWEEP_INTERVAL = float(os.environ.get("IDI_SWEEP_INTERVAL", "300"))

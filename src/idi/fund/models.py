@@ -95,11 +95,18 @@ class Entry(models.Model):
     )
     memo = models.CharField("摘要", max_length=300, blank=True)
     reference = models.CharField("凭证号", max_length=100, blank=True)
+    # Only contributions owed name a policy and only payments and debts a case: both are
+    # indexed where set (Meta.indexes), so that the many receipts add no index entries.
     policy = models.ForeignKey(
-        Policy, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Policy, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     case = models.ForeignKey(
-        "FundCase", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        "FundCase",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
     )
     # A correction names the entry it reverses; an entry is reversed at most once.
     reverses = models.OneToOneField(
@@ -117,6 +124,12 @@ class Entry(models.Model):
             models.Index(fields=["debit", "id"], name="fund_entry_debit_idx"),
             models.Index(fields=["credit", "id"], name="fund_entry_credit_idx"),
             models.Index(fields=["booked_on"], name="fund_entry_booked_idx"),
+            models.Index(
+                fields=["policy"], condition=Q(policy__isnull=False), name="fund_entry_policy_idx"
+            ),
+            models.Index(
+                fields=["case"], condition=Q(case__isnull=False), name="fund_entry_case_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -233,13 +233,20 @@ def _contractors(case) -> dict:
 
 @dataclass(frozen=True)
 class CaseForm:
-    """One form on a fund case: what it asks, what it calls, what it says when done."""
+    """One form on a fund case: what it asks, who may submit it (the service's own check, run
+    before the form is shown: a form page is never served to someone who may not submit it),
+    what it calls, what it says when done."""
 
     form_class: type
     title: str  # lazy: translated when the page renders, in the reader's language
     done: str
+    guard: Callable[..., None]
     act: Callable[..., object]
     form_kwargs: Callable[..., dict] = lambda case: {}
+
+
+def _institution(zh: str, en: str) -> Callable[..., None]:
+    return lambda actor, case: services.require_institution(actor, zh=zh, en=en)
 
 
 CASE_FORMS = {
@@ -247,18 +254,21 @@ CASE_FORMS = {
         forms.DecisionForm,
         gettext_lazy("审核基金使用"),
         gettext_lazy("已审核"),
+        _institution("审核基金使用", "decide a fund case"),
         lambda actor, case, data: services.decide_case(actor=actor, case=case, **data),
     ),
     "pay": CaseForm(
         forms.PaymentForm,
         gettext_lazy("支付基金款项"),
         gettext_lazy("已支付"),
+        _institution("支付基金款项", "pay a fund case"),
         lambda actor, case, data: services.pay_case(actor=actor, case=case, **data),
     ),
     "evidence": CaseForm(
         forms.EvidenceForm,
         gettext_lazy("上传证据"),
         gettext_lazy("已上传"),
+        _institution("上传证据", "add evidence"),
         lambda actor, case, data: services.add_evidence(
             actor=actor, case=case, upload=data["file"]
         ),
@@ -267,6 +277,7 @@ CASE_FORMS = {
         forms.DeductionForm,
         gettext_lazy("登记从施工单位质量保证金扣除"),
         gettext_lazy("已登记"),
+        services.may_record_deposit_deduction,
         lambda actor, case, data: services.record_deposit_deduction(
             actor=actor, case=case, contractor_id=data["contractor"].pk, amount=data["amount"]
         ),
@@ -280,6 +291,7 @@ def case_form(request, pk: int, action: str):
     """The case's forms (CASE_FORMS): decide, pay, add evidence, record a deduction."""
     spec = CASE_FORMS[action]
     actor, case = _case(request, pk)
+    spec.guard(actor, case)
     form = spec.form_class(*_posted(request), **spec.form_kwargs(case))
 
     def run(data):

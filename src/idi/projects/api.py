@@ -24,6 +24,7 @@ from idi.projects.schemas import (
     CompletionIn,
     ConstructionStartIn,
     DeliveryIn,
+    ImportJobOut,
     ImportOut,
     ParticipantIn,
     ParticipantOut,
@@ -349,19 +350,27 @@ def create_participant(request, project_id: int, body: ParticipantIn):
 
 @router.post(
     "/projects/{project_id}/units/import",
-    response=ImportOut,
+    response={200: ImportOut, 202: ImportJobOut},
     summary="批量导入 / import units (docs/import.md)",
     description="An .xlsx workbook or a UTF-8/GB18030 CSV file. With dry_run (the default) "
-    "nothing is written; otherwise everything is written, or nothing if any row is bad.",
+    "nothing is written; otherwise everything is written, or nothing if any row is bad. A file "
+    "larger than the background threshold (docs/import.md) is not imported in the request: "
+    "the answer is 202 with the queued job, whose progress GET /import-jobs/{id} shows.",
 )
 def import_units(request, project_id: int, file: File[UploadedFile], dry_run: Form[bool] = True):
     actor = actor_from_request(request)
     project = selectors.get_project(actor=actor, pk=project_id)
+    content = file.read(imports.MAX_FILE_BYTES + 1)
+    if not dry_run and services.runs_in_background(content):
+        job = services.queue_import(
+            actor=actor, project=project, filename=file.name or "", content=content
+        )
+        return Status(202, _job_out(job))
     report = services.import_units(
         actor=actor,
         project=project,
         filename=file.name or "",
-        content=file.read(imports.MAX_FILE_BYTES + 1),
+        content=content,
         dry_run=dry_run,
     )
     return {
@@ -373,6 +382,35 @@ def import_units(request, project_id: int, file: File[UploadedFile], dry_run: Fo
         ],
         "counts": report.counts,
     }
+
+
+def _job_out(job) -> dict:
+    progress = selectors.job_progress(job)
+    return {
+        "id": job.pk,
+        "project": job.project_id,
+        "filename": job.filename,
+        "state": job.state,
+        "phase": progress.phase,
+        "rows_done": progress.done,
+        "rows_total": progress.total,
+        "counts": job.result,
+        "error": job.error,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+    }
+
+
+@router.get(
+    "/import-jobs/{job_id}",
+    response=ImportJobOut,
+    summary="后台导入 / a background import and its progress",
+    description="Only the uploader's organisation sees it; anyone else gets 404.",
+)
+def get_import_job(request, job_id: int):
+    actor = actor_from_request(request)
+    return _job_out(selectors.get_import_job(actor=actor, pk=job_id))
 
 
 @router.get(

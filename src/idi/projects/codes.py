@@ -33,3 +33,6 @@ class AuditAction(StrEnum):
     ADD_PARTICIPANT = "projects.add_participant"
     RECORD_SALE = "projects.record_sale"
     IMPORT_UNITS = "projects.import_units"
+    QUEUE_IMPORT = "projects.queue_import"
+    START_IMPORT = "projects.start_import"
+    FINISH_IMPORT = "projects.finish_import"

@@ -221,3 +221,49 @@ class Sale(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.sold_on}"
+
+
+class ImportJobState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ImportJob(models.Model):
+    """A large import run in the background (docs/import.md): the file waits here until a
+    worker imports it through the same service as a small one, and the job keeps the outcome.
+    Only the uploader's organisation sees it (the uploader alone when the operator uploaded)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="import_jobs")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    filename = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField("文件大小")
+    # The file until the worker has read it; emptied once the job ends, since it holds owners'
+    # identity numbers and the imported rows now live in their own tables.
+    content = models.BinaryField(default=b"")
+    state = models.CharField(
+        "状态", max_length=16, choices=ImportJobState.choices, default=ImportJobState.QUEUED
+    )
+    rows_done = models.PositiveIntegerField("已处理行数", default=0)
+    rows_total = models.PositiveIntegerField("总行数", null=True, blank=True)
+    result = models.JSONField("导入数量", null=True, blank=True)
+    error = models.JSONField("错误", null=True, blank=True)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "-id"], name="import_job_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"
+
+    @property
+    def progress_key(self) -> str:
+        """Where the worker publishes the running job's progress in the shared cache."""
+        return f"projects:import-job:{self.pk}"

@@ -210,3 +210,21 @@ class ImportOut(Schema):
     ok: bool
     errors: list[RowErrorOut]
     counts: dict[str, int]
+
+
+class ImportJobOut(Schema):
+    """A background import (docs/import.md): its state, and rows done of the total while it runs
+    (the phase says whether rows are being checked or written)."""
+
+    id: int
+    project: int
+    filename: str
+    state: Literal["queued", "running", "done", "failed"]
+    phase: str = Field(..., description="what the worker does now; empty unless running")
+    rows_done: int
+    rows_total: int | None
+    counts: dict[str, int] | None = Field(..., description="what was imported, once done")
+    error: dict | None = Field(..., description="why nothing was imported, once failed")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import translation
 
@@ -26,6 +27,8 @@ from idi.projects.models import (
     Building,
     ConstructionPermit,
     HousingType,
+    ImportJob,
+    ImportJobState,
     Participant,
     ParticipantRole,
     PlanningPermit,
@@ -382,3 +385,36 @@ def export_rows(*, actor: Actor, project: Project) -> Iterator[list[str]]:
             sold.isoformat() if sold else "",
             u["sale__contract_number"] or "",
         ]
+
+
+# --- background imports (docs/import.md) --------------------------------------------------------
+
+
+def import_jobs_visible_to(actor: Actor) -> QuerySet:
+    """Only the uploader's organisation sees a background import (the uploader alone when it
+    acted for no organisation, as the operator does)."""
+    if actor.organisation_id is not None:
+        return ImportJob.objects.filter(organisation_id=actor.organisation_id)
+    if actor.user_id is not None:
+        return ImportJob.objects.filter(organisation__isnull=True, created_by_id=actor.user_id)
+    return ImportJob.objects.none()
+
+
+def get_import_job(*, actor: Actor, pk: int) -> ImportJob:
+    return _get(import_jobs_visible_to(actor).select_related("project"), pk, "import job")
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    phase: str  # "" while queued or once ended
+    done: int
+    total: int | None
+
+
+def job_progress(job: ImportJob) -> JobProgress:
+    """Rows done of the total: live from the worker while the job runs, else from the job."""
+    if job.state == ImportJobState.RUNNING:
+        live = cache.get(job.progress_key)
+        if live:
+            return JobProgress(live["phase"], live["done"], live["total"])
+    return JobProgress("", job.rows_done, job.rows_total)

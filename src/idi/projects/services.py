@@ -5,25 +5,31 @@ them. Each service runs in one transaction, locks the project row (so that two w
 project queue instead of racing), and records one audit event (RULES.md R-O3).
 """
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from idi.core import audit, clock
-from idi.core.errors import Forbidden
+from idi.core.errors import Forbidden, RuleViolation
 from idi.core.formats import in_language
 from idi.core.permissions import Actor
 from idi.core.registry import Hook, providers
 from idi.parties.models import District, Organisation, OrgType, Profile, Role
+from idi.parties.selectors import actor_for_user
 from idi.parties.services import clean_owner_identity, register_owner
 from idi.projects.codes import AuditAction, Code
 from idi.projects.models import (
     Building,
     ConstructionPermit,
+    ImportJob,
+    ImportJobState,
     Participant,
     ParticipantRole,
     PlanningPermit,
@@ -40,6 +46,8 @@ from idi.projects.validators import (
     text,
     violation,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def may_write_project(actor: Actor, project: Project) -> bool:
@@ -747,3 +755,170 @@ def import_units(
         },
     )
     return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Large imports in the background (docs/import.md)
+
+JOB_PROGRESS_SECONDS = 24 * 3600
+# The row errors a failed job keeps: enough to fix a file, never the whole of a bad one.
+JOB_ERRORS_KEPT = 200
+
+
+def runs_in_background(content: bytes) -> bool:
+    """A file larger than IDI_IMPORT_BACKGROUND_BYTES is imported by a worker, not the request."""
+    return len(content) > settings.IDI_IMPORT_BACKGROUND_BYTES
+
+
+class JobProgress:
+    """The import's progress bar for a job: what it has checked or written so far, in the shared
+    cache. The import writes everything in one transaction, so the job row itself cannot show
+    progress to others until the end; the cache can."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.key = job.progress_key
+        self.phase = ""
+        self.done = 0
+        self.total = 0
+        self.rows = 0
+
+    def __call__(self, *, desc: str, total: int, **_) -> "JobProgress":
+        self.phase, self.done, self.total = desc, 0, total
+        # The first phase (checking) counts the file's rows: the job's total.
+        self.rows = self.rows or total
+        self._publish()
+        return self
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        self._publish()
+
+    def _publish(self) -> None:
+        cache.set(
+            self.key,
+            {"phase": self.phase, "done": self.done, "total": self.total},
+            JOB_PROGRESS_SECONDS,
+        )
+
+    def __enter__(self) -> "JobProgress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+@transaction.atomic
+def queue_import(*, actor: Actor, project: Project, filename: str, content: bytes) -> ImportJob:
+    """A large import: kept as a queued job that a worker runs (idi.projects.tasks.run_import)
+    once this transaction commits, so that the request answers at once with the job."""
+    from idi.projects import imports, tasks
+
+    _require_developer(actor, project)
+    if actor.user_id is None:
+        raise Forbidden("后台导入需以用户身份提交", "a background import is submitted by a user")
+    if not content or len(content) > imports.MAX_FILE_BYTES:
+        imports.read_table(filename=filename, content=content)  # refuses with its own reason
+    job = ImportJob.objects.create(
+        project=project,
+        organisation_id=actor.organisation_id,
+        created_by_id=actor.user_id,
+        filename=filename[:255],
+        sha256=imports.fingerprint(content),
+        size=len(content),
+        content=content,
+        created_at=clock.now(),
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.QUEUE_IMPORT,
+        obj=job,
+        after={"project": project.pk, "file": job.filename, "sha256": job.sha256, "size": job.size},
+    )
+    transaction.on_commit(lambda: tasks.run_import.delay(job.pk))
+    return job
+
+
+def run_import_job(*, job_id: int) -> ImportJob:
+    """The worker's side of a queued import: running, then the same all-or-nothing import as a
+    small file (with its own audit event), then done with the counts or failed with the error.
+    A job delivered twice runs once."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        if job.state != ImportJobState.QUEUED:
+            return job
+        job.state = ImportJobState.RUNNING
+        job.started_at = clock.now()
+        job.save(update_fields=["state", "started_at"])
+        actor = actor_for_user(job.created_by)
+        audit.record(
+            actor=actor, action=AuditAction.START_IMPORT, obj=job, after={"state": "running"}
+        )
+    progress = JobProgress(job)
+    counts, error = None, None
+    try:
+        report = import_units(
+            actor=actor,
+            project=job.project,
+            filename=job.filename,
+            content=bytes(job.content),
+            dry_run=False,
+            progress=progress,
+        )
+    except (RuleViolation, Forbidden) as exc:
+        error = _job_error(exc)
+    except Exception:
+        # A fault of the platform, not of the file: the job must not stay "running" for ever.
+        logger.exception("import job %s failed", job.pk)
+        error = {
+            "message": "导入时发生内部错误",
+            "message_en": "an internal error stopped the import",
+        }
+    else:
+        if report.ok:
+            counts = report.counts
+        else:
+            error = {
+                "message": f"{len(report.errors)} 处错误，未导入任何数据",
+                "message_en": f"{len(report.errors)} errors; nothing was imported",
+                "rows": [
+                    {
+                        "row": e.row,
+                        "column": e.column,
+                        "message": e.message_for("zh-hans"),
+                        "message_en": e.message_for("en"),
+                    }
+                    for e in report.errors[:JOB_ERRORS_KEPT]
+                ],
+            }
+    return _finish_job(job.pk, actor, progress, counts=counts, error=error)
+
+
+def _job_error(exc: RuleViolation | Forbidden) -> dict:
+    return {
+        "rule": exc.rule,
+        "field": exc.field,
+        "message": exc.message_for("zh-hans"),
+        "message_en": exc.message_for("en"),
+    }
+
+
+@transaction.atomic
+def _finish_job(
+    job_id: int, actor: Actor, progress: JobProgress, *, counts: dict | None, error: dict | None
+) -> ImportJob:
+    job = ImportJob.objects.select_for_update().get(pk=job_id)
+    job.state = ImportJobState.DONE if error is None else ImportJobState.FAILED
+    job.result, job.error = counts, error
+    job.rows_total = progress.rows
+    job.rows_done = progress.rows if error is None else 0
+    job.content = b""
+    job.finished_at = clock.now()
+    job.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.FINISH_IMPORT,
+        obj=job,
+        after={"state": job.state, "counts": counts, "error": error and error["message_en"]},
+    )
+    transaction.on_commit(lambda: cache.delete(job.progress_key))
+    return job

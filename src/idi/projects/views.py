@@ -466,6 +466,14 @@ def import_confirm(request, actor: Actor, pk: int):
         return redirect("projects:import", pk=project.pk)
     with default_storage.open(kept["path"], "rb") as handle:
         content = handle.read()
+    if services.runs_in_background(content):
+        job = services.queue_import(
+            actor=actor, project=project, filename=kept["name"], content=content
+        )
+        default_storage.delete(kept["path"])
+        request.session.pop(SESSION_IMPORTS, None)
+        messages.success(request, _("文件较大，已转入后台导入。"))
+        return redirect("projects:import_job", pk=job.pk)
     report = services.import_units(
         actor=actor, project=project, filename=kept["name"], content=content, dry_run=False
     )
@@ -490,6 +498,30 @@ def import_confirm(request, actor: Actor, pk: int):
         _("已导入 %(units)s 套房屋、%(sales)s 条销售记录。") % report.counts,
     )
     return redirect("projects:detail", pk=project.pk)
+
+
+@party_view
+def import_job(request, actor: Actor, pk: int):
+    """A background import: its state and progress, to the uploader's organisation only."""
+    job = selectors.get_import_job(actor=actor, pk=pk)
+    progress = selectors.job_progress(job)
+    language = get_language()
+    error = job.error or {}
+    english = (language or "").startswith("en")
+    return render(
+        request,
+        "projects/import_job.html",
+        {
+            "job": job,
+            "progress": progress,
+            "running": job.state in ("queued", "running"),
+            "error_message": error.get("message_en" if english else "message", ""),
+            "error_rows": [
+                {**row, "text": row["message_en"] if english else row["message"]}
+                for row in error.get("rows", [])[:MAX_ERRORS_SHOWN]
+            ],
+        },
+    )
 
 
 @party_view

@@ -348,6 +348,7 @@ def _engagement_form(request, engagement, *, form, title, act, submit=None):
 def kickoff(request, pk: int):
     actor = actor_from_request(request)
     engagement = selectors.get_engagement(actor=actor, pk=pk)
+    services.may_record_kickoff(actor, engagement)
     return _engagement_form(
         request,
         engagement,
@@ -361,6 +362,7 @@ def kickoff(request, pk: int):
 def plan(request, pk: int):
     actor = actor_from_request(request)
     engagement = selectors.get_engagement(actor=actor, pk=pk)
+    services.may_set_plan(actor, engagement)
     initial = {}
     for row in engagement.stages.all():
         initial[f"{row.stage}_starts_on"] = row.starts_on
@@ -385,6 +387,7 @@ def _building_choices(engagement) -> list[tuple[int, str]]:
 def inspection_create(request, pk: int):
     actor = actor_from_request(request)
     engagement = selectors.get_engagement(actor=actor, pk=pk)
+    services.may_record_inspection(actor, engagement)
     form = forms.InspectionForm(
         request.POST or None, buildings=_building_choices(engagement), categories=_categories()
     )
@@ -466,6 +469,7 @@ def final_report(request, pk: int, step: str):
 def evaluation(request, pk: int):
     actor = actor_from_request(request)
     engagement = selectors.get_engagement(actor=actor, pk=pk)
+    services.may_evaluate_rma(actor, engagement)
     return _engagement_form(
         request,
         engagement,
@@ -482,6 +486,7 @@ def evaluation(request, pk: int):
 def appoint(request, pk: int):
     actor = actor_from_request(request)
     policy = get_policy(actor=actor, pk=pk)
+    services.may_appoint_rma(actor, policy)
     form = forms.EngagementForm(request.POST or None)
     minimum_ratio = selectors.pack_of_policy(policy).underwriting.min_risk_management_fee_ratio
 
@@ -515,6 +520,7 @@ def appoint(request, pk: int):
 def joint_inspection(request, pk: int):
     actor = actor_from_request(request)
     permit = selectors.get_permit(actor=actor, pk=pk)
+    services.may_schedule_joint_inspection(actor, permit)
     current = selectors.joint_inspection_of(permit.pk)
     form = forms.JointInspectionForm(
         request.POST or None, initial={"scheduled_on": current.scheduled_on} if current else None

@@ -294,6 +294,7 @@ def policy_quote(request, pk: int):
 def give_quote(request, pk: int):
     """The lead insurer's quote: rate, fee and the risk factors it weighed (Art. 9, R-U5)."""
     actor, policy = _policy(request, pk)
+    guards.may_give_quote(actor, policy)
     pack = selectors.pack_of(policy)
     form = QuoteForm(_posted(request), pack=pack, floor=selectors.rate_floor(policy))
     return _policy_form(

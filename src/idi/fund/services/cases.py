@@ -378,13 +378,8 @@ def pay_case(*, actor: Actor, case: FundCase, paid_on: date | None = None) -> Fu
     return case
 
 
-@transaction.atomic
-def record_deposit_deduction(
-    *, actor: Actor, case: FundCase, contractor_id: int, amount: Decimal
-) -> FundCase:
-    """R-F3: the developer records that it deducts what it repaid from the responsible
-    contractor's quality deposit."""
-    case = FundCase.objects.select_for_update().get(pk=case.pk)
+def may_record_deposit_deduction(actor: Actor, case: FundCase) -> None:
+    """The project's developer (or the operator); its page runs the same guard (issue 7)."""
     if not (
         actor.is_operator
         or (
@@ -396,6 +391,16 @@ def record_deposit_deduction(
             "只有本项目建设单位可以登记质量保证金扣除",
             "only the project's developer may record a quality deposit deduction",
         )
+
+
+@transaction.atomic
+def record_deposit_deduction(
+    *, actor: Actor, case: FundCase, contractor_id: int, amount: Decimal
+) -> FundCase:
+    """R-F3: the developer records that it deducts what it repaid from the responsible
+    contractor's quality deposit."""
+    case = FundCase.objects.select_for_update().get(pk=case.pk)
+    may_record_deposit_deduction(actor, case)
     if case.kind not in PRE_PERIOD_KINDS or case.state != CaseState.PAID:
         raise _refuse(
             "R-F3",

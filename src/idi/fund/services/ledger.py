@@ -157,7 +157,7 @@ def _post(
     write entries and balances set-wise (whatever the number of postings: one lock query, the
     entries by COPY or one multi-row INSERT, one UPDATE of the balances). Returns the new
     entries' ids, in the order of `postings`, and the locked accounts, updated."""
-    ids = {p.debit.pk for p in postings} | {p.credit.pk for p in postings}
+    ids = {p.debit.id for p in postings} | {p.credit.id for p in postings}
     ids |= {a.pk for a in lock_also}
     locked = {
         a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
@@ -168,7 +168,7 @@ def _post(
     sign = {pk: -1 if a.kind in CREDIT_NORMAL else 1 for pk, a in locked.items()}
     balance = {pk: a.balance for pk, a in locked.items()}
     for number, p in enumerate(postings, start=1):
-        debit, credit = p.debit.pk, p.credit.pk
+        debit, credit = p.debit.id, p.credit.id
         after_debit = balance[debit] + p.amount * sign[debit]
         after_credit = balance[credit] - p.amount * sign[credit]
         if after_debit < 0 or after_credit < 0:
@@ -262,7 +262,7 @@ def _insert(actor: Actor, postings: Sequence[Posting]) -> list[int]:
         )
         ids = [row[0] for row in cursor.fetchall()]
         lines = [
-            f"{pk}\t{p.kind}\t{p.debit.pk}\t{p.credit.pk}\t{p.amount}\t{p.booked_on.isoformat()}"
+            f"{pk}\t{p.kind}\t{p.debit.id}\t{p.credit.id}\t{p.amount}\t{p.booked_on.isoformat()}"
             f"\t{posted_at}\t{posted_by}\t{p.memo[:300].translate(COPY_ESCAPES)}"
             f"\t{p.reference[:100].translate(COPY_ESCAPES)}\t{_copy_text(p.policy_id)}"
             f"\t{_copy_text(p.case_id)}\t{_copy_text(p.reverses_id)}\n"
@@ -638,6 +638,12 @@ class StatementLine(NamedTuple):
     reference: str = ""
 
 
+STATEMENT_ENTRY_KINDS = {
+    "contribution": EntryKind.CONTRIBUTION_RECEIVED,
+    "replenishment": EntryKind.REPLENISHMENT_RECEIVED,
+}
+
+
 @transaction.atomic
 def record_bank_statement(*, actor: Actor, lines: Sequence[StatementLine]) -> int:
     """Record a bank statement's credits in one posting: every line checked as if entered alone
@@ -649,6 +655,14 @@ def record_bank_statement(*, actor: Actor, lines: Sequence[StatementLine]) -> in
         )
     )
     for number, line in enumerate(lines, start=1):
+        if line.kind not in STATEMENT_ENTRY_KINDS:
+            raise _refuse(
+                None,
+                f"lines.{number}.kind",
+                Code.INVALID,
+                "到账类型应为计提或补足",
+                "the kind must be contribution or replenishment",
+            )
         _money(line.amount, field=f"lines.{number}.amount")
         check_length(Entry, "reference", line.reference, field=f"lines.{number}.reference")
         if line.project_id not in developers:
@@ -656,24 +670,33 @@ def record_bank_statement(*, actor: Actor, lines: Sequence[StatementLine]) -> in
                 None, f"lines.{number}.project", Code.INVALID, "项目不存在", "no such project"
             )
 
-    def source(line: StatementLine) -> tuple[str, int, int | None]:
-        if line.kind == "contribution":
-            return (AccountKind.CONTRIBUTION_RECEIVABLE, line.project_id, line.insurer_id)
-        return (AccountKind.REPLENISHMENT_RECEIVABLE, line.project_id, developers[line.project_id])
+    # The two sides of each (kind, project, insurer) once, not per line: a statement has
+    # thousands of lines and a few hundred of those.
+    sides = {(line.kind, line.project_id, line.insurer_id) for line in lines}
 
-    keys = {source(line) for line in lines}
-    keys |= {(AccountKind.PROJECT, line.project_id, None) for line in lines}
-    found = accounts(keys)
+    def source(kind: str, project_id: int, insurer_id: int | None) -> tuple[str, int, int | None]:
+        if kind == "contribution":
+            return (AccountKind.CONTRIBUTION_RECEIVABLE, project_id, insurer_id)
+        return (AccountKind.REPLENISHMENT_RECEIVABLE, project_id, developers[project_id])
+
+    found = accounts(
+        {source(*side) for side in sides} | {(AccountKind.PROJECT, p, None) for _, p, _ in sides}
+    )
+    accounts_of = {
+        side: (
+            STATEMENT_ENTRY_KINDS[side[0]],
+            found[(AccountKind.PROJECT, side[1], None)],
+            found[source(*side)],
+        )
+        for side in sides
+    }
     postings = [
         Posting(
-            kind=EntryKind.CONTRIBUTION_RECEIVED
-            if line.kind == "contribution"
-            else EntryKind.REPLENISHMENT_RECEIVED,
-            debit=found[(AccountKind.PROJECT, line.project_id, None)],
-            credit=found[source(line)],
-            amount=line.amount,
-            booked_on=line.received_on,
-            reference=line.reference,
+            *accounts_of[(line.kind, line.project_id, line.insurer_id)],
+            line.amount,
+            line.received_on,
+            "",
+            line.reference,
         )
         for line in lines
     ]

@@ -2,7 +2,8 @@
 by family: the engagement, kickoff and plan (`engagement`), inspections (`inspections`), the
 defect state machine and evidence (`defects`), what permit events ask of risk management
 (`permits`), and the final report, evaluation and joint inspection (`reports`); `_common` holds
-the refusals, input checks and who-may-act checks they share.
+the refusals, input checks and who-may-act checks they share; `guards` who may submit each
+form, which the pages run too.
 
 Each is keyword-only with the actor first, runs in one transaction, checks permission, applies
 the rule checks of `idi.rules`, moves defects only through `riskmgmt.transitions` and records an
@@ -24,6 +25,14 @@ from idi.riskmgmt.services.defects import (
     upload_evidence,
 )
 from idi.riskmgmt.services.engagement import appoint_rma, record_kickoff, set_plan
+from idi.riskmgmt.services.guards import (
+    may_appoint_rma,
+    may_evaluate_rma,
+    may_record_inspection,
+    may_record_kickoff,
+    may_schedule_joint_inspection,
+    may_set_plan,
+)
 from idi.riskmgmt.services.inspections import DefectInput, add_defects, record_inspection
 from idi.riskmgmt.services.permits import follow_permit_event, guard_completion
 from idi.riskmgmt.services.reports import (
@@ -47,6 +56,12 @@ __all__ = [
     "evaluate_rma",
     "follow_permit_event",
     "guard_completion",
+    "may_appoint_rma",
+    "may_evaluate_rma",
+    "may_record_inspection",
+    "may_record_kickoff",
+    "may_schedule_joint_inspection",
+    "may_set_plan",
     "record_appraisal",
     "record_inspection",
     "record_kickoff",

@@ -6,7 +6,6 @@ from datetime import date
 from django.db import transaction
 
 from idi.core import audit, clock
-from idi.core.errors import Forbidden
 from idi.core.formats import in_language
 from idi.core.permissions import Actor
 from idi.parties.models import Organisation, OrgType, RelationshipKind
@@ -18,6 +17,7 @@ from idi.riskmgmt.models import (
     Engagement,
     PlannedStage,
 )
+from idi.riskmgmt.services import guards
 from idi.riskmgmt.services._common import (
     ENGAGEABLE_POLICY_STATES,
     _lock_engagement,
@@ -26,8 +26,6 @@ from idi.riskmgmt.services._common import (
     _not_future,
     _org,
     _refuse,
-    _require_lead,
-    _require_rma,
     _text,
 )
 from idi.rules import PlannedStage as PlanItem
@@ -87,7 +85,7 @@ def appoint_rma(
         .select_related("permit__project")
         .get(pk=policy.pk)
     )
-    _require_lead(actor, policy, "委托风险管理机构")
+    guards.may_appoint_rma(actor, policy)
     if policy.state not in ENGAGEABLE_POLICY_STATES:
         raise _refuse(
             "R-R1",
@@ -154,8 +152,7 @@ def record_kickoff(
 ) -> Engagement:
     """风险管理交底会: organised by the developer, held with the RMA; minutes recorded (R-R3)."""
     engagement = _lock_engagement(engagement)
-    if actor.organisation_id not in (engagement.rma_id, engagement.project.developer_id):
-        raise Forbidden("仅建设单位或风险管理机构可登记交底会", "developer or RMA only")
+    guards.may_record_kickoff(actor, engagement)
     if engagement.kickoff_held_on is not None:
         raise _refuse(
             "R-R3", "held_on", "交底会已登记", "the kickoff is recorded", Code.ALREADY_RECORDED
@@ -180,7 +177,7 @@ def record_kickoff(
 def set_plan(*, actor: Actor, engagement: Engagement, stages: list[PlanItem]) -> Engagement:
     """The RMA's inspection plan: stages with their planned spans (R-R3, R-R4)."""
     engagement = _lock_engagement(engagement)
-    _require_rma(actor, engagement, "提交检查计划")
+    guards.may_set_plan(actor, engagement)
     checked = check_plan(selectors.pack_of(engagement), stages)
     before = selectors.plan_rows(engagement)
     PlannedStage.objects.filter(engagement=engagement).delete()

@@ -17,6 +17,7 @@ from idi.riskmgmt.models import (
     Inspection,
     JointInspection,
 )
+from idi.riskmgmt.services import guards
 from idi.riskmgmt.services._common import (
     _lock_engagement,
     _names,
@@ -143,7 +144,7 @@ def record_inspection(
     """A process inspection report (R-R5) by the RMA under a valid letter (R-R1); the joint
     inspection's findings are an inspection of the pack's joint stage (R-R8)."""
     engagement = _lock_engagement(engagement)
-    _require_rma(actor, engagement, "登记检查")
+    guards.may_record_inspection(actor, engagement)
     if not engagement.letter_valid_from <= inspected_on <= engagement.letter_valid_to:
         raise _refuse(
             "R-R1",

@@ -16,11 +16,11 @@ from idi.riskmgmt.models import (
     FinalReport,
     JointInspection,
 )
+from idi.riskmgmt.services import guards
 from idi.riskmgmt.services._common import (
     JOINT_INSPECTION,
     _lock_engagement,
     _refuse,
-    _require_developer,
     _require_lead,
     _require_rma,
     _text,
@@ -98,7 +98,7 @@ def review_final_report(*, actor: Actor, engagement: Engagement) -> FinalReport:
 def evaluate_rma(*, actor: Actor, engagement: Engagement, rating: int, reasons: str) -> Evaluation:
     """R-R9 (Art. 11): the lead insurer rates its RMA's work, with reasons."""
     engagement = _lock_engagement(engagement)
-    _require_lead(actor, engagement.policy, "评价风险管理机构")
+    guards.may_evaluate_rma(actor, engagement)
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise _refuse("R-R9", "rating", "评分应为 1 到 5 的整数", "the rating is 1 to 5")
     reasons = _text(reasons, "reasons", rule="R-R9", zh="评价理由", en="the reasons")
@@ -131,7 +131,7 @@ def schedule_joint_inspection(
         .select_related("project")
         .get(pk=permit.pk)
     )
-    _require_developer(actor, permit.project.developer_id, "安排共同查验")
+    guards.may_schedule_joint_inspection(actor, permit)
     engagement = Engagement.objects.filter(policy__permit=permit).select_related("policy").first()
     if engagement is None:
         raise _refuse(

@@ -31,6 +31,10 @@ def may_record_deposit(actor: Actor, policy: Policy) -> None:
     _require_developer(actor, policy, zh="登记物业保修金", en="record the maintenance deposit")
 
 
+def may_give_quote(actor: Actor, policy: Policy) -> None:
+    _require_lead(actor, policy, zh="报价", en="quote")
+
+
 def may_set_claims_standards(actor: Actor, policy: Policy) -> None:
     _require_lead(actor, policy, zh="设定理赔服务标准", en="set the claims service standards")
 

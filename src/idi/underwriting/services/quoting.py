@@ -13,13 +13,13 @@ from idi.core.permissions import Actor
 from idi.underwriting import selectors
 from idi.underwriting.codes import Code
 from idi.underwriting.models import Policy, PolicyState, Quote, QuoteState
+from idi.underwriting.services import guards
 from idi.underwriting.services._common import (
     _lock_planning_permit,
     _locked,
     _money,
     _refuse,
     _require_developer,
-    _require_lead,
     _require_state,
     _snapshot,
     _transition,
@@ -110,7 +110,7 @@ def give_quote(*, actor: Actor, policy: Policy, answer: QuoteInput) -> Quote:
     """Quote requested → quoted: the lead insurer's rate, never below the floor (R-U5), its
     risk-management fee (R-U7) and the factors it weighed (Art. 9)."""
     policy = _locked(policy)
-    _require_lead(actor, policy, zh="报价", en="quote")
+    guards.may_give_quote(actor, policy)
     _require_state(policy, (PolicyState.QUOTE_REQUESTED,), zh="报价", en="be quoted")
     for name, zh, en in FACTORS:
         if not getattr(answer, name).strip():

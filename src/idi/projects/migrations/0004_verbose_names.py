@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('parties', '0003_verbose_names'),
-        ('projects', '0002_dates_and_names'),
+        ('projects', '0003_import_jobs'),
     ]
 
     operations = [
