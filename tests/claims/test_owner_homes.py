@@ -75,6 +75,10 @@ def test_coverage_check_ignores_a_home_that_is_not_the_askers(cw, client):
     with at(2025, 9, 26):
         other = cw.other_owner.client().get("/coverage/", {"unit": cw.unit.pk})
         anonymous = client.get("/coverage/", {"unit": cw.unit.pk})
-    for response in (other, anonymous):
+    with at(2025, 9, 26):
+        huge = cw.owner.client().get("/coverage/", {"unit": "9" * 40})
+        asked = cw.owner.client().get("/coverage/", {"unit": cw.unit.pk, "category": "insulation"})
+    assert "已按您的房屋" not in asked.content.decode()  # a question of its own: not pre-filled
+    for response in (other, anonymous, huge):
         assert response.context["form"].initial == {}
         assert "2023-06-30" not in response.content.decode()

@@ -187,8 +187,14 @@ ROLES = [
     ),
 ]
 # What anyone sees without logging in.
-VISITOR_PAGES = ["/", "/coverage/", "/accounts/login/", "/accounts/activate/", "/rules/"]
-VISITOR_PAGES += ["/rules/R-U5/"]
+VISITOR_PAGES = [
+    reverse("home"),
+    reverse("coverage_check"),
+    reverse("login"),
+    reverse("parties:activate"),
+    reverse("rules"),
+    reverse("rule", args=["R-U5"]),
+]
 
 
 @pytest.fixture

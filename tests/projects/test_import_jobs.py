@@ -121,7 +121,7 @@ def test_progress_is_shown_while_the_worker_runs(world):
     )
     html = page(world.dev_a.user).get(f"/projects/import-jobs/{job.pk}/").content.decode()
     assert 'data-state="running"' in html and "1500 / 4000" in html
-    assert 'http-equiv="refresh"' in html
+    assert 'hx-trigger="every 5s"' in html
 
 
 @pytest.mark.parametrize(

@@ -33,14 +33,14 @@ router = Router(auth=API_AUTH)
 # --- schemas -----------------------------------------------------------------------------------
 
 
-class WindowOut(Schema):
+class ClaimWindowOut(Schema):
     start: date
     end: date
 
 
 class CoverageOut(Schema):
     status: str
-    window: WindowOut | None
+    window: ClaimWindowOut | None
 
 
 class RoutedOut(Schema):
@@ -50,7 +50,7 @@ class RoutedOut(Schema):
     phone: str
 
 
-class DeadlineOut(Schema):
+class ClaimDeadlineOut(Schema):
     model_config = ConfigDict(populate_by_name=True)
 
     kind: str
@@ -63,7 +63,7 @@ class DeadlineOut(Schema):
     overdue: bool
 
 
-class ShareOut(Schema):
+class PaymentShareOut(Schema):
     insurer: int
     amount: str
 
@@ -99,10 +99,10 @@ class ClaimOut(Schema):
     reasons: str
     remedy: str | None
     agreed_amount: str | None
-    deadlines: list[DeadlineOut]
+    deadlines: list[ClaimDeadlineOut]
     paid: str
     remaining_sum_insured: str | None
-    shares_paid: list[ShareOut]
+    shares_paid: list[PaymentShareOut]
     warranty_until: date | None
 
 
@@ -150,18 +150,18 @@ class OwnerDecisionIn(Schema):
     comment: str = Field("", max_length=MAX_TEXT)
 
 
-class DisputeIn(Schema):
+class ClaimDisputeIn(Schema):
     about: Literal["determination", "repair"]
     reason: str = Field(..., max_length=MAX_TEXT)
 
 
-class AppraisalIn(Schema):
+class ClaimAppraisalIn(Schema):
     appraiser: Id
     finding: Literal["covered", "not_covered"]
     fee: Money
 
 
-class PaymentIn(Schema):
+class ClaimPaymentIn(Schema):
     amount: Money
 
 
@@ -181,7 +181,7 @@ class PhotoOut(Schema):
     url: str
 
 
-class NoticeOut(Schema):
+class InsuranceNoticeOut(Schema):
     unit: int
     policy: int
     handed_over_on: date | None
@@ -444,7 +444,7 @@ def owner_decision(request, pk: int, body: OwnerDecisionIn):
 
 
 @router.post("/claims/{pk}/dispute", response=ClaimOut, by_alias=True, summary="争议 (R-K7)")
-def dispute(request, pk: int, body: DisputeIn):
+def dispute(request, pk: int, body: ClaimDisputeIn):
     return _act(
         request,
         pk,
@@ -453,7 +453,7 @@ def dispute(request, pk: int, body: DisputeIn):
 
 
 @router.post("/claims/{pk}/appraisal", response=ClaimOut, by_alias=True, summary="鉴定结论 (R-K7)")
-def appraisal(request, pk: int, body: AppraisalIn):
+def appraisal(request, pk: int, body: ClaimAppraisalIn):
     return _act(
         request,
         pk,
@@ -471,7 +471,7 @@ def written_confirmation(request, pk: int):
 
 
 @router.post("/claims/{pk}/payment", response=ClaimOut, by_alias=True, summary="赔款 (R-K9, R-U10)")
-def payment(request, pk: int, body: PaymentIn):
+def payment(request, pk: int, body: ClaimPaymentIn):
     return _act(
         request, pk, lambda a, c: services.record_payment(actor=a, claim=c, amount=body.amount)
     )
@@ -542,7 +542,9 @@ def track_action(request, pk: int, action: str, body: Body[dict[str, Any]] = Non
     return _act(request, pk, lambda a, c: spec.run(actor=a, claim=c, data=data))
 
 
-@router.get("/units/{pk}/insurance-notice", response=NoticeOut, summary="保险告知书 (R-K1)")
+@router.get(
+    "/units/{pk}/insurance-notice", response=InsuranceNoticeOut, summary="保险告知书 (R-K1)"
+)
 def get_notice(request, pk: int):
     unit, policy, content, stored = selectors.notice_for_unit(actor=_actor(request), unit_id=pk)
     return {
@@ -554,7 +556,9 @@ def get_notice(request, pk: int):
 
 
 @router.post(
-    "/units/{pk}/insurance-notice/handover", response=NoticeOut, summary="交付保险告知书 (R-K1)"
+    "/units/{pk}/insurance-notice/handover",
+    response=InsuranceNoticeOut,
+    summary="交付保险告知书 (R-K1)",
 )
 def hand_over_notice(request, pk: int, body: HandOverIn):
     actor = _actor(request)

@@ -24,8 +24,8 @@ from idi.fund.schemas import (
     DeductionIn,
     EntryOut,
     EntryPage,
+    FundPaymentIn,
     MonthlyReportOut,
-    PaymentIn,
     ProjectFundOut,
     ReplenishmentIn,
     ReverseIn,
@@ -268,7 +268,7 @@ def post_decision(request, case: int, body: DecisionIn):
 
 
 @router.post("/fund/cases/{case}/payment", response=CaseOut, summary="支付 / pay")
-def post_payment(request, case: int, body: PaymentIn):
+def post_payment(request, case: int, body: FundPaymentIn):
     actor = actor_from_request(request)
     found = selectors.get_case(actor=actor, pk=case)
     return case_body(services.pay_case(actor=actor, case=found, paid_on=body.paid_on))

@@ -99,7 +99,7 @@ class DecisionIn(Schema):
     reasons: str = Field(..., max_length=MAX_TEXT)
 
 
-class PaymentIn(Schema):
+class FundPaymentIn(Schema):
     paid_on: date | None = None
 
 

@@ -12,12 +12,12 @@ from idi.public.schemas import (
     CoinsuranceIn,
     CoinsuranceOut,
     DeadlineKind,
-    DeadlineOut,
     PacksOut,
     PremiumIn,
     PremiumOut,
+    RuleDeadlineOut,
+    RuleWindowOut,
     WindowIn,
-    WindowOut,
 )
 from idi.rules.queries import run_query
 
@@ -34,7 +34,7 @@ def packs(request):
     return run_query(get_rulebook(), "packs", {})
 
 
-@router.get("/window", response=WindowOut, summary="保险期间 / coverage window")
+@router.get("/window", response=RuleWindowOut, summary="保险期间 / coverage window")
 def window(request, query: Query[WindowIn]):
     return run_query(get_rulebook(), "window", _params(query))
 
@@ -44,7 +44,9 @@ def assess(request, query: Query[AssessIn]):
     return run_query(get_rulebook(), "assess", _params(query))
 
 
-@router.get("/deadline", response=DeadlineOut, by_alias=True, summary="法定期限 / legal deadline")
+@router.get(
+    "/deadline", response=RuleDeadlineOut, by_alias=True, summary="法定期限 / legal deadline"
+)
 def deadline(
     request,
     kind: DeadlineKind,

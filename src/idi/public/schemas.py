@@ -32,7 +32,7 @@ class WindowIn(Schema):
     additional_years: int | None = Field(None, ge=0, le=MAX_YEARS)
 
 
-class WindowOut(Schema):
+class RuleWindowOut(Schema):
     category: str
     start: date
     end: date
@@ -61,7 +61,7 @@ class AssessOut(Schema):
     insurer_channel: bool
 
 
-class DeadlineOut(Schema):
+class RuleDeadlineOut(Schema):
     kind: str
     from_: date = Field(alias="from")
     due: date
@@ -83,7 +83,7 @@ class PremiumOut(Schema):
     rate_floor: str
 
 
-class ShareIn(Schema):
+class RuleShareIn(Schema):
     role: Literal["lead", "follower"]
     insurer: str = Field(..., max_length=200)
     fraction: Decimal = Field(..., ge=0, le=1, max_digits=5, decimal_places=4)
@@ -91,7 +91,7 @@ class ShareIn(Schema):
 
 class CoinsuranceIn(Schema):
     pack: str | None = Field(None, max_length=64)
-    shares: list[ShareIn] = Field(..., max_length=20)
+    shares: list[RuleShareIn] = Field(..., max_length=20)
 
 
 class ViolationOut(Schema):

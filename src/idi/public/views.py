@@ -68,6 +68,7 @@ def coverage_check(request):
         # From the owner's homes page: the unit's dates are filled in, nothing asked yet.
         form = CoverageCheckForm(initial=home.initial)
     else:
+        home = None
         form = CoverageCheckForm(query or None)
     answer = None
     if form.is_bound and form.is_valid():

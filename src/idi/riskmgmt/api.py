@@ -14,13 +14,13 @@ from idi.core.permissions import actor_from_request
 from idi.riskmgmt import selectors, services
 from idi.riskmgmt.models import Engagement, Evaluation, Evidence, FinalReport, Inspection
 from idi.riskmgmt.schemas import (
-    AppraisalIn,
     ComplianceOut,
     ConfirmIn,
+    DefectAppraisalIn,
+    DefectDisputeIn,
     DefectOut,
     DefectRowOut,
     DeveloperConfirmIn,
-    DisputeIn,
     EngagementIn,
     EngagementOut,
     EvaluationIn,
@@ -274,7 +274,7 @@ def confirm(request, pk: int, body: ConfirmIn):
 
 
 @router.post("/defects/{pk}/dispute", response=DefectOut, summary="提出异议 / dispute (R-R6)")
-def dispute(request, pk: int, body: DisputeIn):
+def dispute(request, pk: int, body: DefectDisputeIn):
     return _act(request, pk, "dispute", reason=body.reason)
 
 
@@ -306,7 +306,7 @@ def developer_confirm(request, pk: int, body: DeveloperConfirmIn | None = None):
     response=DefectOut,
     summary="登记鉴定结论 / record the appraisal (R-R6)",
 )
-def appraisal(request, pk: int, body: AppraisalIn):
+def appraisal(request, pk: int, body: DefectAppraisalIn):
     return _act(request, pk, "appraisal", **body.dict())
 
 

@@ -131,7 +131,7 @@ class ConfirmIn(Schema):
     responsible: Id
 
 
-class DisputeIn(Schema):
+class DefectDisputeIn(Schema):
     reason: str = Field(..., max_length=MAX_TEXT)
 
 
@@ -143,7 +143,7 @@ class DeveloperConfirmIn(Schema):
     reply: str = Field("", max_length=MAX_TEXT)
 
 
-class AppraisalIn(Schema):
+class DefectAppraisalIn(Schema):
     appraiser: Id
     responsible: Id
     fee: SignedMoney
