@@ -7,7 +7,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "理赔 / Claims"
 
     def ready(self) -> None:
-        from idi.claims import demo, selectors, services
+        from idi.claims import demo, selectors, services, tracks
         from idi.core.registry import Hook, provide
         from idi.notifications.owners import OwnerType, register_owner
 
@@ -17,6 +17,7 @@ class ClaimsConfig(AppConfig):
                 recipients=selectors.deadline_recipients,
                 describe=selectors.describe_claims,
                 changed=services.refresh_next_due,
+                openings=tracks.opening_kinds,
             )
         )
         provide(Hook.SWEEPS, ("emergency repairs / 应急维修", services.sweep_emergencies))
