@@ -178,6 +178,25 @@ def test_r_f3_the_application_date_is_an_opening_never_overdue(pw):
         assert "2025年9月1日 起可办理（还有 7 天）" in page
 
 
+def test_r_f3_the_owner_hears_that_the_application_is_open_not_an_escalation(pw):
+    from idi.notifications import services as notifications
+    from idi.notifications.models import Notification
+
+    with at(2025, 7, 1):
+        claim = file(pw)
+        act(pw.handler, claim, "notify-developer")
+    with at(2025, 7, 3):
+        act(pw.developer, claim, "site-visit")
+    with at(2025, 9, 2):
+        notifications.sweep_deadlines()
+    opened = Notification.objects.get(
+        recipient=pw.owner.user, deadline__kind="fund_application_opens"
+    )
+    assert opened.subject.startswith("现在可以办理 / now open：")
+    assert "可办理日 2025-09-01" in opened.body
+    assert "督办" not in opened.subject
+
+
 def test_r_f3_r_f4_developer_silence_to_approved_fund_repair_and_replenishment(pw):
     with at(2025, 7, 1):
         claim = file(pw)

@@ -8,7 +8,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("理赔")
 
     def ready(self) -> None:
-        from idi.claims import demo, selectors, services
+        from idi.claims import demo, selectors, services, tracks
         from idi.core.registry import Hook, provide
         from idi.notifications.owners import OwnerType, register_owner
 
@@ -18,6 +18,7 @@ class ClaimsConfig(AppConfig):
                 recipients=selectors.deadline_recipients,
                 describe=selectors.describe_claims,
                 changed=services.refresh_next_due,
+                openings=tracks.opening_kinds,
             )
         )
         provide(Hook.SWEEPS, ("emergency repairs / 应急维修", services.sweep_emergencies))

@@ -538,7 +538,14 @@ def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
 
 
 def _owner_tasks(actor: Actor, limit: int) -> list[Task]:
-    claims = claims_visible_to(actor).filter(is_open=True, status__in=OWNER_ACT).order_by("id")
+    if actor.user_id is None:
+        return []
+    # Only the homes the actor bought: the operator sees every claim but owns none.
+    claims = (
+        claims_visible_to(actor)
+        .filter(unit__sale__buyers=actor.user_id, is_open=True, status__in=OWNER_ACT)
+        .order_by("id")
+    )
     out = []
     for claim in claims[:limit]:
         zh, en, rule = OWNER_ACT[ClaimStatus(claim.status)]

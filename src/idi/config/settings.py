@@ -3,7 +3,7 @@
 Everything that differs between a laptop, CI and production comes from the environment:
 DATABASE_URL (SQLite at ./var/idi.sqlite3 when unset), IDI_SECRET_KEY, IDI_AUDIT_KEY,
 IDI_AUDIT_CHECKPOINT_DIR, IDI_DEBUG, IDI_ALLOWED_HOSTS, CELERY_BROKER_URL, IDI_RULE_PACK_DIRS,
-IDI_CALENDAR_DIR.
+IDI_CALENDAR_DIR, IDI_IMPORT_BACKGROUND_BYTES.
 """
 
 import os

@@ -15,6 +15,8 @@ Recipients = Callable[[list[Deadline], str], dict[int, set[int]]]
 Describe = Callable[[list[int]], dict[int, tuple[str, str]]]
 # owner ids whose deadlines changed outside the owner's own services (R-T5 recompute).
 Changed = Callable[[list[int]], None]
+# The deadline kinds that mark the day something becomes possible rather than a duty.
+Openings = Callable[[], set[str]]
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,9 @@ class OwnerType:
     recipients: Recipients
     describe: Describe
     changed: Changed | None = None
+    # Their coming and passing are announced as "opens soon" and "now open", not as a deadline
+    # approaching or an escalation.
+    openings: Openings | None = None
 
 
 _owners: dict[str, OwnerType] = {}

@@ -31,6 +31,10 @@ EVENT_SUBJECTS = {
     NotificationKind.REMINDER: ("期限将至", "deadline approaching"),
     NotificationKind.ESCALATION: ("期限已过（督办）", "deadline passed (escalation)"),
 }
+OPENING_SUBJECTS = {
+    NotificationKind.REMINDER: ("即将可以办理", "opens soon"),
+    NotificationKind.ESCALATION: ("现在可以办理", "now open"),
+}
 
 
 def _state(d: Deadline) -> dict:
@@ -213,7 +217,6 @@ def _notify_batch(rows: list[Deadline], kind: str, now: datetime) -> int:
     by_type: dict[str, list[Deadline]] = defaultdict(list)
     for d in rows:
         by_type[d.owner_type].append(d)
-    subject_zh, subject_en = EVENT_SUBJECTS[NotificationKind(kind)]
     book = get_rulebook()
     out: list[Notification] = []
     for label, deadlines in by_type.items():
@@ -226,11 +229,16 @@ def _notify_batch(rows: list[Deadline], kind: str, now: datetime) -> int:
         ids = sorted({d.owner_id for d in deadlines})
         recipients = registered.recipients(deadlines, kind)
         names = registered.describe(ids)
+        openings = registered.openings() if registered.openings else set()
         for d in deadlines:
             name, link = names.get(d.owner_id, (f"{label} #{d.owner_id}", ""))
             spec = book.pack(d.pack_id).deadlines.get(d.kind)
             what = f"{spec.label_zh} / {spec.label_en}" if spec else d.kind
-            body = f"{name}：{what}，届满日 {d.due.isoformat()}" + (
+            opening = d.kind in openings
+            subject_zh, subject_en = (OPENING_SUBJECTS if opening else EVENT_SUBJECTS)[
+                NotificationKind(kind)
+            ]
+            body = f"{name}：{what}，{'可办理日' if opening else '届满日'} {d.due.isoformat()}" + (
                 "（暂定）" if d.provisional else ""
             )
             for user_id in sorted(recipients.get(d.pk, ())):
