@@ -172,7 +172,7 @@ def test_r_f3_the_application_date_is_an_opening_never_overdue(pw):
         assert "逾期" not in item
         client = pw.owner.client()
         client.cookies["django_language"] = "en"  # the page is Chinese unless switched
-        assert "open since 2025-09-01" in client.get(f"/claims/{claim['id']}/").content.decode()
+        assert "open since 1 Sep 2025" in client.get(f"/claims/{claim['id']}/").content.decode()
     with at(2025, 8, 25):
         page = pw.owner.client().get(f"/claims/{claim['id']}/").content.decode()
         assert "2025年9月1日 起可办理（还有 7 天）" in page
