@@ -70,6 +70,9 @@ RAW_VALUE = re.compile(
     r"\.(?:state|status|stage|role|kind|org_type|housing_type|pack_id)$|_id$|"
     r"^(?:field|field_name|column|key|role|stage|path)$"
 )
+# A date interpolated as Python prints it (2026-09-30): people read `formats.day` (2026年9月30日).
+# The rulebook, pure Python, answers in the ISO dates its callers give it.
+RAW_DATE = re.compile(r"(?:^|\.)(?:\w+_on|day|opens)$")
 # A Chinese text interpolated into an English one.
 ZH_VALUE = re.compile(r"(?:^|\.|_)zh$")
 
@@ -185,6 +188,8 @@ def _problems(message: Message) -> list[str]:
             source = ast.unparse(value.value)
             if value.conversion == ord("r") or RAW_VALUE.search(source):
                 problems.append(f"{language}: prints a raw value: {{{source}}}")
+            elif RAW_DATE.search(source) and message.app != "rules":
+                problems.append(f"{language}: prints a date unformatted: {{{source}}}")
     if not CJK.search(zh) and zh.strip():
         problems.append("zh: not Chinese")
     leftover = LATIN_IN_ZH.sub("", RULE_ID.sub("", zh))

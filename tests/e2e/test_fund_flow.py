@@ -101,7 +101,7 @@ def test_r_f2_r_f3_owner_request_developer_silence_fund_repair_and_replenishment
         owner.goto(f"/fund/requests/{claim.pk}/")
         expect(owner.get_by_test_id("opens-on")).to_contain_text("2025年9月1日")
         _submit(owner, "fund-application", reason="建设单位未到现场")
-        expect(owner.locator("main")).to_contain_text("2025-09-01 起方可申请")
+        expect(owner.locator("main")).to_contain_text("2025年9月1日 起方可申请")
 
         # The developer stays silent; 2 months later (R-T6) the owner applies in writing.
         traveller.move_to(at(2025, 9, 1))

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from idi.core import audit, clock
+from idi.core import audit, clock, formats
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.formats import in_language
 from idi.core.permissions import Actor
@@ -502,8 +502,8 @@ def record_delivery(*, actor: Actor, building: Building, delivered_on: date) -> 
         raise violation(
             Code.ALREADY_RECORDED,
             "delivered_on",
-            f"楼栋 {building.name} 已于 {building.delivered_on} 交付",
-            f"building {building.name} was delivered on {building.delivered_on}",
+            f"楼栋 {building.name} 已于 {formats.day(building.delivered_on, 'zh-hans')} 交付",
+            f"building {building.name} was delivered on {formats.day(building.delivered_on, 'en')}",
         )
     not_in_future("delivered_on", delivered_on, zh="交付日期", en="the delivery date")
     accepted = building.permit.completion_accepted_on

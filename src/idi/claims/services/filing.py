@@ -19,7 +19,7 @@ from idi.claims.models import (
     RoutedRole,
 )
 from idi.claims.services._common import S, _refuse, _snapshot, _text, _timeline, start_clock
-from idi.core import audit, clock
+from idi.core import audit, clock, formats
 from idi.core.errors import Forbidden
 from idi.core.permissions import Actor
 from idi.core.rulebook import get_rulebook
@@ -104,9 +104,10 @@ def _check_filing(filing: Filing, pack: RulePack, today: date) -> None:
         raise _refuse(
             None,
             "noticed_on",
-            f"发现日期 {filing.noticed_on} 晚于今天，请填写实际发现缺陷的日期",
-            f"the date noticed, {filing.noticed_on}, is after today; enter the day the defect "
-            "was found",
+            f"发现日期 {formats.day(filing.noticed_on, 'zh-hans')} 晚于今天，"
+            "请填写实际发现缺陷的日期",
+            f"the date noticed, {formats.day(filing.noticed_on, 'en')}, is after today; "
+            "enter the day the defect was found",
             Code.IN_FUTURE,
         )
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from idi.core import audit, clock
+from idi.core import audit, clock, formats
 from idi.core.errors import Forbidden
 from idi.core.formats import in_language
 from idi.core.limits import check_length
@@ -135,10 +135,11 @@ def assess_for_fund(
             CASE_RULE[kind],
             "occurred_on",
             Code.NOT_ELIGIBLE,
-            f"{occurred_on} 发生的事件不在{ELIGIBLE_PERIOD[wanted][0]}，"
+            f"{formats.day(occurred_on, 'zh-hans')} 发生的事件不在{ELIGIBLE_PERIOD[wanted][0]}，"
             "不能申请此项基金使用，请核对发生日期，或按保障查询的结果联系相应单位",
-            f"an event on {occurred_on} is not within {ELIGIBLE_PERIOD[wanted][1]}, so the fund "
-            "cannot be used for it; check the date, or contact whom the coverage check names",
+            f"an event on {formats.day(occurred_on, 'en')} is not within "
+            f"{ELIGIBLE_PERIOD[wanted][1]}, so the fund cannot be used for it; check the date, "
+            "or contact whom the coverage check names",
         )
     return result.status
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.models import Case, F, Sum, When
 
-from idi.core import audit, clock
+from idi.core import audit, clock, formats
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.formats import in_language
 from idi.core.limits import check_length
@@ -77,8 +77,8 @@ def _not_future(day: date, field: str) -> date:
             None,
             field,
             Code.INVALID,
-            f"日期 {day} 晚于今天",
-            f"the date {day} is in the future",
+            f"日期 {formats.day(day, 'zh-hans')} 晚于今天",
+            f"the date {formats.day(day, 'en')} is in the future",
         )
     return day
 

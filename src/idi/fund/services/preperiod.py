@@ -20,7 +20,7 @@ from idi.claims import services as claims
 from idi.claims.models import Claim, ClaimStatus, RoutedRole
 from idi.claims.selectors import is_handler, is_owner_of_unit
 from idi.claims.tracks import Track, TrackAction
-from idi.core import audit, clock
+from idi.core import audit, clock, formats
 from idi.core.errors import Forbidden
 from idi.core.limits import MAX_TEXT, check_length
 from idi.core.permissions import Actor
@@ -337,10 +337,12 @@ def fund_application(*, actor: Actor, claim: Claim, data: FundApplicationIn) -> 
             "R-F3",
             "fund_application_opens",
             Code.NOT_YET_OPEN,
-            f"自首次维修主张（{request.first_request_on}）起 2 个月内建设单位仍可商定方案并启动"
-            f"维修，{opens} 起方可申请保障基金先行维修",
-            f"the developer has 2 months from the first request ({request.first_request_on}) "
-            f"to agree a plan and start the repair: the owner may apply from {opens}",
+            f"自首次维修主张（{formats.day(request.first_request_on, 'zh-hans')}）起 2 个月内"
+            f"建设单位仍可商定方案并启动维修，{formats.day(opens, 'zh-hans')} 起方可申请保障基金"
+            "先行维修",
+            "the developer has 2 months from the first request "
+            f"({formats.day(request.first_request_on, 'en')}) to agree a plan and start the "
+            f"repair: the owner may apply from {formats.day(opens, 'en')}",
         )
     reason = (data.reason or "").strip()
     check_length(PrePeriodRequest, "application_reason", reason, field="reason")

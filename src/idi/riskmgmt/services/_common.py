@@ -4,7 +4,7 @@ the engagement lock."""
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from idi.core import clock
+from idi.core import clock, formats
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.limits import MAX_TEXT, too_long
 from idi.core.permissions import Actor
@@ -49,7 +49,12 @@ def _names(values: list[str] | None, field: str, *, rule: str, zh: str, en: str)
 
 def _not_future(day: date, field: str, rule: str | None = None) -> date:
     if day > clock.today():
-        raise _refuse(rule, field, f"日期 {day} 晚于今天", f"the date {day} is in the future")
+        raise _refuse(
+            rule,
+            field,
+            f"日期 {formats.day(day, 'zh-hans')} 晚于今天",
+            f"the date {formats.day(day, 'en')} is in the future",
+        )
     return day
 
 

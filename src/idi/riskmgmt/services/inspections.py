@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db import transaction
 
-from idi.core import audit, clock
+from idi.core import audit, clock, formats
 from idi.core.permissions import Actor
 from idi.projects.models import Building
 from idi.riskmgmt import selectors
@@ -149,10 +149,12 @@ def record_inspection(
         raise _refuse(
             "R-R1",
             "inspected_on",
-            f"检查日期 {inspected_on} 不在授权书有效期（{engagement.letter_valid_from} 至 "
-            f"{engagement.letter_valid_to}）内",
-            f"{inspected_on} is outside the authorisation letter's validity "
-            f"({engagement.letter_valid_from} to {engagement.letter_valid_to})",
+            f"检查日期 {formats.day(inspected_on, 'zh-hans')} 不在授权书有效期"
+            f"（{formats.day(engagement.letter_valid_from, 'zh-hans')} 至 "
+            f"{formats.day(engagement.letter_valid_to, 'zh-hans')}）内",
+            f"{formats.day(inspected_on, 'en')} is outside the authorisation letter's validity "
+            f"({formats.day(engagement.letter_valid_from, 'en')} to "
+            f"{formats.day(engagement.letter_valid_to, 'en')})",
             Code.LETTER_NOT_VALID,
         )
     _not_future(inspected_on, "inspected_on", "R-R5")

@@ -4,7 +4,7 @@ trail, row locks (in the order written in `services/__init__.py`), state moves a
 from datetime import date
 from decimal import Decimal
 
-from idi.core import audit, clock
+from idi.core import audit, clock, formats
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.formats import in_language
 from idi.core.permissions import Actor
@@ -122,8 +122,8 @@ def _not_future(day: date, field_name: str) -> None:
             Code.IN_FUTURE,
             None,
             field_name,
-            f"日期 {day} 晚于今天",
-            f"the date {day} is in the future",
+            f"日期 {formats.day(day, 'zh-hans')} 晚于今天",
+            f"the date {formats.day(day, 'en')} is in the future",
         )
 
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from django.db import transaction
 
-from idi.core import audit, clock
+from idi.core import audit, clock, formats
 from idi.core.permissions import Actor
 from idi.core.registry import Hook, providers
 from idi.projects.models import ConstructionPermit
@@ -84,8 +84,9 @@ def _check_ready_to_issue(policy: Policy, issued_on: date) -> None:
             Code.OUT_OF_ORDER,
             "R-U3",
             "issued_on",
-            f"保费于 {payment.paid_on} 缴纳，签发日期不能早于缴费日期",
-            f"the premium was paid on {payment.paid_on}: the policy cannot be issued before",
+            f"保费于 {formats.day(payment.paid_on, 'zh-hans')} 缴纳，签发日期不能早于缴费日期",
+            f"the premium was paid on {formats.day(payment.paid_on, 'en')}: the policy cannot be "
+            "issued before",
         )
 
 
