@@ -104,7 +104,7 @@ def test_r_f3_application_refused_before_it_opens_naming_the_date(pw):
         refused = act(pw.owner, claim, "fund-application", {"reason": "建设单位一直未处理"})
         error = assert_api_refused(refused, rule="R-F3", field="fund_application_opens")
         assert error["code"] == "not_yet_open"
-        assert "2025-09-01" in error["message"]
+        assert "2025年9月1日" in error["message"]
         assert AuditEvent.objects.count() == before
         assert Claim.objects.get(pk=claim["id"]).status == "pre_period_received"
 
