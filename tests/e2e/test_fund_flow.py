@@ -85,9 +85,9 @@ def test_r_f2_r_f3_owner_request_developer_silence_fund_repair_and_replenishment
             owner.locator("main button[type=submit]").click()
         claim = Claim.objects.get()
         assert claim.track == "pre_period"
-        expect(owner.get_by_test_id("countdown-developer_notification")).to_contain_text(
-            "2025-07-01"
-        )
+        countdown = owner.get_by_test_id("countdown-developer_notification")
+        expect(countdown).to_contain_text("2025年7月1日")
+        expect(countdown).not_to_contain_text("developer_notification")
 
         # R-F2: the lead insurer tells the developer the same day.
         handler = _page(browser, live_server)

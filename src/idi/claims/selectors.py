@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
+from django.utils.translation import get_language
 
 from idi.claims.models import (
     Claim,
@@ -28,10 +29,12 @@ from idi.core import clock
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
 from idi.core.registry import Task
+from idi.core.rulebook import get_rulebook
 from idi.core.workspace import task
 from idi.notifications.models import Deadline
 from idi.parties.models import District, Organisation, OrgType, Profile, Role
 from idi.projects.models import Sale, Unit
+from idi.rules.errors import is_english
 from idi.underwriting.models import Policy, PolicyShare
 from idi.underwriting.selectors import (
     COVERING_STATES,
@@ -351,6 +354,7 @@ class Countdown:
     # The day something becomes possible (Track.openings), not a duty: "open since", never
     # overdue.
     opening: bool = False
+    label: str = ""  # the pack's name of the clock, in the page's language
 
     @property
     def overdue(self) -> bool:
@@ -360,11 +364,14 @@ class Countdown:
 def countdowns(claim: Claim) -> list[Countdown]:
     today = clock.today()
     openings = opening_kinds()
-    return [
-        Countdown(d, (d.due - today).days, d.kind in openings)
-        for d in deadlines_of(claim)
-        if d.met_on is None and d.cancelled_on is None
-    ]
+    english = is_english(get_language())
+    running = [d for d in deadlines_of(claim) if d.met_on is None and d.cancelled_on is None]
+    result = []
+    for d in running:
+        spec = get_rulebook().pack(d.pack_id).deadlines[d.kind]
+        label = spec.label_en if english else spec.label_zh
+        result.append(Countdown(d, (d.due - today).days, d.kind in openings, label))
+    return result
 
 
 # --- the insurance notice (R-K1) ------------------------------------------------------------------
