@@ -35,7 +35,16 @@ def test_reminder_two_working_days_before_due_once_to_the_handlers(cw):
     assert _recipients("reminder") == {"handler"}
     reminder = Notification.objects.get(kind="reminder")
     assert reminder.link == f"/claims/{claim.pk}/" and reminder.sent_at is not None
-    assert "2025-10-09" in reminder.body
+    # Each reader sees the message in its page's language, never both run together.
+    assert reminder.subject == f"期限将至：理赔案件 {claim.number}"
+    assert reminder.subject_en == f"Deadline approaching: Claim {claim.number}"
+    assert reminder.body == f"理赔案件 {claim.number}：索赔核定，届满日 2025年10月9日"
+    assert reminder.body_en == f"Claim {claim.number}: claim determination, due 9 Oct 2025"
+    inbox = cw.handler.client()
+    assert f"期限将至：理赔案件 {claim.number}" in inbox.get("/inbox/").content.decode()
+    inbox.cookies["django_language"] = "en"
+    page = inbox.get("/inbox/").content.decode()
+    assert f"Deadline approaching: Claim {claim.number}" in page and "期限将至" not in page
 
 
 def test_escalation_once_after_the_due_day_to_handlers_managers_and_district_regulator(cw):

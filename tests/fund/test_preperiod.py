@@ -192,9 +192,11 @@ def test_r_f3_the_owner_hears_that_the_application_is_open_not_an_escalation(pw)
     opened = Notification.objects.get(
         recipient=pw.owner.user, deadline__kind="fund_application_opens"
     )
-    assert opened.subject.startswith("现在可以办理 / now open：")
-    assert "可办理日 2025-09-01" in opened.body
-    assert "督办" not in opened.subject
+    assert opened.subject.startswith("现在可以办理：")
+    assert opened.subject_en.startswith("Now open: ")
+    assert "可办理日 2025年9月1日" in opened.body
+    assert "opens on 1 Sep 2025" in opened.body_en
+    assert "督办" not in opened.subject and "escalation" not in opened.subject_en
 
 
 def test_r_f3_r_f4_developer_silence_to_approved_fund_repair_and_replenishment(pw):

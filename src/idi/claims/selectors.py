@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from idi.claims.models import (
     Claim,
@@ -134,7 +135,7 @@ def _queue_cursor(claim: Claim) -> str:
 
 
 def _parse_queue_cursor(cursor: str) -> tuple[date | None, int]:
-    due, _, pk = cursor.partition(".")
+    due, _dot, pk = cursor.partition(".")
     try:
         return (None if due == "none" else date.fromisoformat(due)), int(pk)
     except ValueError:
@@ -341,7 +342,9 @@ def deadline_recipients(rows: list[Deadline], event: str) -> dict[int, set[int]]
 
 def describe_claims(claim_ids: list[int]) -> dict[int, tuple[str, str]]:
     rows = Claim.objects.filter(pk__in=claim_ids).only("pk", "filed_on")
-    return {c.pk: (f"理赔案件 {c.number}", f"/claims/{c.pk}/") for c in rows}
+    return {
+        c.pk: (_("理赔案件 %(number)s") % {"number": c.number}, f"/claims/{c.pk}/") for c in rows
+    }
 
 
 # --- owner's timeline -------------------------------------------------------------------------

@@ -18,7 +18,9 @@ class NotificationOut(Schema):
     id: int
     kind: str
     subject: str
+    subject_en: str  # empty on messages written before both languages were stored
     body: str
+    body_en: str  # empty where the body is someone's own words (a reply, reasons)
     link: str
     created_at: datetime
     read_at: datetime | None

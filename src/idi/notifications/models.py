@@ -9,7 +9,10 @@ that loading a new year's calendar recomputes open provisional ones (R-T5).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from idi.rules.errors import is_english
 
 
 class Basis(models.TextChoices):
@@ -100,8 +103,12 @@ class Notification(models.Model):
     deadline = models.ForeignKey(
         Deadline, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
+    # Written in both languages when sent; each reader sees the one its page is in. A body that
+    # is someone's own words (a reply, reasons) has no English of its own: `body` is shown.
     subject = models.CharField("标题", max_length=200)
+    subject_en = models.CharField("英文标题", max_length=200, blank=True)
     body = models.TextField("内容", blank=True)
+    body_en = models.TextField("英文内容", blank=True)
     link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -131,3 +138,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def subject_in_language(self) -> str:
+        return self.subject_en if self.subject_en and is_english(get_language()) else self.subject
+
+    @property
+    def body_in_language(self) -> str:
+        return self.body_en if self.body_en and is_english(get_language()) else self.body

@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.utils import translation
 
 from idi.core import audit, clock
 from idi.core.errors import NotFound
+from idi.core.formats import day
 from idi.core.permissions import SYSTEM, Actor
 from idi.core.rulebook import get_rulebook
 from idi.notifications.codes import AuditAction
@@ -145,17 +147,22 @@ def notify(
     actor: Actor,
     recipients: Iterable[int],
     subject: str,
+    subject_en: str,
     body: str = "",
+    body_en: str = "",
     link: str = "",
 ) -> list[Notification]:
-    """An informational message to each recipient's inbox, delivered after commit."""
+    """An informational message to each recipient's inbox, delivered after commit: the subject
+    in both languages; the body too, unless it is someone's own words (`body_en` left empty)."""
     now = clock.now()
     rows = [
         Notification(
             recipient_id=user_id,
             kind=NotificationKind.INFO,
             subject=subject[:200],
+            subject_en=subject_en[:200],
             body=body,
+            body_en=body_en,
             link=link,
             created_at=now,
         )
@@ -229,17 +236,24 @@ def _notify_batch(rows: list[Deadline], kind: str, now: datetime) -> int:
         ids = sorted({d.owner_id for d in deadlines})
         recipients = registered.recipients(deadlines, kind)
         names = registered.describe(ids)
+        with translation.override("en"):
+            names_en = registered.describe(ids)
         openings = registered.openings() if registered.openings else set()
         for d in deadlines:
             name, link = names.get(d.owner_id, (f"{label} #{d.owner_id}", ""))
+            name_en = names_en.get(d.owner_id, (name, link))[0]
             spec = book.pack(d.pack_id).deadlines.get(d.kind)
-            what = f"{spec.label_zh} / {spec.label_en}" if spec else d.kind
+            what, what_en = (spec.label_zh, spec.label_en) if spec else (d.kind, d.kind)
             opening = d.kind in openings
             subject_zh, subject_en = (OPENING_SUBJECTS if opening else EVENT_SUBJECTS)[
                 NotificationKind(kind)
             ]
-            body = f"{name}：{what}，{'可办理日' if opening else '届满日'} {d.due.isoformat()}" + (
+            due, due_en = day(d.due, "zh-hans"), day(d.due, "en")
+            body = f"{name}：{what}，{'可办理日' if opening else '届满日'} {due}" + (
                 "（暂定）" if d.provisional else ""
+            )
+            body_en = f"{name_en}: {what_en}, {'opens on' if opening else 'due'} {due_en}" + (
+                " (provisional)" if d.provisional else ""
             )
             for user_id in sorted(recipients.get(d.pk, ())):
                 out.append(
@@ -247,8 +261,10 @@ def _notify_batch(rows: list[Deadline], kind: str, now: datetime) -> int:
                         recipient_id=user_id,
                         kind=kind,
                         deadline=d,
-                        subject=f"{subject_zh} / {subject_en}：{name}"[:200],
+                        subject=f"{subject_zh}：{name}"[:200],
+                        subject_en=f"{subject_en.capitalize()}: {name_en}"[:200],
                         body=body,
+                        body_en=body_en,
                         link=link,
                         created_at=now,
                     )

@@ -168,7 +168,8 @@ def _tell_owner(actor: Actor, claim: Claim, zh: str, en: str) -> None:
     deadlines.notify(
         actor=actor,
         recipients=list(buyers),
-        subject=f"{claim.number}：{zh} / {en}",
+        subject=f"{claim.number}：{zh}",
+        subject_en=f"{claim.number}: {en}",
         body=claim.reasons or claim.refusal_reasons,
         link=f"/claims/{claim.pk}/",
     )

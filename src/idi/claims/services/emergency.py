@@ -2,6 +2,7 @@
 sweep that escalates an unanswered one once."""
 
 from django.db import transaction
+from django.utils import translation
 
 from idi.claims import selectors
 from idi.claims.codes import AuditAction, Code
@@ -58,14 +59,18 @@ def sweep_emergencies(*, actor: Actor = SYSTEM) -> int:
                 return handled
             recipients = selectors.claim_recipients([e.claim_id for e in rows], "escalation")
             names = selectors.describe_claims([e.claim_id for e in rows])
+            with translation.override("en"):
+                names_en = selectors.describe_claims([e.claim_id for e in rows])
             for e in rows:
                 name, link = names[e.claim_id]
                 when = e.respond_by.astimezone(clock.LEGAL_TZ).strftime("%Y-%m-%d %H:%M")
                 deadlines.notify(
                     actor=actor,
                     recipients=recipients.get(e.claim_id, set()),
-                    subject=f"应急维修响应超时 / emergency response overdue：{name}",
-                    body=f"应于 {when} 前响应 / respond by {when}",
+                    subject=f"应急维修响应超时：{name}",
+                    subject_en=f"Emergency response overdue: {names_en[e.claim_id][0]}",
+                    body=f"应于 {when} 前响应",
+                    body_en=f"Respond by {when}",
                     link=link,
                 )
                 e.escalated_at = clock.now()

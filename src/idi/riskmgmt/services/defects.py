@@ -245,6 +245,7 @@ def developer_confirm_defect(*, actor: Actor, defect: Defect, reply: str = "") -
         actor=actor,
         recipients=selectors.member_ids(readers),
         subject=f"缺陷 #{defect.pk} 已整改关闭：建设单位书面回复",
+        subject_en=f"Defect #{defect.pk} rectified and closed: the developer's written reply",
         body=reply,
         link=f"/riskmgmt/defects/{defect.pk}/",
     )
