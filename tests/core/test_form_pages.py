@@ -40,6 +40,7 @@ NOT_FORM_PAGES = {
     "projects:import_confirm",  # POST only: confirms an upload checked on projects:import
     "projects:export",
     "projects:import_job",  # a background import's progress
+    "projects:import_job_confirm",  # POST only: imports a passed background check
     "projects:unit_detail",
     "underwriting:list",
     "underwriting:my_homes",

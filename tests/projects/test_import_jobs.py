@@ -2,13 +2,15 @@
 once with a job; a worker imports through the same service; the job keeps its state, progress
 and outcome, shown to the uploader's organisation only."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from projects_helpers import api, page
 from test_import import counts, csv_bytes, good_rows
 
 from idi.config.celery import app
-from idi.core.errors import Forbidden
+from idi.core.errors import Forbidden, RuleViolation
 from idi.core.models import AuditEvent
 from idi.projects import selectors, services
 from idi.projects.models import ImportJob, ImportJobState, Unit
@@ -20,6 +22,15 @@ pytestmark = pytest.mark.django_db
 def _small_threshold(settings):
     """Every file of these tests is "large": the threshold, not the file, decides."""
     settings.IDI_IMPORT_BACKGROUND_BYTES = 16
+
+
+@contextmanager
+def nothing_written():
+    """The block leaves the jobs, the registry's rows and the audit log as they were."""
+    before = (list(ImportJob.objects.order_by("pk").values()), counts(), AuditEvent.objects.count())
+    yield
+    after = (list(ImportJob.objects.order_by("pk").values()), counts(), AuditEvent.objects.count())
+    assert after == before
 
 
 def _queue(world, content, name="units.csv") -> ImportJob:
@@ -137,16 +148,86 @@ def test_only_the_uploaders_organisation_sees_the_job(world, who):
     assert page(world.dev_a.user).get(f"/projects/import-jobs/{job.pk}/").status_code == 200
 
 
-def test_the_page_confirms_a_large_file_into_a_job(world, django_capture_on_commit_callbacks):
+def test_the_page_checks_a_large_file_in_the_background_then_imports_it_once_confirmed(
+    world, django_capture_on_commit_callbacks
+):
+    """Reading a large workbook takes tens of seconds: neither the check nor the import holds
+    the request. The check writes nothing and keeps the file until the uploader confirms it."""
     client = page(world.dev_a.user)
-    url = f"/projects/{world.a.project.pk}/import/"
-    preview = client.post(url, {"file": SimpleUploadedFile("ok.csv", csv_bytes(good_rows(world)))})
-    token = preview.context["token"]
+    before = counts()
+    content = csv_bytes(good_rows(world))
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(f"/projects/{world.a.project.pk}/import/confirm/", {"token": token})
-    job = ImportJob.objects.get()
-    assert done.status_code == 302 and done["Location"] == f"/projects/import-jobs/{job.pk}/"
-    assert job.state == ImportJobState.DONE and job.result["units"] == 4
+        checked = client.post(
+            f"/projects/{world.a.project.pk}/import/",
+            {"file": SimpleUploadedFile("ok.csv", content)},
+        )
+    check = ImportJob.objects.get()
+    assert (
+        checked.status_code == 302 and checked["Location"] == f"/projects/import-jobs/{check.pk}/"
+    )
+    assert (check.dry_run, check.state, check.result["units"]) == (True, "done", 4)
+    assert bytes(check.content) == content and counts()[:4] == before[:4]  # nothing imported
+    shown = client.get(checked["Location"]).content.decode()
+    assert "后台检查" in shown and 'data-testid="confirm-import"' in shown
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(f"/projects/import-jobs/{check.pk}/confirm/")
+    imported = ImportJob.objects.exclude(pk=check.pk).get()
+    assert done["Location"] == f"/projects/import-jobs/{imported.pk}/"
+    assert (imported.dry_run, imported.state, imported.result["units"]) == (False, "done", 4)
+    assert counts()[1] == before[1] + 4
+    check.refresh_from_db()
+    assert bytes(check.content) == b""  # confirmed once: the check lets go of the file
+    assert 'data-testid="confirm-import"' not in client.get(checked["Location"]).content.decode()
+    with nothing_written():
+        again = client.post(f"/projects/import-jobs/{check.pk}/confirm/", follow=True)
+    assert "只有检查通过且尚未确认的文件才能确认导入" in again.content.decode()
+
+
+def test_the_api_checks_a_large_file_as_a_job_and_confirms_it(
+    world, django_capture_on_commit_callbacks
+):
+    url = f"/api/v1/projects/{world.a.project.pk}/units/import"
+    developer, stranger = api(world.dev_a.user), api(world.dev_b.user)
+    before = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = developer.post(
+            url, {"file": SimpleUploadedFile("u.csv", csv_bytes(good_rows(world)))}
+        )
+    assert answer.status_code == 202 and answer.json()["dry_run"] is True
+    confirm = f"/api/v1/import-jobs/{answer.json()['id']}/confirm"
+    shown = developer.get(f"/api/v1/import-jobs/{answer.json()['id']}").json()
+    assert (shown["state"], shown["counts"]["units"]) == ("done", 4)
+    assert counts()[:4] == before[:4]  # a check imports nothing
+    with nothing_written():
+        assert stranger.post(confirm).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = developer.post(confirm)
+    assert confirmed.status_code == 202
+    assert (confirmed.json()["dry_run"], confirmed.json()["state"]) == (False, "queued")
+    assert counts()[1] == before[1] + 4
+    with nothing_written():
+        twice = developer.post(confirm)
+    assert twice.status_code == 400
+    error = twice.json()["error"]
+    assert (error["field"], error["code"]) == ("job", "invalid_state")
+
+
+def test_a_failed_check_keeps_no_file_and_cannot_be_confirmed(world):
+    rows = good_rows(world)
+    rows[0][2] = ""  # no room number
+    check = services.queue_import(
+        actor=world.dev_a.actor,
+        project=world.a.project,
+        filename="bad.csv",
+        content=csv_bytes(rows),
+        dry_run=True,
+    )
+    services.run_import_job(job_id=check.pk)
+    check.refresh_from_db()
+    assert check.state == "failed" and bytes(check.content) == b""
+    with nothing_written(), pytest.raises(RuleViolation) as refused:
+        services.confirm_import_job(actor=world.dev_a.actor, job=check)
+    assert refused.value.field == "job"
 
 
 def test_only_the_projects_developer_queues_an_import(world):

@@ -354,16 +354,17 @@ def create_participant(request, project_id: int, body: ParticipantIn):
     summary="批量导入 / import units (docs/import.md)",
     description="An .xlsx workbook or a UTF-8/GB18030 CSV file. With dry_run (the default) "
     "nothing is written; otherwise everything is written, or nothing if any row is bad. A file "
-    "larger than the background threshold (docs/import.md) is not imported in the request: "
-    "the answer is 202 with the queued job, whose progress GET /import-jobs/{id} shows.",
+    "larger than the background threshold (docs/import.md) is neither checked nor imported in "
+    "the request: the answer is 202 with the queued job (a check with dry_run), whose progress "
+    "GET /import-jobs/{id} shows; POST /import-jobs/{id}/confirm imports a passed check.",
 )
 def import_units(request, project_id: int, file: File[UploadedFile], dry_run: Form[bool] = True):
     actor = actor_from_request(request)
     project = selectors.get_project(actor=actor, pk=project_id)
     content = file.read(imports.MAX_FILE_BYTES + 1)
-    if not dry_run and services.runs_in_background(content):
+    if services.runs_in_background(content):
         job = services.queue_import(
-            actor=actor, project=project, filename=file.name or "", content=content
+            actor=actor, project=project, filename=file.name or "", content=content, dry_run=dry_run
         )
         return Status(202, _job_out(job))
     report = services.import_units(
@@ -390,6 +391,7 @@ def _job_out(job) -> dict:
         "id": job.pk,
         "project": job.project_id,
         "filename": job.filename,
+        "dry_run": job.dry_run,
         "state": job.state,
         "phase": progress.phase,
         "rows_done": progress.done,
@@ -411,6 +413,20 @@ def _job_out(job) -> dict:
 def get_import_job(request, job_id: int):
     actor = actor_from_request(request)
     return _job_out(selectors.get_import_job(actor=actor, pk=job_id))
+
+
+@router.post(
+    "/import-jobs/{job_id}/confirm",
+    response={202: ImportJobOut},
+    summary="确认导入 / import a passed background check",
+    description="The check (dry_run) must have ended `done`; the same file is queued as a new "
+    "importing job, which checks every row again and writes all or nothing. A check can be "
+    "confirmed once.",
+)
+def confirm_import_job(request, job_id: int):
+    actor = actor_from_request(request)
+    job = selectors.get_import_job(actor=actor, pk=job_id)
+    return Status(202, _job_out(services.confirm_import_job(actor=actor, job=job)))
 
 
 @router.get(

@@ -36,3 +36,4 @@ class AuditAction(StrEnum):
     QUEUE_IMPORT = "projects.queue_import"
     START_IMPORT = "projects.start_import"
     FINISH_IMPORT = "projects.finish_import"
+    CONFIRM_IMPORT = "projects.confirm_import"

@@ -243,8 +243,11 @@ class ImportJob(models.Model):
     filename = models.CharField("文件名", max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField("文件大小")
-    # The file until the worker has read it; emptied once the job ends, since it holds owners'
-    # identity numbers and the imported rows now live in their own tables.
+    # A check writes nothing: it reports what the file would import, or every bad row, and a
+    # passed check is confirmed by the uploader as a new (importing) job.
+    dry_run = models.BooleanField("仅检查", default=False)
+    # The file until the worker has read it; emptied once the job ends (a passed check keeps it
+    # until it is confirmed), since it holds owners' identity numbers.
     content = models.BinaryField(default=b"")
     state = models.CharField(
         "状态", max_length=16, choices=ImportJobState.choices, default=ImportJobState.QUEUED

@@ -219,6 +219,7 @@ class ImportJobOut(Schema):
     id: int
     project: int
     filename: str
+    dry_run: bool = Field(..., description="a check: writes nothing, confirmed by POST .../confirm")
     state: Literal["queued", "running", "done", "failed"]
     phase: str = Field(..., description="what the worker does now; empty unless running")
     rows_done: int

@@ -808,9 +808,13 @@ class JobProgress:
 
 
 @transaction.atomic
-def queue_import(*, actor: Actor, project: Project, filename: str, content: bytes) -> ImportJob:
-    """A large import: kept as a queued job that a worker runs (idi.projects.tasks.run_import)
-    once this transaction commits, so that the request answers at once with the job."""
+def queue_import(
+    *, actor: Actor, project: Project, filename: str, content: bytes, dry_run: bool = False
+) -> ImportJob:
+    """A large import, or with `dry_run` the check of one: kept as a queued job that a worker
+    runs (idi.projects.tasks.run_import) once this transaction commits, so that the request
+    answers at once with the job. Reading a workbook at the size limits takes tens of seconds,
+    which no request should hold a worker for."""
     from idi.projects import imports, tasks
 
     _require_developer(actor, project)
@@ -825,6 +829,7 @@ def queue_import(*, actor: Actor, project: Project, filename: str, content: byte
         filename=filename[:255],
         sha256=imports.fingerprint(content),
         size=len(content),
+        dry_run=dry_run,
         content=content,
         created_at=clock.now(),
     )
@@ -832,7 +837,13 @@ def queue_import(*, actor: Actor, project: Project, filename: str, content: byte
         actor=actor,
         action=AuditAction.QUEUE_IMPORT,
         obj=job,
-        after={"project": project.pk, "file": job.filename, "sha256": job.sha256, "size": job.size},
+        after={
+            "project": project.pk,
+            "file": job.filename,
+            "sha256": job.sha256,
+            "size": job.size,
+            "dry_run": dry_run,
+        },
     )
     transaction.on_commit(lambda: tasks.run_import.delay(job.pk))
     return job
@@ -861,7 +872,7 @@ def run_import_job(*, job_id: int) -> ImportJob:
             project=job.project,
             filename=job.filename,
             content=bytes(job.content),
-            dry_run=False,
+            dry_run=job.dry_run,
             progress=progress,
         )
     except (RuleViolation, Forbidden) as exc:
@@ -911,7 +922,8 @@ def _finish_job(
     job.result, job.error = counts, error
     job.rows_total = progress.rows
     job.rows_done = progress.rows if error is None else 0
-    job.content = b""
+    if not (job.dry_run and error is None):
+        job.content = b""
     job.finished_at = clock.now()
     job.save()
     audit.record(
@@ -922,3 +934,29 @@ def _finish_job(
     )
     transaction.on_commit(lambda: cache.delete(job.progress_key))
     return job
+
+
+@transaction.atomic
+def confirm_import_job(*, actor: Actor, job: ImportJob) -> ImportJob:
+    """The uploader confirms a passed check: the same file is queued for import as a new job,
+    and the check lets go of it. The import checks every row again (the project may have
+    changed since), all or nothing."""
+    job = ImportJob.objects.select_for_update().select_related("project").get(pk=job.pk)
+    _require_developer(actor, job.project)
+    if not (job.dry_run and job.state == ImportJobState.DONE and job.content):
+        raise violation(
+            Code.INVALID_STATE,
+            "job",
+            "只有检查通过且尚未确认的文件才能确认导入，请重新上传文件并检查",
+            "only a file whose check passed and is not yet confirmed can be imported; upload "
+            "and check the file again",
+        )
+    imported = queue_import(
+        actor=actor, project=job.project, filename=job.filename, content=bytes(job.content)
+    )
+    job.content = b""
+    job.save(update_fields=["content"])
+    audit.record(
+        actor=actor, action=AuditAction.CONFIRM_IMPORT, obj=job, after={"import_job": imported.pk}
+    )
+    return imported

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/import/confirm/", views.import_confirm, name="import_confirm"),
     path("<int:pk>/export/", views.export_units, name="export"),
     path("import-jobs/<int:pk>/", views.import_job, name="import_job"),
+    path("import-jobs/<int:pk>/confirm/", views.import_job_confirm, name="import_job_confirm"),
     path("permits/<int:pk>/issue/", views.permit_issue, name="permit_issue"),
     path("permits/<int:pk>/start/", views.permit_start, name="permit_start"),
     path("permits/<int:pk>/completion/", views.permit_completion, name="permit_completion"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from idi.core.errors import Forbidden, RuleViolation
 from idi.core.permissions import Actor
+from idi.core.refusals import refusal_html
 from idi.core.registry import Column, Hook, providers
 from idi.core.rulebook import is_insurable_permit_date, uninsurable_permit_text
 from idi.core.views import add_refusal, form_page
@@ -407,6 +408,20 @@ def import_upload(request, actor: Actor, pk: int):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
+        if services.runs_in_background(content):
+            try:
+                job = services.queue_import(
+                    actor=actor,
+                    project=project,
+                    filename=upload.name,
+                    content=content,
+                    dry_run=True,
+                )
+            except RuleViolation as exc:
+                add_refusal(form, exc)
+            else:
+                messages.success(request, _("文件较大，已转入后台检查。"))
+                return redirect("projects:import_job", pk=job.pk)
         try:
             report = services.import_units(
                 actor=actor,
@@ -466,14 +481,6 @@ def import_confirm(request, actor: Actor, pk: int):
         return redirect("projects:import", pk=project.pk)
     with default_storage.open(kept["path"], "rb") as handle:
         content = handle.read()
-    if services.runs_in_background(content):
-        job = services.queue_import(
-            actor=actor, project=project, filename=kept["name"], content=content
-        )
-        default_storage.delete(kept["path"])
-        request.session.pop(SESSION_IMPORTS, None)
-        messages.success(request, _("文件较大，已转入后台导入。"))
-        return redirect("projects:import_job", pk=job.pk)
     report = services.import_units(
         actor=actor, project=project, filename=kept["name"], content=content, dry_run=False
     )
@@ -515,6 +522,7 @@ def import_job(request, actor: Actor, pk: int):
             "job": job,
             "progress": progress,
             "running": job.state in ("queued", "running"),
+            "confirmable": job.dry_run and job.state == "done" and bool(job.content),
             "error_message": error.get("message_en" if english else "message", ""),
             "error_rows": [
                 {**row, "text": row["message_en"] if english else row["message"]}
@@ -522,6 +530,21 @@ def import_job(request, actor: Actor, pk: int):
             ],
         },
     )
+
+
+@party_view
+def import_job_confirm(request, actor: Actor, pk: int):
+    """The uploader confirms a passed background check: the file is imported by a new job."""
+    job = selectors.get_import_job(actor=actor, pk=pk)
+    if request.method != "POST":
+        return redirect("projects:import_job", pk=job.pk)
+    try:
+        imported = services.confirm_import_job(actor=actor, job=job)
+    except RuleViolation as exc:
+        messages.error(request, refusal_html(exc))
+        return redirect("projects:import_job", pk=job.pk)
+    messages.success(request, _("已确认，正在后台导入。"))
+    return redirect("projects:import_job", pk=imported.pk)
 
 
 @party_view
