@@ -7,8 +7,7 @@ RMA, the participants, the units each owner bought), never by asking the selecto
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -19,8 +18,6 @@ from django.test import override_settings
 from idi.core.api_auth import create_token
 from idi.core.management.commands.demo import Command
 from idi.core.permissions import SYSTEM
-from idi.fund import services as fund
-from idi.fund.models import CaseKind
 from idi.parties.models import District, OrgType, Profile
 from idi.parties.selectors import actor_for_user
 from idi.projects import demo as projects_demo
@@ -257,29 +254,17 @@ def _who(user) -> Who:
 
 
 def _objects_the_demo_lacks() -> None:
-    """A change request on the sold project (its consents name other buyers), a fund case on
-    one owner's unit and a queued background import, so that those object types are in the
-    matrix too."""
+    """A change request on the sold project (its consents name other buyers) and a queued
+    background import, so that those object types are in the matrix too (the demo's fund case
+    is on owner_li's unit)."""
     users = get_user_model().objects
     developer = actor_for_user(users.get(username="dev_xihu"))
-    institution = actor_for_user(users.get(username="guarantee"))
     xixi = Policy.objects.get(permit__number=projects_demo.PERMIT_XIXI)
     underwriting.open_change_request(
         actor=developer, policy=xixi, kind=ChangeKind.CANCEL, reason="项目调整"
     )
     yunqi = Project.objects.get(name=projects_demo.PROJECT_YUNQI)
     projects.queue_import(actor=developer, project=yunqi, filename="云栖.csv", content=b"x" * 10)
-    unit = Unit.objects.filter(sale__buyers__username="owner_li").select_related("building").get()
-    fund.open_case(
-        actor=institution,
-        kind=CaseKind.FALLBACK_REPAIR,
-        building=unit.building,
-        unit=unit,
-        category="waterproofing",
-        occurred_on=date(2026, 11, 1),
-        description="卫生间渗漏，建设单位无人维修",
-        requested_amount=Decimal("1000.00"),
-    )
 
 
 # The suite's fast hasher (tests/conftest.py) is a per-test setting; the module's demo is built

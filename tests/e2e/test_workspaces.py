@@ -170,7 +170,12 @@ ROLES = [
     ),
     Role("supervisor", "underwriting.acknowledge_notice", "button:has-text('确认收到')"),
     Role("appraiser"),
-    Role("guarantee", details=lambda: [_fund_project(), reverse("fund:requests")]),
+    Role(
+        "guarantee",
+        "fund.case.open",
+        "main form button[type=submit]",
+        lambda: [_fund_project(), reverse("fund:requests")],
+    ),
     Role(
         "reg_xihu",
         details=lambda: [_project(projects_demo.PROJECT_XIXI), _policy(projects_demo.PERMIT_XIXI)],

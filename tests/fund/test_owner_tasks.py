@@ -4,11 +4,13 @@ period starts, linking to the request page that takes the application."""
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
-from fund_helpers import at, deliver_and_sell, receive
+from fund_helpers import at, deliver_and_sell, fallback_case, receive
 
 from idi.core.workspace import tasks_for
+from idi.fund import services
 
 HOMES = "/policies/my-homes/"
 
@@ -70,3 +72,29 @@ def test_r_f3_fund_application_appears_when_it_opens_and_goes_when_made(pw):
         )
         assert applied.status_code == 200, applied.content
         assert _fund_tasks(pw.owner) == []
+
+
+def test_the_guarantee_institution_is_told_to_decide_then_to_pay_a_fund_case(pw):
+    """R-F4: a case under review is the institution's to decide; once approved, to pay. Nobody
+    else gets these tasks."""
+
+    def case_tasks(party):
+        return [t for t in tasks_for(party.actor) if t.kind.startswith("fund.case.")]
+
+    with at(2025, 7, 1):
+        case = fallback_case(pw, "1000.00", occurred_on=date(2025, 6, 20))
+        assert [(t.kind, t.url, t.rule) for t in case_tasks(pw.gi)] == [
+            ("fund.case.open", f"/fund/cases/{case.pk}/decide/", "R-F4")
+        ]
+        for other in (pw.developer, pw.handler, pw.owner, pw.lead):
+            assert case_tasks(other) == []
+        services.decide_case(
+            actor=pw.gi.actor,
+            case=case,
+            approved=True,
+            amount=Decimal("800.00"),
+            reasons="建设单位未在期限内维修",
+        )
+        assert [(t.kind, t.url) for t in case_tasks(pw.gi)] == [
+            ("fund.case.approved", f"/fund/cases/{case.pk}/pay/")
+        ]

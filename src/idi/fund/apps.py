@@ -16,6 +16,7 @@ class FundConfig(AppConfig):
         provide(Hook.POLICY_EVENTS, services.follow_policy_event)
         provide(Hook.SWEEPS, ("fund contributions / 基金计提入账", services.book_contributions_due))
         provide(Hook.TASKS, selectors.owner_tasks)
+        provide(Hook.TASKS, selectors.institution_tasks)
         register_track(preperiod.PRE_PERIOD_TRACK)
         register_track(preperiod.DEVELOPER_ONLY_TRACK)
         provide(Hook.DEMO_LOADERS, demo.load)

@@ -25,12 +25,14 @@ from idi.fund.models import (
     CREDIT_NORMAL,
     Account,
     AccountKind,
+    CaseKind,
     CaseState,
     Entry,
     EntryKind,
     FundCase,
     PrePeriodRequest,
 )
+from idi.fund.services.cases import CASE_RULE
 from idi.fund.services.preperiod import APPLICABLE_FROM
 from idi.parties.models import District, OrgType
 from idi.projects.models import Project, Unit
@@ -449,3 +451,37 @@ def owner_tasks(actor: Actor, limit: int = 50) -> list[Task]:
         )
         for row in rows[:limit]
     ]
+
+
+# The guarantee institution's part in a fund case: decide what is under review, then pay what it
+# approved; (page, what to do in Chinese and English) by the case's state.
+INSTITUTION_ACT = {
+    CaseState.OPEN: (
+        "fund:case_decide",
+        "审核保障基金使用申请并作出决定",
+        "Decide on the use of the fund",
+    ),
+    CaseState.APPROVED: ("fund:case_pay", "支付已批准的维修款项", "Pay the approved repair"),
+}
+
+
+def institution_tasks(actor: Actor, limit: int = 50) -> list[Task]:
+    """Hook.TASKS: the fund cases waiting for the guarantee institution's decision or payment,
+    oldest first, each naming its project and building."""
+    if actor.organisation_type != OrgType.GUARANTEE_INSTITUTION:
+        return []
+    cases = cases_visible_to(actor).filter(state__in=INSTITUTION_ACT).order_by("id")[:limit]
+    tasks = []
+    for case in cases:
+        page, zh, en = INSTITUTION_ACT[CaseState(case.state)]
+        tasks.append(
+            task(
+                kind=f"fund.case.{case.state}",
+                title_zh=zh,
+                title_en=en,
+                subject=f"{case.project.name} {case.building.name} · {case.get_kind_display()}",
+                url=reverse(page, args=[case.pk]),
+                rule=CASE_RULE[CaseKind(case.kind)],
+            )
+        )
+    return tasks
