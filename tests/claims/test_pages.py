@@ -211,7 +211,8 @@ def test_r_k1_insurance_notice_per_unit_with_real_dates_and_handover(cw):
     owner, developer = cw.owner.client(), cw.developer.client()
     with at(2025, 9, 26):
         html = owner.get(f"/claims/notice/{cw.unit.pk}/").content.decode()
-        assert "2025-06-30" in html and "2031-06-29" in html  # waterproofing window
+        # The waterproofing window, its dates as people read them.
+        assert "2025年6月30日" in html and "2031年6月29日" in html and "2025-06-30" not in html
         assert cw.lead.org.name in html and "95500" in html
         # Printed on A4 by the site's stylesheet (the CSP allows no inline style).
         assert 'class="notice-doc' in html and "idi/site.css" in html

@@ -36,9 +36,12 @@ def percent(value: Decimal | str | None) -> str:
     return f"{text}%"
 
 
-def day(value: date | datetime | None, language: str | None) -> str:
-    if value is None:
+def day(value: date | datetime | str | None, language: str | None) -> str:
+    """A date as people read it; also an ISO date kept as text (a notice stored as handed over)."""
+    if value is None or value == "":
         return "—"
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if is_english(language):
