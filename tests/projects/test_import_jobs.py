@@ -237,3 +237,20 @@ def test_only_the_projects_developer_queues_an_import(world):
             actor=world.dev_b.actor, project=world.a.project, filename="u.csv", content=b"x" * 20
         )
     assert ImportJob.objects.count() == before
+
+
+def test_a_large_file_refused_before_queueing_is_refused_once_and_not_checked_in_the_request(
+    world, monkeypatch
+):
+    from idi.projects import imports
+
+    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 32)
+    content = csv_bytes(good_rows(world))
+    with nothing_written():
+        answer = page(world.dev_a.user).post(
+            f"/projects/{world.a.project.pk}/import/",
+            {"file": SimpleUploadedFile("big.csv", content)},
+        )
+    assert answer.status_code == 200
+    assert answer.context["report"] is None  # no check ran in the request
+    assert len(answer.context["form"].errors["file"]) == 1

@@ -422,19 +422,22 @@ def import_upload(request, actor: Actor, pk: int):
             else:
                 messages.success(request, _("文件较大，已转入后台检查。"))
                 return redirect("projects:import_job", pk=job.pk)
-        try:
-            report = services.import_units(
-                actor=actor,
-                project=project,
-                filename=upload.name,
-                content=content,
-                dry_run=True,
-            )
-        except RuleViolation as exc:
-            add_refusal(form, exc)
         else:
-            if report.ok:
-                token = _keep_upload(request, project=project, name=upload.name, content=content)
+            try:
+                report = services.import_units(
+                    actor=actor,
+                    project=project,
+                    filename=upload.name,
+                    content=content,
+                    dry_run=True,
+                )
+            except RuleViolation as exc:
+                add_refusal(form, exc)
+            else:
+                if report.ok:
+                    token = _keep_upload(
+                        request, project=project, name=upload.name, content=content
+                    )
     return render(
         request,
         "projects/import.html",
