@@ -54,7 +54,7 @@ def import_units(
     Returns an `idi.projects.imports.ImportReport`. A file that is not a real .xlsx workbook or
     a UTF-8/GB18030 CSV is refused with a RuleViolation on the field "file".
     """
-    from idi.projects import imports
+    from idi.projects import import_writing, imports
 
     _require_developer(actor, project)
     project = _lock(project)
@@ -64,9 +64,9 @@ def import_units(
     report = plan.report(dry_run=dry_run)
     if dry_run or plan.errors:
         return report
-    imports.write_plan(plan=plan, progress=progress)
-    if report.counts["units"] >= imports.ANALYZE_FROM_UNITS:
-        transaction.on_commit(imports.refresh_statistics)
+    import_writing.write_plan(plan=plan, progress=progress)
+    if report.counts["units"] >= import_writing.ANALYZE_FROM_UNITS:
+        transaction.on_commit(import_writing.refresh_statistics)
     # One event summarises the whole import, with the file's fingerprint, rather than one event
     # per row: 100,000 chained audit writes would take minutes and bury the log, while the file
     # itself (kept by the developer, matched by the SHA-256) holds every row.
