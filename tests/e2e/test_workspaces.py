@@ -1,6 +1,6 @@
 """Every role of the demo in a real browser, on a phone.
 
-Each role logs in through the log-in form, lands on its workspace (an owner on its homes) and
+Each log-in of the demo logs in through the log-in form, lands on its workspace (an owner on its homes) and
 follows one of its to-do items to the page that does it. Then each role's main pages, in Chinese
 and in English, at 390×844: no page is wider than the screen, nor is anything in it wider than
 its box except inside a box that scrolls (a table); and axe-core (vendored, served by the
@@ -62,7 +62,12 @@ def _defect() -> str:
 
 
 def _inspection() -> str:
-    inspection = Inspection.objects.filter(project__name=projects_demo.PROJECT_YUNQI).get()
+    """Today's inspection, the one with the four defects."""
+    inspection = (
+        Inspection.objects.filter(project__name=projects_demo.PROJECT_YUNQI)
+        .order_by("-inspected_on", "-id")
+        .first()
+    )
     return reverse("riskmgmt:inspection", args=[inspection.pk])
 
 
@@ -139,14 +144,22 @@ ROLES = [
     ),
     Role(
         "ins_lead",
-        details=lambda: [
+        "underwriting.give_quote",
+        "main form input[name=rate_percent]",
+        lambda: [
             _policy(projects_demo.PERMIT_YUNQI),
             reverse("riskmgmt:engagement", args=[_engagement(projects_demo.PERMIT_YUNQI).pk]),
             _project(projects_demo.PROJECT_YUNQI),
         ],
     ),
     Role("ins_claims", details=lambda: [_claim()]),
-    Role("ins_follow1", details=lambda: [_policy(projects_demo.PERMIT_YUNQI)]),
+    Role(
+        "ins_follow1",
+        "underwriting.confirm_share",
+        "#shares button:has-text('确认共保份额')",
+        lambda: [_policy(projects_demo.PERMIT_YUNQI)],
+    ),
+    Role("ins_follow2", "underwriting.confirm_share", "#shares button:has-text('确认共保份额')"),
     Role(
         "ins_weak",
         "underwriting.set_claims_standards",
@@ -155,7 +168,9 @@ ROLES = [
     ),
     Role(
         "rma",
-        details=lambda: [
+        "riskmgmt.record_inspection",
+        "main form input[name=inspected_on]",
+        lambda: [
             reverse("riskmgmt:engagement", args=[_engagement(projects_demo.PERMIT_YUNQI).pk]),
             _inspection(),
             _board(projects_demo.PROJECT_YUNQI),
@@ -178,9 +193,21 @@ ROLES = [
     ),
     Role(
         "reg_xihu",
-        details=lambda: [_project(projects_demo.PROJECT_XIXI), _policy(projects_demo.PERMIT_XIXI)],
+        "riskmgmt.check_inspection_shortfall",
+        "#compliance tr.short",
+        lambda: [_project(projects_demo.PROJECT_XIXI), _policy(projects_demo.PERMIT_XIXI)],
     ),
-    Role("reg_city", details=lambda: [_fund_project(), _organisation(parties_demo.INSURER_LEAD)]),
+    Role(
+        "reg_binjiang",
+        "underwriting.uninsured_affordable_housing",
+        "h1:has-text('江南安居苑')",
+    ),
+    Role(
+        "reg_city",
+        "underwriting.uninsured_affordable_housing",
+        "h1:has-text('江南安居苑')",
+        lambda: [_fund_project(), _organisation(parties_demo.INSURER_LEAD)],
+    ),
     Role(
         "owner_zhang",
         details=lambda: [
@@ -203,8 +230,9 @@ VISITOR_PAGES = [
 
 
 @pytest.fixture
-def demo(live_server):
-    Command().load()
+def demo(live_server) -> list[str]:
+    """The demo's log-ins."""
+    return [username for username, _ in Command().load()]
 
 
 def _log_in(page: Page, username: str) -> None:
@@ -289,6 +317,7 @@ def _check_in_both_languages(
 def test_every_role_on_a_phone(demo, open_page):
     """Each role: log in, land, follow a to-do; then its main pages in both languages fit the
     screen and pass axe; then the pages of a visitor who has not logged in."""
+    assert sorted(role.username for role in ROLES) == sorted(demo), "every log-in of the demo"
     problems: list[str] = []
     checked: set[tuple[str, str]] = set()
     for role in ROLES:
