@@ -2,10 +2,10 @@
 
 Every log-in of the demo logs in through the log-in form, lands on its workspace (an owner on
 its homes) and follows one of its to-do items to the page that does it. Then each role's main
-pages, in Chinese
-and in English, at 390×844: no page is wider than the screen, nor is anything in it wider than
-its box except inside a box that scrolls (a table); and axe-core (vendored, served by the
-platform itself, so the Content-Security-Policy holds) finds no critical or serious violation.
+pages, in Chinese and in English, at 390×844: no page is wider than the screen, nor is anything
+in it wider than its box except inside a box that scrolls (a table); and axe-core (vendored,
+served by the platform itself, so the Content-Security-Policy holds) finds no critical or
+serious violation.
 """
 
 import re
