@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from idi.claims.models import (
     InsuranceNotice,
     Repair,
 )
-from idi.claims.tracks import get_track, opening_kinds
+from idi.claims.tracks import TrackAction, get_track, opening_kinds
 from idi.core import clock
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
@@ -520,17 +521,23 @@ def home_label(unit: Unit) -> str:
 
 
 def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
-    """The claim actions due from the actor: a handler's queue; an owner's determinations to
-    agree and repairs to accept, each naming its home."""
+    """The claim actions due from the actor: a handler's queue (on a claim a track handles,
+    the track's actions expected of the handler); an owner's determinations to agree and
+    repairs to accept, each naming its home."""
     if actor.organisation_id is None:
         return _owner_tasks(actor, limit)
     if not actor.has_role(*HANDLER_ROLES):
         return []
     out = []
     for claim in queue_for(actor)[:limit]:
-        expected = (
-            NEXT_ACT.get(ClaimStatus(claim.status)) if claim.status in ClaimStatus.values else None
-        )
+        if claim.status not in ClaimStatus.values:
+            # A track's status: what the track expects of this handler.
+            out += [
+                track_task(app="claims", claim=claim, action=a)
+                for a in expected_track_actions(actor, claim)
+            ]
+            continue
+        expected = NEXT_ACT.get(ClaimStatus(claim.status))
         if expected is None:
             continue
         out.append(
@@ -545,6 +552,47 @@ def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
             )
         )
     return out
+
+
+def expected_track_actions(actor: Actor, claim: Claim) -> list[TrackAction]:
+    """The actions of the claim's track open at its status that the actor is the party expected
+    to take."""
+    track = get_track(claim.track)
+    if track is None:
+        return []
+    return [
+        a
+        for a in track.actions
+        if claim.status in a.statuses and a.may is not None and a.may(actor, claim)
+    ]
+
+
+def track_task(*, app: str, claim: Claim, action: TrackAction) -> Task:
+    """A track action as a to-do item, leading to the button or form that takes it."""
+    page = action.page(claim.pk) if action.page else reverse("claims:detail", args=[claim.pk])
+    return task(
+        kind=f"{app}.{action.name.replace('-', '_')}",
+        title_zh=action.label_zh,
+        title_en=action.label_en.capitalize(),
+        subject=claim.number,
+        url=f"{page}#{action.name}",
+        rule=action.rule,
+        due=_running_due(claim, action.clock) if action.clock else None,
+    )
+
+
+def _running_due(claim: Claim, kind: str) -> date | None:
+    return (
+        Deadline.objects.filter(
+            owner_type=OWNER_LABEL,
+            owner_id=claim.pk,
+            kind=kind,
+            met_on__isnull=True,
+            cancelled_on__isnull=True,
+        )
+        .values_list("due", flat=True)
+        .first()
+    )
 
 
 def _owner_tasks(actor: Actor, limit: int) -> list[Task]:
