@@ -170,12 +170,11 @@ def test_r_f2_the_handlers_item_over_the_api(pw):
     with at(2025, 7, 1):
         claim = _file(pw)
         body = pw.handler.client().get("/api/v1/me/tasks").json()
-        assert body["count"] == 1
-        [item] = body["items"]
+        [item] = [i for i in body["items"] if i["kind"] in TRACK_KINDS]
         assert item["kind"] == "claims.notify_developer"
         assert item["title"] == "告知建设单位"
         assert item["url"] == f"/claims/{claim}/#notify-developer"
         assert item["rule"] == "R-F2"
         assert item["due"] == "2025-07-01"
         others = pw.other_handler.client().get("/api/v1/me/tasks").json()
-        assert others["count"] == 0
+        assert not [i for i in others["items"] if i["kind"] in TRACK_KINDS]
