@@ -10,7 +10,7 @@ class RiskmgmtConfig(AppConfig):
     def ready(self) -> None:
         from idi.core.registry import Hook, provide
         from idi.notifications.owners import OwnerType, register_owner
-        from idi.riskmgmt import demo, selectors, services
+        from idi.riskmgmt import demo, selectors, services, workspace
 
         register_owner(
             OwnerType(
@@ -25,5 +25,6 @@ class RiskmgmtConfig(AppConfig):
         provide(Hook.PERMIT_GUARDS, services.guard_completion)
         provide(Hook.PERMIT_EVENTS, services.follow_permit_event)
         provide(Hook.TASKS, selectors.tasks_for)
+        provide(Hook.TASKS, workspace.tasks)
         provide(Hook.CLAIM_RELATED_DEFECTS, selectors.related_defects_for_claim)
         provide(Hook.DEMO_LOADERS, demo.load)

@@ -1,10 +1,13 @@
 """Demo data of risk management, on top of the underwriting demo, written through the services:
 
-- 云栖安置房 (PERMIT_YUNQI, issued today): the lead insurer engages the RMA; kickoff and plan are
-  recorded, then construction starts; today's inspection found four defects, one in each part
-  of the loop: closed with an after-photo, confirmed and waiting for the contractor, disputed
-  (the parties have chosen the appraiser, whose finding is awaited, R-R6), and just recorded
-  (a major one, so completion acceptance would be refused, R-R7).
+- 云栖安置房 (PERMIT_YUNQI): the lead insurer engages the RMA; kickoff and plan are recorded,
+  then construction starts on the first day of the previous month (underwriting's
+  yunqi_start), the foundation stage with it. That month had one inspection, one short of R-R4
+  (the regulators' check); this month has today's, so the RMA still owes one (R-R4), whatever
+  the day. Today's inspection found four defects, one in each part of the loop: closed with an
+  after-photo, confirmed and waiting for the contractor, disputed (the parties have chosen the
+  appraiser, whose finding is awaited, R-R6), and just recorded (a major one, so completion
+  acceptance would be refused, R-R7).
 - 西溪云庐 (PERMIT_XIXI, completed): the engagement's inspections of 2024-2025, every defect
   closed, the final report reviewed and the RMA rated (R-R9), for the regulator's view.
 """
@@ -22,6 +25,7 @@ from idi.projects.models import Building, ConstructionPermit
 from idi.riskmgmt import services
 from idi.riskmgmt.models import Engagement
 from idi.rules import PlannedStage
+from idi.underwriting.demo import yunqi_start
 from idi.underwriting.models import Policy
 
 # A valid 1×1 PNG (signature, IHDR, IDAT, IEND with their CRCs).
@@ -85,17 +89,20 @@ def _close(defect, *, contractor, supervisor, developer, responsible: int) -> No
 
 def _yunqi() -> None:
     today = clock.today()
+    start = yunqi_start()
     developer = _actor(parties_demo.DEVELOPER_XIHU)
     rma = _actor(parties_demo.RMA)
     contractor = _actor(parties_demo.CONTRACTOR)
     supervisor = _actor(parties_demo.SUPERVISOR)
     engagement = _engage(
-        projects_demo.PERMIT_YUNQI, signed_on=today, letter_to=today + timedelta(days=900)
+        projects_demo.PERMIT_YUNQI,
+        signed_on=start - timedelta(days=14),
+        letter_to=today + timedelta(days=900),
     )
     services.record_kickoff(
         actor=developer,
         engagement=engagement,
-        held_on=today,
+        held_on=start - timedelta(days=7),
         attendees=[
             "建设单位 项目经理",
             "钱江财险 承保人员",
@@ -109,15 +116,27 @@ def _yunqi() -> None:
         actor=rma,
         engagement=engagement,
         stages=[
-            PlannedStage("foundation", today, today + timedelta(days=120)),
+            PlannedStage("foundation", start, start + timedelta(days=120)),
             PlannedStage(
-                "main_structure", today + timedelta(days=121), today + timedelta(days=420)
+                "main_structure", start + timedelta(days=121), start + timedelta(days=420)
             ),
-            PlannedStage("decoration", today + timedelta(days=421), today + timedelta(days=600)),
+            PlannedStage("decoration", start + timedelta(days=421), start + timedelta(days=600)),
         ],
+        submitted_on=start - timedelta(days=5),
     )
     permit = ConstructionPermit.objects.get(number=projects_demo.PERMIT_YUNQI)
-    projects.record_construction_start(actor=developer, permit=permit, started_on=today)
+    projects.record_construction_start(actor=developer, permit=permit, started_on=start)
+    # That day found nothing: the demo's four defects are today's.
+    services.record_inspection(
+        actor=rma,
+        engagement=engagement,
+        inspected_on=start + timedelta(days=14),
+        stage="foundation",
+        inspectors=["褚工"],
+        scope="基坑开挖与支护、降水",
+        risk_analysis="基坑变形监测数据正常，未发现缺陷。",
+        defects=[],
+    )
     one, two = Building.objects.filter(permit=permit).order_by("name")
     inspection = services.record_inspection(
         actor=rma,

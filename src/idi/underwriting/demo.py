@@ -3,15 +3,17 @@
 - 西溪云庐 (PERMIT_XIXI): single insurer, issued before construction started (entered after the
   fact, issued 2024-06-20); completed 2026-06-30 and delivered, so its owners see real windows
   (from 2028-06-30) and whom to call; units are sold, so a change needs every buyer (R-U8).
-- 云栖安置房 (PERMIT_YUNQI): co-insurance (lead 50%, followers 30% and 20%), issued today; its
-  fund contribution is owed by the lead and split by share for reporting (R-F1, R-U10).
+- 云栖安置房 (PERMIT_YUNQI): co-insurance (lead 50%, followers 30% and 20%), issued three weeks
+  before its construction starts on the first day of the previous month (yunqi_start; the start
+  is recorded by the risk-management demo); its fund contribution is owed by the lead and split
+  by share for reporting (R-F1, R-U10).
 - 江晖府 (PERMIT_JIANGHUI): quoted by the insurer without lead experience (R-U6 warnings), which
   has uploaded its plans; the developer continues: accept the quote (or ask again), confirm the
   plans, notify the participants, record the payment, issue.
 - 良渚未来里: no policy yet, for the developer to start one.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -21,6 +23,7 @@ from idi.parties import demo as parties_demo
 from idi.parties.selectors import actor_for_user
 from idi.projects import demo as projects_demo
 from idi.projects.models import ConstructionPermit
+from idi.rules import add_months
 from idi.underwriting import services
 from idi.underwriting.models import AttachmentKind, Policy
 
@@ -43,6 +46,12 @@ def _pdf(title: str) -> ContentFile:
         b"trailer << /Root 1 0 R >>\n%%EOF\n"
     )
     return ContentFile(body, name=f"{title}.pdf")
+
+
+def yunqi_start() -> date:
+    """云栖安置房's construction starts on the first day of the previous month: whatever the
+    demo's date, one whole month of its inspections lies behind it and one is running (R-R4)."""
+    return add_months(clock.today().replace(day=1), -1)
 
 
 def _insurer_id(name: str) -> int:
@@ -160,8 +169,9 @@ def _yunqi() -> None:
             ),
         ],
     )
-    _ready(developer, lead, policy, paid_on=clock.today())
-    services.issue_policy(actor=developer, policy=policy)
+    issued_on = yunqi_start() - timedelta(days=21)
+    _ready(developer, lead, policy, paid_on=issued_on - timedelta(days=2))
+    services.issue_policy(actor=developer, policy=policy, issued_on=issued_on)
 
 
 def _jianghui() -> None:

@@ -174,10 +174,21 @@ def record_kickoff(
 
 
 @transaction.atomic
-def set_plan(*, actor: Actor, engagement: Engagement, stages: list[PlanItem]) -> Engagement:
-    """The RMA's inspection plan: stages with their planned spans (R-R3, R-R4)."""
+def set_plan(
+    *,
+    actor: Actor,
+    engagement: Engagement,
+    stages: list[PlanItem],
+    submitted_on: date | None = None,
+) -> Engagement:
+    """The RMA's inspection plan: stages with their planned spans (R-R3, R-R4).
+
+    `submitted_on` defaults to today; an earlier date records a plan submitted before it was
+    entered on the platform (as a policy's issue date), which R-R3 compares with the start of
+    construction. It dates the first plan only: a revision keeps it."""
     engagement = _lock_engagement(engagement)
     guards.may_set_plan(actor, engagement)
+    submitted_on = _not_future(submitted_on or clock.today(), "submitted_on", "R-R3")
     checked = check_plan(selectors.pack_of(engagement), stages)
     before = selectors.plan_rows(engagement)
     PlannedStage.objects.filter(engagement=engagement).delete()
@@ -186,13 +197,13 @@ def set_plan(*, actor: Actor, engagement: Engagement, stages: list[PlanItem]) ->
         for s in checked
     )
     if engagement.plan_set_on is None:
-        engagement.plan_set_on = clock.today()
+        engagement.plan_set_on = submitted_on
         engagement.save(update_fields=["plan_set_on"])
     audit.record(
         actor=actor,
         action=AuditAction.SET_PLAN,
         obj=engagement,
         before={"stages": before},
-        after={"stages": selectors.plan_rows(engagement)},
+        after={"stages": selectors.plan_rows(engagement), "plan_set_on": engagement.plan_set_on},
     )
     return engagement
