@@ -53,6 +53,7 @@ NOT_FORM_PAGES = {
     "underwriting:issue",  # POST only
     "underwriting:attachment_download",
     "underwriting:attachment_confirm",  # POST only
+    "underwriting:share_confirm",  # POST only: a co-insurer confirms its share (Art. 8)
     "underwriting:change_detail",
     "underwriting:change_consent",  # POST only
     "underwriting:change_report",  # POST only

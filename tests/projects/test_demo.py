@@ -1,5 +1,7 @@
 """The demo data set: loaded through the services, once, with one log-in per role."""
 
+from datetime import date
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -47,6 +49,24 @@ def test_demo_loads_once_with_a_log_in_per_role():
     }
     assert Project.objects.get(name=projects_demo.PROJECT_JIANGHUI).housing_type == "mixed"
     assert Unit.objects.filter(project__name=projects_demo.PROJECT_XIXI).count() == 58
+
+
+def test_R_U1_demo_holds_affordable_housing_started_without_a_policy():
+    """滨江's affordable project started construction with no policy (the start is guarded only
+    for a permit that has one, R-U3); 余杭's second phase has a planning permit of its own."""
+    parties_demo.load(password="demo-password-1")
+    projects_demo.load(password="demo-password-1")
+    anju = Project.objects.get(name=projects_demo.PROJECT_JIANGNAN_ANJU)
+    assert (anju.district, anju.housing_type) == ("binjiang", "affordable")
+    permit = anju.construction_permits.get()
+    assert permit.number == projects_demo.PERMIT_JIANGNAN_ANJU
+    assert permit.construction_started_on == date(2025, 7, 15)
+    assert list(permit.buildings.values_list("housing_type", flat=True)) == ["affordable"]
+    second = Project.objects.get(name=projects_demo.PROJECT_LIANGZHU_2)
+    first = Project.objects.get(name=projects_demo.PROJECT_LIANGZHU)
+    assert second.developer == first.developer and second.district == "yuhang"
+    assert second.planning_permits.get() != first.planning_permits.get()
+    assert second.construction_permits.get().construction_started_on is None
 
 
 def test_R_U6_demo_has_a_lead_candidate_that_draws_a_warning():

@@ -6,12 +6,14 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rm_helpers import engage, finding, inspect, plan
-from uw_helpers import SHANGHAI
+from uw_helpers import SHANGHAI, add_permit, issued
 
 from idi.core.workspace import tasks_for
 from idi.projects import services as projects
-from idi.riskmgmt import services
+from idi.riskmgmt import services, workspace
 from idi.rules import PlannedStage
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +241,20 @@ def test_R_R4_rma_reads_its_task_through_the_api(world):
     assert world.rma.client().get(item["url"]).status_code == 200
     html = world.rma.client().get("/workspace/").content.decode()
     assert 'data-kind="riskmgmt.record_inspection"' in html
+
+
+def test_R_R4_R_R9_lists_cost_the_same_queries_whatever_the_number_of_engagements(world):
+    """The lists are read on every visit of the workspace."""
+    services.write_final_report(actor=world.rma.actor, engagement=_planned(world))
+
+    def queries(party) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert workspace.tasks(party.actor)
+        return len(captured.captured_queries)
+
+    names = ("rma", "lead", "reg_city")
+    before = {name: queries(getattr(world, name)) for name in names}
+    permit, _ = add_permit(world.project, world.planning, "CP-2025-002")
+    world.policy = issued(world, permit)
+    services.write_final_report(actor=world.rma.actor, engagement=_planned(world))
+    assert {name: queries(getattr(world, name)) for name in names} == before

@@ -29,6 +29,7 @@ OBJECT_NAMES_ZH = {
     "policy": "保单",
     "project": "项目",
     "sale": "销售记录",
+    "share": "承保份额",
     "unit": "房屋",
     "user": "用户",
 }

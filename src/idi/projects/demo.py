@@ -1,4 +1,4 @@
-"""Demo data of projects: four projects in three districts, written through the services (the
+"""Demo data of projects: six projects in three districts, written through the services (the
 units and sales of the finished project through the bulk import, as a developer would).
 
 Other apps' demo loaders find them by these constants, e.g.
@@ -12,6 +12,10 @@ Other apps' demo loaders find them by these constants, e.g.
   construction not started.
 - PROJECT_LIANGZHU (余杭, commercial, another developer): permit issued, not started; outside
   西湖, so reg_xihu does not see it.
+- PROJECT_LIANGZHU_2 (余杭, commercial, one building, its own planning permit): permit issued,
+  not started; its co-insurance is put to the lead insurer for a quote (underwriting demo).
+- PROJECT_JIANGNAN_ANJU (滨江, affordable, one building): construction started with no policy,
+  the exception the regulators check (R-U1).
 """
 
 import csv
@@ -36,6 +40,10 @@ PERMIT_YUNQI = "330106202511100101"
 PERMIT_XIXI = "330106202405100201"
 PERMIT_JIANGHUI = "330108202503010101"
 PERMIT_LIANGZHU = "330110202508010101"
+PROJECT_LIANGZHU_2 = "良渚未来里二期"
+PERMIT_LIANGZHU_2 = "330110202510150101"
+PROJECT_JIANGNAN_ANJU = "江南安居苑"
+PERMIT_JIANGNAN_ANJU = "330108202506020101"
 
 OWNER_LOGINS = [
     ("owner_zhang", "张伟", "13805710001", "业主（两套房，其一与王芳共有） / owner of two units"),
@@ -103,7 +111,46 @@ def load(*, password: str) -> list[tuple[str, str]]:
         issued=date(2025, 8, 20),
         buildings=[("1幢", "commercial", 15, True)],
     )
+    _liangzhu_phase_two()
+    _uninsured_affordable()
     return logins
+
+
+def _liangzhu_phase_two() -> None:
+    """A second phase of 良渚未来里 under its own planning permit, for a co-insurance quote."""
+    _project(
+        _developer(parties_demo.DEVELOPER_YUHANG),
+        name=PROJECT_LIANGZHU_2,
+        district="yuhang",
+        housing="commercial",
+        address="余杭区良渚街道古墩路 9 号",
+        permit=PERMIT_LIANGZHU_2,
+        applied=date(2025, 10, 15),
+        issued=date(2025, 11, 5),
+        buildings=[("1幢", "commercial", 17, True)],
+    )
+
+
+def _uninsured_affordable() -> None:
+    """R-U1: affordable housing whose construction started with no policy at all (the start is
+    guarded only for a permit that has one, R-U3): the regulators' exception to check."""
+    binjiang = _developer(parties_demo.DEVELOPER_BINJIANG)
+    project = _project(
+        binjiang,
+        name=PROJECT_JIANGNAN_ANJU,
+        district="binjiang",
+        housing="affordable",
+        address="滨江区江南大道 288 号",
+        permit=PERMIT_JIANGNAN_ANJU,
+        applied=date(2025, 6, 2),
+        issued=date(2025, 6, 20),
+        buildings=[("1幢", "affordable", 18, False)],
+    )
+    services.record_construction_start(
+        actor=binjiang,
+        permit=project.construction_permits.get(),
+        started_on=date(2025, 7, 15),
+    )
 
 
 def _project(actor, *, name, district, housing, address, permit, applied, issued, buildings):

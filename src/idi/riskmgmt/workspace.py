@@ -75,7 +75,7 @@ def short_months(
     engagements: dict[int, Engagement] = {}
     for row in (
         stages.filter(starts_on__lte=last, ends_on__gte=first)
-        .select_related("engagement__policy", "engagement__project")
+        .select_related("engagement__policy__permit", "engagement__project")
         .order_by("starts_on", "id")
     ):
         plans[row.engagement_id].append(PlanItem(row.stage, row.starts_on, row.ends_on))
@@ -187,7 +187,7 @@ def _reviews_due(led: QuerySet) -> list[Task]:
     out = []
     for report in (
         FinalReport.objects.filter(engagement__policy_id__in=led, reviewed_at__isnull=True)
-        .select_related("engagement__policy", "engagement__project")
+        .select_related("engagement__policy__permit", "engagement__project")
         .order_by("id")
     ):
         out.append(
@@ -209,7 +209,7 @@ def _ratings_due(led: QuerySet) -> list[Task]:
     for engagement in (
         Engagement.objects.filter(policy_id__in=led, final_report__isnull=False)
         .exclude(pk__in=Evaluation.objects.filter(at_final_report=True).values("engagement_id"))
-        .select_related("policy", "project")
+        .select_related("policy__permit", "project")
         .order_by("id")
     ):
         out.append(

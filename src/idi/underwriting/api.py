@@ -61,10 +61,12 @@ def _share(share: PolicyShare | None) -> dict | None:
     if share is None:
         return None
     return {
+        "id": share.pk,
         "insurer": share.insurer_id,
         "insurer_name": share.insurer.name,
         "role": share.role,
         "fraction": share.fraction,
+        "confirmed_at": share.confirmed_at,
     }
 
 
@@ -273,6 +275,20 @@ def set_shares(request, pk: int, body: SharesIn):
     actor, policy = _get(request, pk)
     policy = services.set_shares(actor=actor, policy=policy, shares=body.to_shares())
     return _policy_out(actor, policy)
+
+
+@router.post(
+    "/policies/{pk}/shares/{share_pk}/confirm",
+    response=ShareOut,
+    summary="确认共保份额 / confirm a co-insurer's share",
+    description="A follower insurer confirms its share under the co-insurance agreement "
+    "(Art. 8, R-U4), once, from the developer's request for a quote on; a later change of that "
+    "share by the developer drops the confirmation.",
+)
+def confirm_share(request, pk: int, share_pk: int):
+    actor, policy = _get(request, pk)
+    share = selectors.get_share(policy=policy, pk=share_pk)
+    return _share(services.confirm_share(actor=actor, share=share))
 
 
 @router.post(

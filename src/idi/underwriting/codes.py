@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     CREATE_DRAFT = "underwriting.create_draft"
     SET_TERMS = "underwriting.set_terms"
     SET_SHARES = "underwriting.set_shares"
+    CONFIRM_SHARE = "underwriting.confirm_share"
     REQUEST_QUOTE = "underwriting.request_quote"
     GIVE_QUOTE = "underwriting.give_quote"
     ACCEPT_QUOTE = "underwriting.accept_quote"

@@ -11,6 +11,9 @@
   has uploaded its plans; the developer continues: accept the quote (or ask again), confirm the
   plans, notify the participants, record the payment, issue.
 - 良渚未来里: no policy yet, for the developer to start one.
+- 良渚未来里二期 (PERMIT_LIANGZHU_2): a co-insurance (lead 60%, followers 25% and 15%) put to
+  the lead insurer, who is to quote; each follower is to confirm its share (Art. 8), as the
+  followers of 云栖安置房 did before its issue.
 """
 
 from datetime import date, timedelta
@@ -25,11 +28,12 @@ from idi.projects import demo as projects_demo
 from idi.projects.models import ConstructionPermit
 from idi.rules import add_months
 from idi.underwriting import services
-from idi.underwriting.models import AttachmentKind, Policy
+from idi.underwriting.models import AttachmentKind, Policy, ShareRole
 
 XIXI_CONTRACT_PRICE = Decimal("123456789.00")
 YUNQI_CONTRACT_PRICE = Decimal("86000000.00")
 JIANGHUI_CONTRACT_PRICE = Decimal("268000000.00")
+LIANGZHU_2_CONTRACT_PRICE = Decimal("152000000.00")
 
 
 def _actor(organisation_name: str):
@@ -64,6 +68,7 @@ def load(*, password: str) -> list[tuple[str, str]]:
     _xixi()
     _yunqi()
     _jianghui()
+    _liangzhu_phase_two()
     services.sweep_policy_states()
     return []
 
@@ -87,15 +92,21 @@ def _answer(contract_price: Decimal, rate: Decimal) -> services.QuoteInput:
     )
 
 
-def _quoted(
-    developer, lead, permit_number: str, terms: services.Terms, rate: Decimal, shares
-) -> Policy:
-    """Art. 9: the developer asks, the lead insurer quotes from the project's risk."""
+def _asked(developer, permit_number: str, terms: services.Terms, shares) -> Policy:
+    """Art. 9: the developer sets the terms and the insurers, and asks the lead for a quote."""
     permit = ConstructionPermit.objects.get(number=permit_number)
     policy = services.create_draft(actor=developer, permit=permit)
     services.set_terms(actor=developer, policy=policy, terms=terms)
     services.set_shares(actor=developer, policy=policy, shares=shares)
     services.request_quote(actor=developer, policy=policy)
+    return Policy.objects.get(pk=policy.pk)
+
+
+def _quoted(
+    developer, lead, permit_number: str, terms: services.Terms, rate: Decimal, shares
+) -> Policy:
+    """Art. 9: the developer asks, the lead insurer quotes from the project's risk."""
+    policy = _asked(developer, permit_number, terms, shares)
     services.give_quote(actor=lead, policy=policy, answer=_answer(terms.contract_price, rate))
     return Policy.objects.get(pk=policy.pk)
 
@@ -171,6 +182,7 @@ def _yunqi() -> None:
     )
     issued_on = yunqi_start() - timedelta(days=21)
     _ready(developer, lead, policy, paid_on=issued_on - timedelta(days=2))
+    _confirm_follower_shares(policy)
     services.issue_policy(actor=developer, policy=policy, issued_on=issued_on)
 
 
@@ -187,3 +199,27 @@ def _jianghui() -> None:
         [services.ShareInput(_insurer_id(parties_demo.INSURER_WEAK_LEAD), "lead", Decimal("1"))],
     )
     _attach(weak, policy)
+
+
+def _confirm_follower_shares(policy: Policy) -> None:
+    """Art. 8: each co-insurer confirms its share under the co-insurance agreement."""
+    for share in policy.shares.filter(role=ShareRole.FOLLOWER).select_related("insurer"):
+        services.confirm_share(actor=_actor(share.insurer.name), share=share)
+
+
+def _liangzhu_phase_two() -> None:
+    """Asked, not yet quoted: the lead insurer is to quote, the followers to confirm."""
+    _asked(
+        _actor(parties_demo.DEVELOPER_YUHANG),
+        projects_demo.PERMIT_LIANGZHU_2,
+        _terms(LIANGZHU_2_CONTRACT_PRICE, {"decoration": 2, "mep_installation": 5}),
+        [
+            services.ShareInput(_insurer_id(parties_demo.INSURER_LEAD), "lead", Decimal("0.6")),
+            services.ShareInput(
+                _insurer_id(parties_demo.INSURER_FOLLOWER_1), "follower", Decimal("0.25")
+            ),
+            services.ShareInput(
+                _insurer_id(parties_demo.INSURER_FOLLOWER_2), "follower", Decimal("0.15")
+            ),
+        ],
+    )

@@ -259,7 +259,11 @@ class ShareRole(models.TextChoices):
 
 
 class PolicyShare(models.Model):
-    """One insurer's part of a policy (R-U4); a single insurer holds one lead share of 1."""
+    """One insurer's part of a policy (R-U4); a single insurer holds one lead share of 1.
+
+    Art. 8: each co-insurer states its share in the co-insurance agreement; a follower confirms
+    its share here (the lead states its own by quoting). A share the developer changes loses its
+    confirmation, which is then given again."""
 
     policy = models.ForeignKey(
         Policy, on_delete=models.CASCADE, related_name="shares", verbose_name=_("保单")
@@ -272,6 +276,15 @@ class PolicyShare(models.Model):
     )
     role = models.CharField(_("角色"), max_length=16, choices=ShareRole.choices)
     fraction = models.DecimalField(_("份额"), max_digits=5, decimal_places=4)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("共保协议确认人"),
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("共保协议确认时间"))
 
     class Meta:
         verbose_name = pgettext_lazy("model", "共保份额")
@@ -284,6 +297,12 @@ class PolicyShare(models.Model):
             models.UniqueConstraint(fields=["policy", "insurer"], name="one_share_per_insurer"),
             models.UniqueConstraint(
                 fields=["policy"], condition=Q(role="lead"), name="one_lead_per_policy"
+            ),
+            # Only a follower confirms its share, and a confirmation says who and when.
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True, confirmed_by__isnull=True)
+                | Q(role="follower", confirmed_at__isnull=False, confirmed_by__isnull=False),
+                name="share_confirmation_complete",
             ),
         ]
 

@@ -23,10 +23,13 @@ MAX_SHARES = 20
 
 
 class ShareOut(Schema):
+    id: int
     insurer: int
     insurer_name: str
     role: str
     fraction: FractionOut
+    # Art. 8: when the follower confirmed its share under the co-insurance agreement.
+    confirmed_at: datetime | None
 
 
 class WarningOut(Schema):

@@ -46,7 +46,7 @@ from idi.underwriting.models import (
     PolicyState,
     ShareRole,
 )
-from idi.underwriting.transitions import LIVE_STATES
+from idi.underwriting.transitions import LIVE_STATES, SHARE_CONFIRMING_STATES
 
 # The states in which a policy covers its units: what an owner may see.
 COVERING_STATES = (PolicyState.ISSUED, PolicyState.IN_FORCE, PolicyState.EXPIRED)
@@ -199,6 +199,27 @@ def lead_share(policy: Policy) -> PolicyShare | None:
     if hasattr(policy, "lead_shares"):
         return next(iter(policy.lead_shares), None)
     return policy.shares.select_related("insurer").filter(role=ShareRole.LEAD).first()
+
+
+def get_share(*, policy: Policy, pk: int) -> PolicyShare:
+    """A share of a policy the caller already may see (get_policy)."""
+    share = policy.shares.select_related("insurer").filter(pk=pk).first()
+    if share is None:
+        raise NotFound("share")
+    return share
+
+
+def share_to_confirm(actor: Actor, policy: Policy) -> PolicyShare | None:
+    """Art. 8: the actor's follower share, not yet confirmed, while the policy takes it."""
+    share = share_of(actor, policy)
+    if (
+        share is None
+        or share.role != ShareRole.FOLLOWER
+        or share.confirmed_at is not None
+        or policy.state not in SHARE_CONFIRMING_STATES
+    ):
+        return None
+    return share
 
 
 def shares_of(policy: Policy) -> list[PolicyShare]:

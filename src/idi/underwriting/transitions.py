@@ -54,6 +54,10 @@ EDITABLE_STATES = (
 # A quote that is asked for, given or accepted: changing what it was for withdraws it.
 QUOTING_STATES = (PolicyState.QUOTE_REQUESTED, PolicyState.QUOTED, PolicyState.ACCEPTED)
 LIVE_STATES = (PolicyState.ISSUED, PolicyState.IN_FORCE)
+# Art. 8: a follower confirms its share once the developer has put the shares to the lead
+# insurer for a quote (a draft's shares are still being chosen), and as long as the policy
+# lives; a later change of a share drops that share's confirmation.
+SHARE_CONFIRMING_STATES = (*QUOTING_STATES, *LIVE_STATES)
 ACTION_LABELS = {
     AuditAction.REQUEST_QUOTE: ("询价", "ask for a quote for"),
     AuditAction.GIVE_QUOTE: ("报价", "quote"),

@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/", views.policy_detail, name="detail"),
     path("<int:pk>/terms/", views.policy_terms, name="terms"),
     path("<int:pk>/shares/", views.policy_shares, name="shares"),
+    path(
+        "<int:pk>/shares/<int:share_pk>/confirm/",
+        views.share_confirm,
+        name="share_confirm",
+    ),
     path("<int:pk>/quote/", views.policy_quote, name="quote"),
     path("<int:pk>/quote/answer/", views.give_quote, name="give_quote"),
     path("<int:pk>/quote/accept/", views.accept_quote, name="accept_quote"),

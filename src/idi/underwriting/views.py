@@ -190,6 +190,7 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
         "sees_contract": sees_contract,
         "editable": editable,
         "shares": selectors.shares_of(policy),
+        "share_to_confirm": selectors.share_to_confirm(actor, policy),
         "warnings": selectors.quote_warnings(policy, get_language()) if sees_contract else (),
         "min_fee": selectors.min_fee_for(policy),
         "split": selectors.contribution_split(policy) if sees_contract else [],
@@ -273,6 +274,20 @@ def policy_shares(request, pk: int):
         act=lambda data: services.set_shares(actor=actor, policy=policy, shares=form.to_shares()),
         context={"coinsurance": selectors.pack_of(policy).underwriting.coinsurance},
     )
+
+
+@login_required
+@require_POST
+def share_confirm(request, pk: int, share_pk: int):
+    """A follower confirms its share under the co-insurance agreement (Art. 8)."""
+    actor, policy = _policy(request, pk)
+    share = selectors.get_share(policy=policy, pk=share_pk)
+    try:
+        services.confirm_share(actor=actor, share=share)
+    except RuleViolation as exc:
+        return _refused_action(request, actor, policy, exc)
+    messages.success(request, _("已确认本公司在共保协议中的承保份额"))
+    return redirect("underwriting:detail", pk=policy.pk)
 
 
 @login_required

@@ -1,6 +1,7 @@
 """What underwriting puts on each party's workspace: the next step of every policy, for the
-party whose step it is (Art. 9, 10; R-U3, R-U11, R-U12), and the figures of an insurer's book
-and a regulator's district. Registered in UnderwritingConfig.ready() (Hook.TASKS, FIGURES)."""
+party whose step it is (Art. 8, 9, 10; R-U3, R-U4, R-U11, R-U12), and the figures of an
+insurer's book and a regulator's district. Registered in UnderwritingConfig.ready()
+(Hook.TASKS, FIGURES)."""
 
 from collections import defaultdict
 from decimal import Decimal
@@ -25,6 +26,7 @@ from idi.underwriting.models import (
     PremiumPayment,
     ShareRole,
 )
+from idi.underwriting.transitions import SHARE_CONFIRMING_STATES
 
 OPEN_STATES = (
     PolicyState.DRAFT,
@@ -275,7 +277,34 @@ def _insurer_tasks(actor: Actor) -> list[Task]:
                     url=_policy_url(policy, "issue-steps"),
                 )
             )
+    tasks.extend(_shares_to_confirm(actor))
     return tasks
+
+
+def _shares_to_confirm(actor: Actor) -> list[Task]:
+    """Art. 8: a co-insurer confirms its share under the co-insurance agreement once the
+    developer has asked for a quote on it (see SHARE_CONFIRMING_STATES)."""
+    shares = (
+        PolicyShare.objects.filter(
+            insurer_id=actor.organisation_id,
+            role=ShareRole.FOLLOWER,
+            confirmed_at__isnull=True,
+            policy__state__in=SHARE_CONFIRMING_STATES,
+        )
+        .select_related("policy__permit__project")
+        .order_by("policy_id")
+    )
+    return [
+        task(
+            kind="underwriting.confirm_share",
+            title_zh="确认共保份额（共保协议）",
+            title_en="Confirm your share under the co-insurance agreement",
+            subject=f"{share.policy.permit.project.name} · {share.policy.number}",
+            url=_policy_url(share.policy, f"share-{share.pk}"),
+            rule="R-U4",
+        )
+        for share in shares
+    ]
 
 
 def _participant_tasks(actor: Actor) -> list[Task]:

@@ -14,7 +14,8 @@ two actions on the same policy wait for each other instead of deadlocking:
 2. the policy (`_locked`, `FOR UPDATE OF` the policy row only);
 3. the open change request (`_locked_open_change`): amend_policy, cancel_policy; the consent,
    report and withdrawal of a change lock only the change request;
-4. rows of the policy: the attachment being confirmed, the fund contribution due being adjusted.
+4. rows of the policy: the attachment or the share being confirmed, the fund contribution due
+   being adjusted.
 
 The construction permit is locked alone, by create_draft, to allow one policy per permit. The
 periodic sweep locks one policy per transaction, so that it never holds many at once.
@@ -61,7 +62,7 @@ from idi.underwriting.services.quoting import (
     give_quote,
     request_quote,
 )
-from idi.underwriting.services.shares import ShareInput, set_shares
+from idi.underwriting.services.shares import ShareInput, confirm_share, set_shares
 from idi.underwriting.transitions import (
     ACTION_LABELS,
     CHANGE_TRANSITIONS,
@@ -90,6 +91,7 @@ __all__ = [
     "cancel_policy",
     "carry_out_change",
     "confirm_attachment",
+    "confirm_share",
     "create_draft",
     "give_quote",
     "guard_construction_start",

@@ -6,7 +6,7 @@ that the two never disagree."""
 from idi.core.errors import Forbidden
 from idi.core.permissions import Actor
 from idi.underwriting import selectors
-from idi.underwriting.models import Policy
+from idi.underwriting.models import Policy, PolicyShare
 from idi.underwriting.services._common import (
     _require_developer,
     _require_developer_or_lead,
@@ -21,6 +21,16 @@ def may_set_terms(actor: Actor, policy: Policy) -> None:
 
 def may_set_shares(actor: Actor, policy: Policy) -> None:
     _require_developer(actor, policy, zh="选择保险公司", en="choose the insurers")
+
+
+def may_confirm_share(actor: Actor, share: PolicyShare) -> None:
+    """Art. 8: only the insurer holding the share confirms it."""
+    if actor.organisation_id is None or actor.organisation_id != share.insurer_id:
+        raise Forbidden(
+            "仅持有该份额的保险公司可确认共保份额",
+            "only the insurer holding the share may confirm it",
+            rule="R-U4",
+        )
 
 
 def may_record_payment(actor: Actor, policy: Policy) -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from idi.core import audit
+from idi.core import audit, clock
 from idi.core.errors import RuleViolation, RuleViolations
 from idi.core.permissions import Actor
 from idi.parties.models import Organisation, OrgType
@@ -23,7 +23,12 @@ from idi.underwriting.services._common import (
     back_to_draft,
 )
 from idi.underwriting.services.payments import _require_not_paid
-from idi.underwriting.transitions import EDITABLE_STATES, LIVE_STATES, QUOTING_STATES
+from idi.underwriting.transitions import (
+    EDITABLE_STATES,
+    LIVE_STATES,
+    QUOTING_STATES,
+    SHARE_CONFIRMING_STATES,
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,12 @@ class ShareInput:
 
 def _shares_snapshot(policy: Policy) -> list[dict]:
     return [
-        {"insurer": s.insurer_id, "role": s.role, "fraction": str(s.fraction)}
+        {
+            "insurer": s.insurer_id,
+            "role": s.role,
+            "fraction": str(s.fraction),
+            "confirmed": s.confirmed_at is not None,
+        }
         for s in policy.shares.order_by("id")
     ]
 
@@ -155,11 +165,96 @@ def set_shares(*, actor: Actor, policy: Policy, shares: list[ShareInput]) -> Pol
 
 
 def _replace_shares(policy: Policy, shares: list[ShareInput]) -> None:
+    """Art. 8: a follower's confirmation is of its own share; it stays only with a share the
+    change leaves as it was (same insurer, role and fraction)."""
+    confirmed = {
+        (s.insurer_id, s.role, s.fraction): s
+        for s in policy.shares.filter(confirmed_at__isnull=False)
+    }
     policy.shares.all().delete()
     PolicyShare.objects.bulk_create(
-        PolicyShare(policy=policy, insurer_id=s.insurer_id, role=s.role, fraction=s.fraction)
-        for s in shares
+        _new_share(policy, s, confirmed.get((s.insurer_id, s.role, s.fraction))) for s in shares
     )
+
+
+def _new_share(policy: Policy, share: ShareInput, kept: PolicyShare | None) -> PolicyShare:
+    return PolicyShare(
+        policy=policy,
+        insurer_id=share.insurer_id,
+        role=share.role,
+        fraction=share.fraction,
+        confirmed_by_id=kept.confirmed_by_id if kept else None,
+        confirmed_at=kept.confirmed_at if kept else None,
+    )
+
+
+@transaction.atomic
+def confirm_share(*, actor: Actor, share: PolicyShare) -> PolicyShare:
+    """Art. 8 (R-U4): a follower confirms its share under the co-insurance agreement, once, from
+    the request for a quote on. Not a condition of issue: the rules do not make it one."""
+    policy = _locked(share.policy)
+    locked = PolicyShare.objects.select_for_update().filter(pk=share.pk, policy=policy).first()
+    if locked is None:
+        raise _refuse(
+            Code.SUPERSEDED,
+            "R-U4",
+            "share",
+            "建设单位已调整承保份额，请确认调整后的份额",
+            "the developer has changed the shares: confirm your share as it now is",
+        )
+    guards.may_confirm_share(actor, locked)
+    _require_follower(locked)
+    _require_confirming_state(policy)
+    if locked.confirmed_at is not None:
+        raise _refuse(
+            Code.ALREADY_RECORDED,
+            "R-U4",
+            "share",
+            "本公司的共保份额已确认",
+            "your share is already confirmed",
+        )
+    locked.confirmed_by_id = actor.user_id
+    locked.confirmed_at = clock.now()
+    locked.save(update_fields=["confirmed_by", "confirmed_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.CONFIRM_SHARE,
+        obj=locked,
+        before={"confirmed": False},
+        after={
+            "confirmed": True,
+            "policy": policy.pk,
+            "insurer": locked.insurer_id,
+            "fraction": str(locked.fraction),
+        },
+    )
+    return locked
+
+
+def _require_follower(share: PolicyShare) -> None:
+    if share.role != ShareRole.FOLLOWER:
+        raise _refuse(
+            Code.NOTHING_TO_DO,
+            "R-U4",
+            "share",
+            "主承保公司以报价明确其份额，只有从保公司确认共保份额",
+            "the lead insurer states its share by quoting; only a co-insurer confirms its share",
+        )
+
+
+def _require_confirming_state(policy: Policy) -> None:
+    if policy.state in SHARE_CONFIRMING_STATES:
+        return
+    if policy.state == PolicyState.DRAFT:
+        zh = "建设单位尚未就这些份额向主承保公司询价，份额仍可能调整；询价后再确认"
+        en = (
+            "the developer has not yet asked for a quote on these shares, which may still "
+            "change; confirm once the lead insurer is asked"
+        )
+    else:
+        zh = "保单已解除或保险期间已届满，无需再确认共保份额"
+        en = "the policy is cancelled or its period has ended; there is no share to confirm"
+    raise _refuse(Code.INVALID_STATE, "R-U4", "state", zh, en)
 
 
 def _require_valid_shares(policy: Policy) -> list[ShareInput]:
