@@ -23,7 +23,7 @@ from idi.parties.selectors import actor_for_user
 from idi.projects import demo as projects_demo
 from idi.projects import services as projects
 from idi.projects.models import ConstructionPermit, Participant, Project, Sale, Unit
-from idi.riskmgmt.models import Engagement
+from idi.riskmgmt.models import Defect, Engagement
 from idi.underwriting import services as underwriting
 from idi.underwriting.models import ChangeKind, Policy, PolicyShare
 
@@ -100,6 +100,8 @@ class Facts:
     policy_permit: dict[int, int]
     policy_insurers: dict[int, set[int]]
     policy_leads: dict[int, int]
+    # R-R6: the appraiser chosen for (or having appraised) each defect, if any.
+    defect_appraisers: dict[int, int | None] = field(default_factory=dict)
 
     def project_seen(self, who: Who, project: int) -> bool:
         """Everything for the operator, the city regulator and the guarantee institution; the
@@ -138,6 +140,14 @@ class Facts:
     def project_inside_seen(self, who: Who, project: int) -> bool:
         """Planning permits, participants: never an owner's business."""
         return not who.owner and self.project_seen(who, project)
+
+    def defect_seen(self, who: Who, defect: int, project: int) -> bool:
+        """The project's parties (never an owner), and the appraiser chosen for the defect,
+        which sees nothing else of the project (R-R6)."""
+        appraiser = self.defect_appraisers.get(defect)
+        return self.project_inside_seen(who, project) or (
+            appraiser is not None and who.is_org(OrgType.APPRAISER, appraiser)
+        )
 
     def policy_seen(self, who: Who, policy: int) -> bool:
         """The insurers holding a share, the developer, the district's regulator, those who
@@ -224,7 +234,14 @@ def read_facts() -> Facts:
         units[pk] = UnitFacts(project, permit, building, frozenset(buyers[pk]), pk in sold)
         projects[project].buyers |= buyers[pk]
     return Facts(
-        projects, units, permit_project, policy_state, policy_permit, policy_insurers, policy_leads
+        projects,
+        units,
+        permit_project,
+        policy_state,
+        policy_permit,
+        policy_insurers,
+        policy_leads,
+        dict(Defect.objects.values_list("pk", "appraiser_id")),
     )
 
 

@@ -132,7 +132,7 @@ def engagements(with_report: bool = False) -> Cases:
 
 def defects(f: Facts) -> Iterator[Case]:
     for pk, project in Defect.objects.values_list("pk", "project_id"):
-        yield Case({"pk": pk}, lambda who, p=project: f.project_inside_seen(who, p))
+        yield Case({"pk": pk}, lambda who, d=pk, p=project: f.defect_seen(who, d, p))
 
 
 def claims(f: Facts) -> Iterator[Case]:
@@ -274,6 +274,15 @@ def test_the_demo_holds_every_role_the_rules_speak_of(demo):
         "xihu",
         "binjiang",
     }
+
+
+def test_R_R6_the_demo_s_appraiser_is_chosen_for_one_defect_and_sees_no_project(demo):
+    """The matrix proves something for the appraiser: it sees the defect it was chosen for
+    (`/defects/{pk}`) and no project, hence no board, engagement or other defect."""
+    (appraiser,) = [who for who in demo.logins if who.org_type == OrgType.APPRAISER]
+    chosen = [d for d, org in demo.facts.defect_appraisers.items() if org == appraiser.org_id]
+    assert len(chosen) == 1
+    assert not any(demo.facts.project_seen(appraiser, p) for p in demo.facts.projects)
 
 
 @pytest.mark.django_db

@@ -73,6 +73,7 @@ NOT_FORM_PAGES = {
     "claims:act",  # POST only
     "claims:photo",
     "claims:notice",
+    "claims:notice_confirm",  # POST only
     "fund:overview",
     "fund:export",
     "fund:monthly",

@@ -177,6 +177,7 @@ def test_r_r5_full_rectification_loop(world):
         "part",
         "status",
         "responsible",
+        "appraiser",
         "history",
     }
     assert Defect.objects.get(pk=defect.pk).developer_reply == "已书面回复"

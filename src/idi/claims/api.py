@@ -15,7 +15,13 @@ from pydantic import ValidationError as PydanticValidationError
 
 from idi.claims import selectors, services, tracks
 from idi.claims.codes import Code
-from idi.claims.models import Claim, ClaimPayment, ClaimPaymentShare, EmergencyRepair
+from idi.claims.models import (
+    Claim,
+    ClaimPayment,
+    ClaimPaymentShare,
+    EmergencyRepair,
+    InsuranceNotice,
+)
 from idi.core import clock
 from idi.core.api_auth import API_AUTH
 from idi.core.errors import RuleViolation
@@ -181,11 +187,17 @@ class PhotoOut(Schema):
     url: str
 
 
+class NoticeReceiptOut(Schema):
+    owner: int
+    confirmed_at: datetime
+
+
 class InsuranceNoticeOut(Schema):
     unit: int
     policy: int
     handed_over_on: date | None
     content: dict[str, Any]
+    receipts: list[NoticeReceiptOut]
 
 
 class HandOverIn(Schema):
@@ -547,11 +559,19 @@ def track_action(request, pk: int, action: str, body: Body[dict[str, Any]] = Non
 )
 def get_notice(request, pk: int):
     unit, policy, content, stored = selectors.notice_for_unit(actor=_actor(request), unit_id=pk)
+    return _notice_out(unit.pk, policy.pk, content, stored)
+
+
+def _notice_out(unit: int, policy: int, content: dict, stored: InsuranceNotice | None) -> dict:
     return {
-        "unit": unit.pk,
-        "policy": policy.pk,
+        "unit": unit,
+        "policy": policy,
         "handed_over_on": stored.handed_over_on if stored else None,
         "content": content,
+        "receipts": [
+            {"owner": r.owner_id, "confirmed_at": r.confirmed_at}
+            for r in selectors.receipts_of(stored)
+        ],
     }
 
 
@@ -564,12 +584,19 @@ def hand_over_notice(request, pk: int, body: HandOverIn):
     actor = _actor(request)
     unit, _, _, _ = selectors.notice_for_unit(actor=actor, unit_id=pk)
     notice = services.hand_over_notice(actor=actor, unit=unit, handed_over_on=body.handed_over_on)
-    return {
-        "unit": unit.pk,
-        "policy": notice.policy_id,
-        "handed_over_on": notice.handed_over_on,
-        "content": notice.content,
-    }
+    return _notice_out(unit.pk, notice.policy_id, notice.content, notice)
+
+
+@router.post(
+    "/units/{pk}/insurance-notice/receipt",
+    response=InsuranceNoticeOut,
+    summary="业主签收保险告知书 (R-K1)",
+)
+def confirm_notice(request, pk: int):
+    actor = _actor(request)
+    unit, _, _, _ = selectors.notice_for_unit(actor=actor, unit_id=pk)
+    notice = services.confirm_notice(actor=actor, unit=unit).notice
+    return _notice_out(unit.pk, notice.policy_id, notice.content, notice)
 
 
 @router.put("/emergency-plan", response=EmergencyPlanIn, summary="应急预案响应时限 (R-K6)")

@@ -15,6 +15,7 @@ class Code(StrEnum):
     NOT_APPRAISER = "not_appraiser"
     NOT_PERFORMED = "not_performed"
     NO_POLICY = "no_policy"
+    NOT_OWNER = "not_owner"
     UNKNOWN_ACTION = "unknown_action"
 
 
@@ -37,4 +38,5 @@ class AuditAction(StrEnum):
     ADD_PHOTO = "claims.add_photo"
     GENERATE_NOTICE = "claims.generate_notice"
     HAND_OVER_NOTICE = "claims.hand_over_notice"
+    CONFIRM_NOTICE = "claims.confirm_notice"
     SET_EMERGENCY_PLAN = "claims.set_emergency_plan"

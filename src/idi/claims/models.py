@@ -89,6 +89,23 @@ class InsuranceNotice(models.Model):
         return f"保险告知书 {self.unit_id}"
 
 
+class NoticeReceipt(models.Model):
+    """R-K1: one owner's confirmation that it received the unit's notice. Each buyer of a
+    jointly owned home confirms for itself: the rule speaks of every owner."""
+
+    notice = models.ForeignKey(InsuranceNotice, on_delete=models.PROTECT, related_name="receipts")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField("签收时间")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "owner"], name="one_receipt_per_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"保险告知书签收 {self.notice_id}/{self.owner_id}"
+
+
 class EmergencyPlan(models.Model):
     """R-K6 / Art. 17: an insurer's emergency repair plan: how soon it answers an emergency."""
 

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -23,9 +24,10 @@ from idi.claims.models import (
     ClaimStatus,
     Dispute,
     InsuranceNotice,
+    NoticeReceipt,
     Repair,
 )
-from idi.claims.tracks import get_track, opening_kinds
+from idi.claims.tracks import TrackAction, get_track, opening_kinds
 from idi.core import clock
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
@@ -456,6 +458,23 @@ def notice_for_unit(
     return unit, policy, stored.content if stored else notice_content(unit, policy), stored
 
 
+def receipts_of(notice: InsuranceNotice | None) -> list[NoticeReceipt]:
+    """R-K1: who confirmed receipt of the notice, and when, the first first."""
+    if notice is None:
+        return []
+    return list(notice.receipts.select_related("owner__profile").order_by("confirmed_at", "id"))
+
+
+def may_confirm_notice(actor: Actor, unit: Unit, notice: InsuranceNotice | None) -> bool:
+    """An owner of the unit that has not yet confirmed receipt of its handed-over notice."""
+    return (
+        notice is not None
+        and notice.handed_over_on is not None
+        and is_owner_of_unit(actor, unit.pk)
+        and not notice.receipts.filter(owner_id=actor.user_id).exists()
+    )
+
+
 def _unit_visible(actor: Actor, unit: Unit) -> bool:
     if sees_everything(actor) or is_owner_of_unit(actor, unit.pk):
         return True
@@ -520,17 +539,23 @@ def home_label(unit: Unit) -> str:
 
 
 def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
-    """The claim actions due from the actor: a handler's queue; an owner's determinations to
-    agree and repairs to accept, each naming its home."""
+    """The claim actions due from the actor: a handler's queue (on a claim a track handles,
+    the track's actions expected of the handler); an owner's determinations to agree, repairs to
+    accept and insurance notices to confirm, each naming its home."""
     if actor.organisation_id is None:
         return _owner_tasks(actor, limit)
     if not actor.has_role(*HANDLER_ROLES):
         return []
     out = []
     for claim in queue_for(actor)[:limit]:
-        expected = (
-            NEXT_ACT.get(ClaimStatus(claim.status)) if claim.status in ClaimStatus.values else None
-        )
+        if claim.status not in ClaimStatus.values:
+            # A track's status: what the track expects of this handler.
+            out += [
+                track_task(app="claims", claim=claim, action=a)
+                for a in expected_track_actions(actor, claim)
+            ]
+            continue
+        expected = NEXT_ACT.get(ClaimStatus(claim.status))
         if expected is None:
             continue
         out.append(
@@ -547,6 +572,47 @@ def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
     return out
 
 
+def expected_track_actions(actor: Actor, claim: Claim) -> list[TrackAction]:
+    """The actions of the claim's track open at its status that the actor is the party expected
+    to take."""
+    track = get_track(claim.track)
+    if track is None:
+        return []
+    return [
+        a
+        for a in track.actions
+        if claim.status in a.statuses and a.may is not None and a.may(actor, claim)
+    ]
+
+
+def track_task(*, app: str, claim: Claim, action: TrackAction) -> Task:
+    """A track action as a to-do item, leading to the button or form that takes it."""
+    page = action.page(claim.pk) if action.page else reverse("claims:detail", args=[claim.pk])
+    return task(
+        kind=f"{app}.{action.name.replace('-', '_')}",
+        title_zh=action.label_zh,
+        title_en=action.label_en.capitalize(),
+        subject=claim.number,
+        url=f"{page}#{action.name}",
+        rule=action.rule,
+        due=_running_due(claim, action.clock) if action.clock else None,
+    )
+
+
+def _running_due(claim: Claim, kind: str) -> date | None:
+    return (
+        Deadline.objects.filter(
+            owner_type=OWNER_LABEL,
+            owner_id=claim.pk,
+            kind=kind,
+            met_on__isnull=True,
+            cancelled_on__isnull=True,
+        )
+        .values_list("due", flat=True)
+        .first()
+    )
+
+
 def _owner_tasks(actor: Actor, limit: int) -> list[Task]:
     if actor.user_id is None:
         return []
@@ -556,8 +622,8 @@ def _owner_tasks(actor: Actor, limit: int) -> list[Task]:
         .filter(unit__sale__buyers=actor.user_id, is_open=True, status__in=OWNER_ACT)
         .order_by("id")
     )
-    out = []
-    for claim in claims[:limit]:
+    out = _notices_to_confirm(actor, limit)
+    for claim in claims[: limit - len(out)]:
         zh, en, rule = OWNER_ACT[ClaimStatus(claim.status)]
         out.append(
             task(
@@ -570,3 +636,27 @@ def _owner_tasks(actor: Actor, limit: int) -> list[Task]:
             )
         )
     return out
+
+
+def _notices_to_confirm(actor: Actor, limit: int) -> list[Task]:
+    """R-K1: the notices handed over with the homes the actor bought whose receipt it has not
+    confirmed."""
+    notices = (
+        InsuranceNotice.objects.filter(
+            unit__sale__buyers=actor.user_id, handed_over_on__isnull=False
+        )
+        .exclude(receipts__owner=actor.user_id)
+        .select_related("unit__project", "unit__building")
+        .order_by("unit_id")
+    )
+    return [
+        task(
+            kind="claims.confirm_notice",
+            title_zh="阅读并签收保险告知书",
+            title_en="Read and confirm receipt of the insurance notice",
+            subject=home_label(notice.unit),
+            url=reverse("claims:notice", args=[notice.unit_id]) + "#confirm-notice",
+            rule="R-K1",
+        )
+        for notice in notices[:limit]
+    ]

@@ -22,7 +22,11 @@ class TrackAction:
     """One action of a track. `run(actor=, claim=, data=)` is a service of the track's app (one
     transaction, permission check, moves the status with `claims.services.move`); `body` is the
     pydantic model its JSON body must fit (None: no body). `may(actor, claim)` says whether the
-    actor is the party expected to act, for the pages and the to-do list."""
+    actor is the party expected to act, for the pages and the to-do list; `rule` is the rule the
+    to-do item names and `clock` the deadline kind the action meets, whose due date is the
+    item's (an action without one has no time limit). An action without a body is a button on
+    the claim page; one with a body is a form on the track's own page, `page(claim_id)`. Either
+    carries the action's name as its id, the to-do item's anchor."""
 
     name: str
     label_zh: str
@@ -31,6 +35,9 @@ class TrackAction:
     run: Callable[..., Any]
     body: type[BaseModel] | None = None
     may: Callable[..., bool] | None = None
+    rule: str | None = None
+    clock: str | None = None
+    page: Callable[[int], str] | None = None
 
 
 @dataclass(frozen=True)

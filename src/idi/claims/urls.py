@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
     path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
     path("notice/<int:unit_pk>/", views.notice, name="notice"),
+    path("notice/<int:unit_pk>/confirm/", views.confirm_notice, name="notice_confirm"),
 ]

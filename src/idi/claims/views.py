@@ -364,5 +364,22 @@ def notice(request, unit_pk: int):
             "n": content,
             "stored": stored,
             "may_hand_over": may_hand_over,
+            "receipts": selectors.receipts_of(stored),
+            "may_confirm": selectors.may_confirm_notice(actor, unit, stored),
         },
     )
+
+
+@login_required
+@require_POST
+def confirm_notice(request, unit_pk: int):
+    """R-K1: the owner confirms it received the notice of its home."""
+    actor = actor_from_request(request)
+    unit, _policy, _content, _stored = selectors.notice_for_unit(actor=actor, unit_id=unit_pk)
+    try:
+        services.confirm_notice(actor=actor, unit=unit)
+    except RuleViolation as exc:
+        messages.error(request, refusal_html(exc))
+    else:
+        messages.success(request, _("已签收保险告知书"))
+    return redirect("claims:notice", unit_pk=unit.pk)

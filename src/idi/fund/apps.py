@@ -17,6 +17,7 @@ class FundConfig(AppConfig):
         provide(Hook.SWEEPS, ("fund contributions / 基金计提入账", services.book_contributions_due))
         provide(Hook.TASKS, selectors.owner_tasks)
         provide(Hook.TASKS, selectors.institution_tasks)
+        provide(Hook.TASKS, selectors.track_tasks)
         register_track(preperiod.PRE_PERIOD_TRACK)
         register_track(preperiod.DEVELOPER_ONLY_TRACK)
         provide(Hook.DEMO_LOADERS, demo.load)

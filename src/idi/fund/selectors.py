@@ -14,7 +14,12 @@ from django.db.models import Case, F, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from idi.claims.selectors import claims_visible_to, home_label
+from idi.claims.selectors import (
+    claims_visible_to,
+    expected_track_actions,
+    home_label,
+    track_task,
+)
 from idi.core import clock
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
@@ -33,7 +38,12 @@ from idi.fund.models import (
     PrePeriodRequest,
 )
 from idi.fund.services.cases import CASE_RULE
-from idi.fund.services.preperiod import APPLICABLE_FROM
+from idi.fund.services.preperiod import (
+    APPLICABLE_FROM,
+    PRE_PERIOD_TRACK,
+    is_developer,
+    is_institution,
+)
 from idi.parties.models import District, OrgType
 from idi.projects.models import Project, Unit
 from idi.projects.selectors import is_owner_actor
@@ -450,6 +460,38 @@ def owner_tasks(actor: Actor, limit: int = 50) -> list[Task]:
             rule="R-F3",
         )
         for row in rows[:limit]
+    ]
+
+
+# The parties of the pre-period track whose duties only the track knows: the developer's (R-F2)
+# and the institution's decision on an application (R-F3, before any fund case exists). The
+# handler's notice is on its claims queue (claims.selectors.tasks_for) and the owner's
+# application on owner_tasks above, from the day it opens.
+TRACK_PARTY = {
+    OrgType.DEVELOPER: is_developer,
+    OrgType.GUARANTEE_INSTITUTION: is_institution,
+}
+
+
+def track_tasks(actor: Actor, limit: int = 50) -> list[Task]:
+    """Hook.TASKS: the pre-period track's actions expected of a developer or the guarantee
+    institution on the open requests it may see, the earliest due first, each leading to the
+    button or form that takes it."""
+    party = TRACK_PARTY.get(actor.organisation_type)
+    if party is None:
+        return []
+    actions = [a for a in PRE_PERIOD_TRACK.actions if a.may is party]
+    rows = (
+        requests_visible_to(actor)
+        .filter(claim__is_open=True, claim__status__in={s for a in actions for s in a.statuses})
+        .select_related("claim__unit__project")
+        .order_by(F("claim__next_due").asc(nulls_last=True), "id")
+    )
+    return [
+        track_task(app="fund", claim=row.claim, action=action)
+        for row in rows[:limit]
+        for action in expected_track_actions(actor, row.claim)
+        if action in actions
     ]
 
 

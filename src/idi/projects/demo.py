@@ -7,7 +7,9 @@ Other apps' demo loaders find them by these constants, e.g.
 - PROJECT_YUNQI (西湖, affordable): permit issued, construction not started — ready to insure
   (a co-insurance: INSURER_LEAD + INSURER_FOLLOWER_1 + INSURER_FOLLOWER_2).
 - PROJECT_XIXI (西湖, commercial): started 2024-07-15, completion accepted 2026-06-30, delivered
-  2026-09-30, units sold; owner_zhang (two units, one shared with 王芳) and owner_li log in.
+  4 months before the day the demo is loaded (never before its acceptance), so that the lead
+  insurer takes its owners' repair requests (from delivery + 3 months, R-F2) on any date; units
+  sold; owner_zhang (two units, one shared with 王芳) and owner_li log in.
 - PROJECT_JIANGHUI (滨江, mixed: one affordable and one commercial building): permit issued,
   construction not started.
 - PROJECT_LIANGZHU (余杭, commercial, another developer): permit issued, not started; outside
@@ -23,6 +25,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from idi.core import clock
 from idi.core.permissions import ANONYMOUS
 from idi.parties import demo as parties_demo
 from idi.parties.models import Profile
@@ -31,6 +34,7 @@ from idi.parties.services import activate_owner, register_owner
 from idi.parties.validators import id_number_check_char
 from idi.projects import services
 from idi.projects.models import Project
+from idi.rules import add_months
 
 PROJECT_YUNQI = "云栖安置房"
 PROJECT_XIXI = "西溪云庐"
@@ -44,6 +48,7 @@ PROJECT_LIANGZHU_2 = "良渚未来里二期"
 PERMIT_LIANGZHU_2 = "330110202510150101"
 PROJECT_JIANGNAN_ANJU = "江南安居苑"
 PERMIT_JIANGNAN_ANJU = "330108202506020101"
+XIXI_ACCEPTED = date(2026, 6, 30)
 
 OWNER_LOGINS = [
     ("owner_zhang", "张伟", "13805710001", "业主（两套房，其一与王芳共有） / owner of two units"),
@@ -199,9 +204,10 @@ def _finish_and_sell(actor, project, *, password: str) -> None:
     """西溪云庐: built, accepted, delivered; its units and sales come in through the import."""
     permit = project.construction_permits.get()
     services.record_construction_start(actor=actor, permit=permit, started_on=date(2024, 7, 15))
-    services.record_completion_acceptance(actor=actor, permit=permit, accepted_on=date(2026, 6, 30))
+    services.record_completion_acceptance(actor=actor, permit=permit, accepted_on=XIXI_ACCEPTED)
+    delivered = max(add_months(clock.today(), -4), XIXI_ACCEPTED)
     for building in project.buildings.all():
-        services.record_delivery(actor=actor, building=building, delivered_on=date(2026, 9, 30))
+        services.record_delivery(actor=actor, building=building, delivered_on=delivered)
     for n, (username, real_name, phone, _) in enumerate(OWNER_LOGINS, start=1):
         if not Profile.objects.filter(id_number=person_id(n)).exists():
             register_owner(

@@ -17,6 +17,7 @@ from idi.riskmgmt.schemas import (
     ComplianceOut,
     ConfirmIn,
     DefectAppraisalIn,
+    DefectAppraiserIn,
     DefectDisputeIn,
     DefectOut,
     DefectRowOut,
@@ -264,6 +265,7 @@ ACTIONS = {
     "rectify": services.rectify_defect,
     "supervisor-confirm": services.supervisor_confirm_defect,
     "developer-confirm": services.developer_confirm_defect,
+    "appraiser": services.choose_appraiser,
     "appraisal": services.record_appraisal,
 }
 
@@ -302,9 +304,19 @@ def developer_confirm(request, pk: int, body: DeveloperConfirmIn | None = None):
 
 
 @router.post(
+    "/defects/{pk}/appraiser",
+    response=DefectOut,
+    summary="登记共同选定的鉴定机构 / record the jointly chosen appraiser (developer; R-R6)",
+)
+def choose_appraiser(request, pk: int, body: DefectAppraiserIn):
+    return _act(request, pk, "appraiser", appraiser=body.appraiser)
+
+
+@router.post(
     "/defects/{pk}/appraisal",
     response=DefectOut,
-    summary="登记鉴定结论 / record the appraisal (R-R6)",
+    summary="登记鉴定结论 / record the appraisal (the chosen appraiser, or the developer on its "
+    "written finding; R-R6)",
 )
 def appraisal(request, pk: int, body: DefectAppraisalIn):
     return _act(request, pk, "appraisal", **body.dict())

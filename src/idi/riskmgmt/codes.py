@@ -17,6 +17,8 @@ class Code(StrEnum):
     MAJOR_DEFECTS_OPEN = "major_defects_open"
     NO_JOINT_INSPECTION = "no_joint_inspection"
     TOO_LATE = "too_late"
+    NOT_APPRAISER = "not_appraiser"
+    NOT_CHOSEN_APPRAISER = "not_chosen_appraiser"
 
 
 class AuditAction(StrEnum):
@@ -27,6 +29,7 @@ class AuditAction(StrEnum):
     RECORD_DEFECT = "riskmgmt.record_defect"
     CONFIRM_DEFECT = "riskmgmt.confirm_defect"
     DISPUTE_DEFECT = "riskmgmt.dispute_defect"
+    CHOOSE_APPRAISER = "riskmgmt.choose_appraiser"
     RECORD_APPRAISAL = "riskmgmt.record_appraisal"
     RECTIFY_DEFECT = "riskmgmt.rectify_defect"
     SUPERVISOR_CONFIRM_DEFECT = "riskmgmt.supervisor_confirm_defect"

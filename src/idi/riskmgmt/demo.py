@@ -5,8 +5,9 @@
   yunqi_start), the foundation stage with it. That month had one inspection, one short of R-R4
   (the regulators' check); this month has today's, so the RMA still owes one (R-R4), whatever
   the day. Today's inspection found four defects, one in each part of the loop: closed with an
-  after-photo, confirmed and waiting for the contractor, disputed, and just recorded (a major
-  one, so completion acceptance would be refused, R-R7).
+  after-photo, confirmed and waiting for the contractor, disputed (the parties have chosen the
+  appraiser, whose finding is awaited, R-R6), and just recorded (a major one, so completion
+  acceptance would be refused, R-R7).
 - 西溪云庐 (PERMIT_XIXI, completed): the engagement's inspections of 2024-2025, every defect
   closed, the final report reviewed and the RMA rated (R-R9), for the regulator's view.
 """
@@ -196,6 +197,16 @@ def _yunqi() -> None:
     services.confirm_defect(actor=developer, defect=assigned, responsible=contractor_id)
     services.dispute_defect(
         actor=contractor, defect=disputed, reason="保护层实测满足设计要求，申请鉴定"
+    )
+    _choose_appraiser(disputed, developer=developer)
+
+
+def _choose_appraiser(defect, *, developer) -> None:
+    """R-R6: the developer records the appraiser the parties chose; its finding stays to do."""
+    services.choose_appraiser(
+        actor=developer,
+        defect=defect,
+        appraiser=parties_demo.organisation(parties_demo.APPRAISER).pk,
     )
 
 

@@ -119,16 +119,37 @@ class DisputeForm(forms.Form):
     reason = forms.CharField(label=_("争议理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AppraisalForm(forms.Form):
-    appraiser = forms.ModelChoiceField(
-        label=_("鉴定机构"), queryset=Organisation.objects.filter(org_type=OrgType.APPRAISER)
-    )
+def _appraisers():
+    return Organisation.objects.filter(org_type=OrgType.APPRAISER).order_by("name")
+
+
+class ChooseAppraiserForm(forms.Form):
+    appraiser = forms.ModelChoiceField(label=_("共同选定的鉴定机构"), queryset=_appraisers())
+
+
+class FindingForm(forms.Form):
+    """The chosen appraiser's own finding."""
+
     responsible = forms.TypedChoiceField(label=_("责任方（承担鉴定费用）"), coerce=int)
     fee = forms.DecimalField(label=_("鉴定费用（元）"), max_digits=18, decimal_places=2)
 
     def __init__(self, *args, parties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].choices = parties
+
+
+class AppraisalForm(FindingForm):
+    """The developer records the appraiser's written finding; once an appraiser is chosen, only
+    that one is offered."""
+
+    appraiser = forms.ModelChoiceField(label=_("鉴定机构"), queryset=_appraisers())
+    field_order = ["appraiser", "responsible", "fee"]
+
+    def __init__(self, *args, chosen=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if chosen is not None:
+            self.fields["appraiser"].queryset = _appraisers().filter(pk=chosen)
+            self.fields["appraiser"].initial = chosen
 
 
 class RectifyForm(forms.Form):

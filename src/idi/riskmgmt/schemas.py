@@ -109,6 +109,7 @@ class DefectOut(Schema):
     part: str
     status: str
     responsible: int | None
+    appraiser: int | None
     history: list[HistoryOut]
 
 
@@ -143,8 +144,13 @@ class DeveloperConfirmIn(Schema):
     reply: str = Field("", max_length=MAX_TEXT)
 
 
-class DefectAppraisalIn(Schema):
+class DefectAppraiserIn(Schema):
     appraiser: Id
+
+
+class DefectAppraisalIn(Schema):
+    # Left out once an appraiser is chosen: the finding is then the chosen appraiser's.
+    appraiser: Id | None = None
     responsible: Id
     fee: SignedMoney
 

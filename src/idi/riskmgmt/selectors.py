@@ -3,7 +3,8 @@
 Who sees what: whoever sees the project (projects.selectors, which asks this app for the
 engaged RMA through Hook.PROJECT_VISIBILITY) sees its engagement, inspections, defects and
 evidence, except owners: construction-phase findings are the parties' and the regulator's.
-An object the actor may not see is "not found".
+The appraiser jointly chosen for a disputed defect (R-R6) sees that defect, its inspection and
+evidence, and nothing else of the project. An object the actor may not see is "not found".
 """
 
 from collections import Counter
@@ -143,14 +144,30 @@ def engagements_of(*, actor: Actor, project: Project) -> list[Engagement]:
     return list(engagements_visible_to(actor).filter(project=project).order_by("policy__permit"))
 
 
+def _defects_seen(actor: Actor, path: str = "") -> Q:
+    """The defects (at `path`, e.g. "defect__") whose project's findings the actor sees, and
+    those it was chosen to appraise (R-R6)."""
+    seen = Q(**{f"{path}project_id__in": visible_project_ids(actor)})
+    if actor.organisation_type == OrgType.APPRAISER and actor.organisation_id is not None:
+        seen |= Q(**{f"{path}appraiser_id": actor.organisation_id})
+    return seen
+
+
 def defects_visible_to(actor: Actor) -> QuerySet[Defect]:
-    return Defect.objects.filter(project_id__in=visible_project_ids(actor))
+    return Defect.objects.filter(_defects_seen(actor))
 
 
 def get_defect(*, actor: Actor, pk: int) -> Defect:
     found = (
         defects_visible_to(actor)
-        .select_related("project__developer", "engagement__policy", "building", "responsible")
+        .select_related(
+            "project__developer",
+            "engagement__policy",
+            "inspection",
+            "building",
+            "responsible",
+            "appraiser",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -161,7 +178,10 @@ def get_defect(*, actor: Actor, pk: int) -> Defect:
 
 def get_inspection(*, actor: Actor, pk: int) -> Inspection:
     found = (
-        Inspection.objects.filter(project_id__in=visible_project_ids(actor))
+        Inspection.objects.filter(
+            Q(project_id__in=visible_project_ids(actor))
+            | Q(pk__in=defects_visible_to(actor).values("inspection_id"))
+        )
         .select_related("engagement__policy__permit", "project")
         .filter(pk=pk)
         .first()
@@ -172,11 +192,7 @@ def get_inspection(*, actor: Actor, pk: int) -> Inspection:
 
 
 def get_evidence(*, actor: Actor, pk: int) -> Evidence:
-    found = (
-        Evidence.objects.filter(defect__project_id__in=visible_project_ids(actor))
-        .filter(pk=pk)
-        .first()
-    )
+    found = Evidence.objects.filter(_defects_seen(actor, "defect__")).filter(pk=pk).first()
     if found is None:
         raise NotFound("evidence")
     return found
@@ -255,6 +271,7 @@ def defect_answer(defect: Defect) -> dict:
         "part": defect.part,
         "status": defect.status,
         "responsible": defect.responsible_id,
+        "appraiser": defect.appraiser_id,
         "history": [{"action": e.action, "by": e.by_label, "at": e.at} for e in events],
     }
 
@@ -343,6 +360,18 @@ def board_choices(project: Project) -> dict:
             .values_list("id", "name")
         ),
     }
+
+
+def defects_of_inspection(*, actor: Actor, inspection: Inspection) -> QuerySet[Defect]:
+    """The inspection's defects the actor sees: all of them for whoever sees the project, the
+    one it appraises for a chosen appraiser."""
+    return (
+        defects_visible_to(actor).filter(inspection=inspection).select_related("building")
+    ).order_by("id")
+
+
+def sees_board(actor: Actor, project_id: int) -> bool:
+    return visible_project_ids(actor).filter(pk=project_id).exists()
 
 
 def history_of(defect: Defect) -> list[DefectEvent]:
@@ -598,6 +627,8 @@ def tasks_for(actor: Actor) -> list[Task]:
     """Hook.TASKS: defects waiting for the actor, and the joint-inspection warning (R-R8)."""
     if actor.organisation_id is None:
         return []
+    if actor.organisation_type == OrgType.APPRAISER:
+        return appraisal_tasks(actor)
     tasks: list[Task] = []
     org = actor.organisation_id
     waiting = Defect.objects.filter(project_id__in=visible_project_ids(actor))
@@ -629,6 +660,26 @@ def tasks_for(actor: Actor) -> list[Task]:
     if actor.organisation_type == OrgType.DEVELOPER:
         tasks.extend(_joint_inspection_warnings(org))
     return tasks
+
+
+def appraisal_tasks(actor: Actor) -> list[Task]:
+    """R-R6: each disputed defect waiting for the finding of the appraiser the parties chose."""
+    waiting = (
+        Defect.objects.filter(appraiser_id=actor.organisation_id, status=DefectStatus.DISPUTED)
+        .select_related("project", "building")
+        .order_by("id")
+    )
+    return [
+        task(
+            kind="riskmgmt.appraise_defect",
+            title_zh="就争议缺陷作出鉴定结论",
+            title_en="Make the appraisal finding on a disputed defect",
+            subject=f"{d.project.name} · {defect_label(d)}",
+            url=f"/riskmgmt/defects/{d.pk}/#action-appraisal",
+            rule="R-R6",
+        )
+        for d in waiting
+    ]
 
 
 def _joint_inspection_warnings(developer_id: int) -> list[Task]:

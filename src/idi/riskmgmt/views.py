@@ -134,6 +134,7 @@ def _parties(defect, *, with_rma: bool = False) -> list[tuple[int, str]]:
 DEFECT_FORMS = {
     "confirm": (forms.ConfirmForm, services.confirm_defect),
     "dispute": (forms.DisputeForm, services.dispute_defect),
+    "choose-appraiser": (forms.ChooseAppraiserForm, services.choose_appraiser),
     "appraisal": (forms.AppraisalForm, services.record_appraisal),
     "rectify": (forms.RectifyForm, services.rectify_defect),
     "supervisor-confirm": (forms.ActionForm, services.supervisor_confirm_defect),
@@ -142,13 +143,25 @@ DEFECT_FORMS = {
 }
 
 
-def _form_for(action: str, defect, data=None, files=None):
+def _is_chosen_appraiser(actor, defect) -> bool:
+    return (
+        actor.organisation_type == OrgType.APPRAISER
+        and defect.appraiser_id is not None
+        and actor.organisation_id == defect.appraiser_id
+    )
+
+
+def _form_for(action: str, defect, actor, data=None, files=None):
     form_class, _service = DEFECT_FORMS[action]
     kwargs = {}
     if action == "confirm":
         kwargs["parties"] = _parties(defect)
     elif action == "appraisal":
         kwargs["parties"] = _parties(defect, with_rma=True)
+        if _is_chosen_appraiser(actor, defect):
+            form_class = forms.FindingForm
+        else:
+            kwargs["chosen"] = defect.appraiser_id
     if action == "evidence":
         return form_class(data, files, **kwargs)
     return form_class(data, **kwargs)
@@ -166,6 +179,8 @@ def _available(actor, defect) -> list[str]:
     if status == DefectStatus.RECORDED and (developer or org in parties):
         out.append("dispute")
     if status == DefectStatus.DISPUTED and developer:
+        out.append("choose-appraiser")
+    if status == DefectStatus.DISPUTED and (developer or _is_chosen_appraiser(actor, defect)):
         out.append("appraisal")
     if status in services.EVIDENCE_STATUSES and org in (
         defect.responsible_id,
@@ -186,6 +201,7 @@ def _available(actor, defect) -> list[str]:
 ACTION_LABELS = {
     "confirm": gettext_lazy("确认缺陷并指定责任单位"),
     "dispute": gettext_lazy("提出异议"),
+    "choose-appraiser": gettext_lazy("登记共同选定的鉴定机构"),
     "appraisal": gettext_lazy("登记鉴定结论"),
     "evidence": gettext_lazy("上传整改照片"),
     "rectify": gettext_lazy("提交整改"),
@@ -200,7 +216,7 @@ def _defect_page(request, actor, defect, *, bound=None, status=200):
         (
             action,
             str(ACTION_LABELS[action]),
-            bound[1] if bound and bound[0] == action else _form_for(action, defect),
+            bound[1] if bound and bound[0] == action else _form_for(action, defect, actor),
         )
         for action in actions
     ]
@@ -213,6 +229,7 @@ def _defect_page(request, actor, defect, *, bound=None, status=200):
             "history": selectors.history_of(defect),
             "evidence": selectors.evidence_of(defect),
             "action_forms": action_forms,
+            "sees_board": selectors.sees_board(actor, defect.project_id),
         },
         status=status,
     )
@@ -231,12 +248,12 @@ def defect_action(request, pk: int, action: str):
     defect = selectors.get_defect(actor=actor, pk=pk)
     if action not in DEFECT_FORMS:
         return redirect("riskmgmt:defect", pk=defect.pk)
-    form = _form_for(action, defect, request.POST, request.FILES)
+    form = _form_for(action, defect, actor, request.POST, request.FILES)
     if form.is_valid():
         data = dict(form.cleaned_data)
         if action == "evidence":
             data["upload"] = data.pop("file")
-        if action == "appraisal":
+        if "appraiser" in data:
             data["appraiser"] = data["appraiser"].pk
         try:
             DEFECT_FORMS[action][1](actor=actor, defect=defect, **data)
@@ -440,9 +457,10 @@ def inspection_detail(request, pk: int):
         "riskmgmt/inspection.html",
         {
             "inspection": inspection,
-            "defects": inspection.defects.select_related("building").order_by("id"),
+            "defects": selectors.defects_of_inspection(actor=actor, inspection=inspection),
             "categories": _categories(),
             "form": form,
+            "sees_board": selectors.sees_board(actor, inspection.project_id),
         },
         status=REFUSED if form is not None and form.errors else 200,
     )

@@ -58,7 +58,7 @@ from idi.claims.services.emergency import (
 )
 from idi.claims.services.filing import ANSWERS, FILING_STATUSES, Filing, file_claim
 from idi.claims.services.money import record_payment, record_recovery
-from idi.claims.services.notices import hand_over_notice
+from idi.claims.services.notices import confirm_notice, hand_over_notice
 from idi.claims.services.performance import agree, complete_repair, owner_decision
 from idi.claims.services.photos import MAX_PHOTO_BYTES, PHOTO_TYPES, add_photo
 
@@ -76,6 +76,7 @@ __all__ = [
     "agree",
     "complete_repair",
     "confirm_in_writing",
+    "confirm_notice",
     "determine",
     "file_claim",
     "hand_over_notice",

@@ -6,9 +6,9 @@ from django.db import transaction
 
 from idi.claims import selectors
 from idi.claims.codes import AuditAction, Code
-from idi.claims.models import InsuranceNotice
+from idi.claims.models import InsuranceNotice, NoticeReceipt
 from idi.claims.services._common import _refuse
-from idi.core import audit, clock
+from idi.core import audit, clock, formats
 from idi.core.errors import Forbidden
 from idi.core.permissions import Actor
 from idi.parties.models import OrgType
@@ -62,3 +62,52 @@ def hand_over_notice(*, actor: Actor, unit: Unit, handed_over_on: date) -> Insur
         after={"unit": unit.pk, "handed_over_on": handed_over_on.isoformat()},
     )
     return notice
+
+
+@transaction.atomic
+@audit.deferred()
+def confirm_notice(*, actor: Actor, unit: Unit) -> NoticeReceipt:
+    """R-K1: an owner of the unit confirms it received the notice handed over with it. Each
+    buyer of a jointly owned home confirms for itself, once: a second confirmation is refused,
+    as it would record a receipt that did not happen then."""
+    if not selectors.is_owner_of_unit(actor, unit.pk):
+        raise _refuse(
+            "R-K1",
+            "unit",
+            "仅该房屋的业主本人可签收保险告知书",
+            "only an owner of the home may confirm receipt of its insurance notice",
+            Code.NOT_OWNER,
+        )
+    notice = InsuranceNotice.objects.select_for_update().filter(unit=unit).first()
+    if notice is None or notice.handed_over_on is None:
+        raise _refuse(
+            "R-K1",
+            "handed_over_on",
+            "保险告知书尚未随房屋交付，交付后方可签收",
+            "the insurance notice has not been handed over with the home yet",
+            Code.INVALID_STATE,
+        )
+    earlier = notice.receipts.filter(owner_id=actor.user_id).first()
+    if earlier is not None:
+        raise _refuse(
+            "R-K1",
+            "confirmed_at",
+            f"您已于{formats.day(earlier.confirmed_at, 'zh-hans')}签收该保险告知书",
+            "you confirmed receipt of this insurance notice on "
+            f"{formats.day(earlier.confirmed_at, 'en')}",
+            Code.INVALID_STATE,
+        )
+    receipt = NoticeReceipt.objects.create(
+        notice=notice, owner_id=actor.user_id, confirmed_at=clock.now()
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CONFIRM_NOTICE,
+        obj=notice,
+        after={
+            "unit": unit.pk,
+            "owner": actor.user_id,
+            "confirmed_at": receipt.confirmed_at.isoformat(),
+        },
+    )
+    return receipt

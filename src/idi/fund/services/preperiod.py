@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from pydantic import BaseModel, ConfigDict, Field
 
 from idi.claims import services as claims
@@ -446,6 +447,11 @@ def recipients(claim_id: int, event: str, kind: str) -> set[int] | None:
     return None
 
 
+def _request_page(claim_id: int) -> str:
+    """The request page, where the actions with a body have their forms."""
+    return reverse("fund:request", args=[claim_id])
+
+
 def _applies(assessment: Assessment) -> bool:
     return assessment.status == "developer_warranty" and assessment.insurer_channel
 
@@ -467,6 +473,8 @@ PRE_PERIOD_TRACK = Track(
             (RECEIVED,),
             notify_developer,
             may=is_handler,
+            rule="R-F2",
+            clock="developer_notification",
         ),
         TrackAction(
             "site-visit",
@@ -475,6 +483,8 @@ PRE_PERIOD_TRACK = Track(
             (NOTIFIED, FUND_REFUSED),
             site_visit,
             may=is_developer,
+            rule="R-F2",
+            clock="developer_site_visit",
         ),
         TrackAction(
             "repair-plan",
@@ -484,6 +494,8 @@ PRE_PERIOD_TRACK = Track(
             repair_plan,
             body=RepairPlanIn,
             may=is_developer,
+            rule="R-F2",
+            page=_request_page,
         ),
         TrackAction(
             "repair-started",
@@ -492,6 +504,7 @@ PRE_PERIOD_TRACK = Track(
             (PLAN_AGREED,),
             repair_started,
             may=is_developer,
+            rule="R-F3",
         ),
         TrackAction(
             "repair-completed",
@@ -500,6 +513,7 @@ PRE_PERIOD_TRACK = Track(
             (DEVELOPER_REPAIRING,),
             repair_completed,
             may=is_developer,
+            rule="R-F2",
         ),
         TrackAction(
             "fund-application",
@@ -509,6 +523,8 @@ PRE_PERIOD_TRACK = Track(
             fund_application,
             body=FundApplicationIn,
             may=is_owner,
+            rule="R-F3",
+            page=_request_page,
         ),
         TrackAction(
             "fund-decision",
@@ -518,6 +534,8 @@ PRE_PERIOD_TRACK = Track(
             fund_decision,
             body=FundDecisionIn,
             may=is_institution,
+            rule="R-F3",
+            page=_request_page,
         ),
     ),
     statuses=STATUSES,

@@ -16,6 +16,7 @@ then the audit chain's head, taken by the first audit event and held until commi
 
 from idi.riskmgmt.services._common import EVIDENCE_STATUSES, JOINT_INSPECTION
 from idi.riskmgmt.services.defects import (
+    choose_appraiser,
     confirm_defect,
     developer_confirm_defect,
     dispute_defect,
@@ -50,6 +51,7 @@ __all__ = [
     "DefectInput",
     "add_defects",
     "appoint_rma",
+    "choose_appraiser",
     "confirm_defect",
     "developer_confirm_defect",
     "dispute_defect",

@@ -40,8 +40,20 @@ from idi.underwriting.uploads import detect
 def _locked_defect(defect: Defect) -> Defect:
     return (
         Defect.objects.select_for_update(of=("self",))
-        .select_related("project", "engagement")
+        .select_related("project", "engagement", "appraiser")
         .get(pk=defect.pk)
+    )
+
+
+def _wrong_state(defect: Defect, rule: str = "R-R5"):
+    return _refuse(
+        rule,
+        "status",
+        f"缺陷当前状态为“{in_language(DefectStatus(defect.status).label, 'zh-hans')}”，"
+        "不能办理此项，请刷新页面查看缺陷进展",
+        f"the defect is “{in_language(DefectStatus(defect.status).label, 'en')}” and "
+        "cannot take this step; reload the page to see where it stands",
+        Code.INVALID_STATE,
     )
 
 
@@ -49,15 +61,7 @@ def _move(actor: Actor, defect: Defect, action: str, *, note: str = "", **change
     """Check (status, action) against DEFECT_TRANSITIONS, apply, log the event, audit."""
     target = DEFECT_TRANSITIONS.get((defect.status, action))
     if target is None:
-        raise _refuse(
-            "R-R5",
-            "status",
-            f"缺陷当前状态为“{in_language(DefectStatus(defect.status).label, 'zh-hans')}”，"
-            "不能办理此项，请刷新页面查看缺陷进展",
-            f"the defect is “{in_language(DefectStatus(defect.status).label, 'en')}” and "
-            "cannot take this step; reload the page to see where it stands",
-            Code.INVALID_STATE,
-        )
+        raise _wrong_state(defect)
     before = selectors.defect_state(defect)
     now = clock.now()
     for name, value in changes.items():
@@ -121,18 +125,98 @@ def dispute_defect(*, actor: Actor, defect: Defect, reason: str) -> Defect:
     return _move(actor, defect, "dispute", note=reason, dispute_reason=reason)
 
 
-@transaction.atomic
-def record_appraisal(
-    *, actor: Actor, defect: Defect, appraiser: int, responsible: int, fee
-) -> Defect:
-    """R-R6 (Art. 12): the jointly chosen appraiser's finding; the responsible party bears the
-    fee. When the RMA is found responsible the defect is dismissed."""
-    defect = _locked_defect(defect)
-    _require_developer(actor, defect.project.developer_id, "登记鉴定结论")
-    expert = _org(appraiser, "appraiser", rule="R-R6")
+def _appraiser(pk, *, field: str = "appraiser") -> Organisation:
+    expert = _org(pk, field, rule="R-R6")
     if expert.org_type != OrgType.APPRAISER:
         raise _refuse(
-            "R-R6", "appraiser", f"{expert.name} 不是鉴定机构", f"{expert.name} is no appraiser"
+            "R-R6",
+            field,
+            f"{expert.name} 不是鉴定机构",
+            f"{expert.name} is no appraiser",
+            Code.NOT_APPRAISER,
+        )
+    return expert
+
+
+@transaction.atomic
+def choose_appraiser(*, actor: Actor, defect: Defect, appraiser: int) -> Defect:
+    """R-R6 (Art. 12): the developer records the appraiser the parties chose jointly for a
+    disputed defect; from then on that appraiser sees the defect and makes the finding. Until
+    the finding the parties may choose again (an appraiser may decline the case): the new
+    choice replaces the old one, and both are in the defect's history and the audit log."""
+    defect = _locked_defect(defect)
+    if (
+        actor.organisation_type != OrgType.DEVELOPER
+        or actor.organisation_id != defect.project.developer_id
+    ):
+        raise Forbidden(
+            "仅本项目建设单位可登记共同选定的鉴定机构",
+            "only the project's developer may record the jointly chosen appraiser",
+            rule="R-R6",
+        )
+    if defect.status != S.DISPUTED:
+        raise _wrong_state(defect, rule="R-R6")
+    expert = _appraiser(appraiser)
+    if expert.pk == defect.appraiser_id:
+        raise _refuse(
+            "R-R6",
+            "appraiser",
+            f"{expert.name} 已是本缺陷选定的鉴定机构",
+            f"{expert.name} is already the appraiser chosen for this defect",
+            Code.ALREADY_RECORDED,
+        )
+    defect = _move(actor, defect, "choose_appraiser", note=expert.name, appraiser=expert)
+    notify(
+        actor=actor,
+        recipients=selectors.member_ids({expert.pk}),
+        subject=f"缺陷 #{defect.pk} 有争议：请作出鉴定结论",
+        subject_en=f"Defect #{defect.pk} is disputed: you are asked for the appraisal finding",
+        body=defect.dispute_reason,
+        link=f"/riskmgmt/defects/{defect.pk}/",
+    )
+    return defect
+
+
+def _require_finder(actor: Actor, defect: Defect) -> None:
+    """The developer (on the appraiser's written finding) or the chosen appraiser itself."""
+    chosen = actor.organisation_type == OrgType.APPRAISER and (
+        defect.appraiser_id is not None and actor.organisation_id == defect.appraiser_id
+    )
+    developer = (
+        actor.organisation_type == OrgType.DEVELOPER
+        and actor.organisation_id == defect.project.developer_id
+    )
+    if not (chosen or developer):
+        raise Forbidden(
+            "仅本项目建设单位或共同选定的鉴定机构可登记鉴定结论",
+            "only the project's developer or the jointly chosen appraiser may record the finding",
+            rule="R-R6",
+        )
+
+
+@transaction.atomic
+def record_appraisal(
+    *, actor: Actor, defect: Defect, responsible: int, fee, appraiser: int | None = None
+) -> Defect:
+    """R-R6 (Art. 12): the jointly chosen appraiser's finding, recorded by that appraiser or by
+    the developer on its written finding; the responsible party bears the fee. Once an
+    appraiser is chosen the finding is that appraiser's (`appraiser` may then be left out).
+    When the RMA is found responsible the defect is dismissed."""
+    defect = _locked_defect(defect)
+    _require_finder(actor, defect)
+    if defect.status != S.DISPUTED:
+        raise _wrong_state(defect)
+    if appraiser is None and defect.appraiser_id is None:
+        raise _refuse("R-R6", "appraiser", "请选择鉴定机构", "name the appraiser", Code.REQUIRED)
+    expert = _appraiser(defect.appraiser_id if appraiser is None else appraiser)
+    if defect.appraiser_id is not None and expert.pk != defect.appraiser_id:
+        raise _refuse(
+            "R-R6",
+            "appraiser",
+            f"本缺陷共同选定的鉴定机构是{defect.appraiser.name}，鉴定结论应由其作出",
+            f"the appraiser jointly chosen for this defect is {defect.appraiser.name}; "
+            "the finding is theirs",
+            Code.NOT_CHOSEN_APPRAISER,
         )
     amount = _money(fee, "fee", rule="R-R6")
     org = _responsible(
