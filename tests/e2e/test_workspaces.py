@@ -153,7 +153,12 @@ ROLES = [
             _project(projects_demo.PROJECT_YUNQI),
         ],
     ),
-    Role("ins_claims", details=lambda: [_claim()]),
+    Role(
+        "ins_claims",
+        "claims.notify_developer",
+        "#notify-developer button:has-text('告知建设单位')",
+        lambda: [_claim()],
+    ),
     Role(
         "ins_follow1",
         "underwriting.confirm_share",
@@ -211,11 +216,19 @@ ROLES = [
     ),
     Role(
         "owner_zhang",
-        details=lambda: [
+        "claims.confirm_notice",
+        "#confirm-notice button:has-text('签收保险告知书')",
+        lambda: [
             _claim(),
             reverse("claims:file"),
             reverse("claims:notice", args=[_unit_pk()]),
         ],
+        lands_on="underwriting:my_homes",
+    ),
+    Role(
+        "owner_li",
+        "claims.confirm_notice",
+        "#confirm-notice button:has-text('签收保险告知书')",
         lands_on="underwriting:my_homes",
     ),
 ]
