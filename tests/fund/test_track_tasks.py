@@ -180,3 +180,21 @@ def test_r_f2_the_handlers_item_over_the_api(pw):
         assert item["due"] == "2025-07-01"
         others = pw.other_handler.client().get("/api/v1/me/tasks").json()
         assert not [i for i in others["items"] if i["kind"] in TRACK_KINDS]
+
+
+def test_r_f2_the_tracks_buttons_and_forms_read_in_the_pages_language(pw):
+    with at(2025, 7, 1):
+        claim = _file(pw)
+        for language, label in (("zh-hans", "告知建设单位"), ("en", "Notify the developer")):
+            client = pw.handler.client()
+            client.cookies["django_language"] = language
+            page = client.get(f"/claims/{claim}/").content.decode()
+            button = page.split('id="notify-developer"', 1)[1].split("</form>", 1)[0]
+            assert f'<button type="submit">{label}</button>' in button
+        _act(pw.handler, claim, "notify-developer")
+        _act(pw.developer, claim, "site-visit")
+        client = pw.developer.client()
+        client.cookies["django_language"] = "en"
+        page = client.get(f"/fund/requests/{claim}/").content.decode()
+        form = page.split('id="repair-plan"', 1)[1].split("</form>", 1)[0]
+        assert "<h2>Record the repair plan</h2>" in form
