@@ -154,6 +154,8 @@ def test_r_f3_the_institution_decides_an_application_from_its_list_once(pw):
             ("fund.fund_decision", f"/fund/requests/{claim}/#fund-decision", "R-F3", None)
         ]
         assert not [t for t in tasks_for(pw.gi.actor) if t.kind.startswith("fund.case.")]
+        page = pw.gi.client().get(f"/fund/requests/{claim}/").content.decode()
+        assert 'id="fund-decision"' in page
         _nobody_else(pw, pw.gi)
         _act(pw.gi, claim, "fund-decision", {"approved": False, "reasons": "已与建设单位协调"})
         assert _track(pw.gi) == []
