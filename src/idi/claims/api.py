@@ -161,8 +161,13 @@ class ClaimDisputeIn(Schema):
     reason: str = Field(..., max_length=MAX_TEXT)
 
 
-class ClaimAppraisalIn(Schema):
+class ClaimAppraiserIn(Schema):
     appraiser: Id
+
+
+class ClaimAppraisalIn(Schema):
+    # Left out once the appraiser is chosen: the finding is then the chosen appraiser's.
+    appraiser: Id | None = None
     finding: Literal["covered", "not_covered"]
     fee: Money
 
@@ -461,6 +466,20 @@ def dispute(request, pk: int, body: ClaimDisputeIn):
         request,
         pk,
         lambda a, c: services.open_dispute(actor=a, claim=c, about=body.about, reason=body.reason),
+    )
+
+
+@router.post(
+    "/claims/{pk}/appraiser",
+    response=ClaimOut,
+    by_alias=True,
+    summary="登记共同选定的鉴定机构 / the jointly chosen appraiser (handler; R-K7)",
+)
+def choose_appraiser(request, pk: int, body: ClaimAppraiserIn):
+    return _act(
+        request,
+        pk,
+        lambda a, c: services.choose_appraiser(actor=a, claim=c, appraiser_id=body.appraiser),
     )
 
 

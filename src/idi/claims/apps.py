@@ -23,4 +23,5 @@ class ClaimsConfig(AppConfig):
         )
         provide(Hook.SWEEPS, ("emergency repairs / 应急维修", services.sweep_emergencies))
         provide(Hook.TASKS, selectors.tasks_for)
+        provide(Hook.TASKS, selectors.appraisal_tasks)
         provide(Hook.DEMO_LOADERS, demo.load)

@@ -303,6 +303,51 @@ def _regulator_users(districts: set[str]) -> dict[str, set[int]]:
     return out
 
 
+def chosen_appraiser(claim: Claim) -> Organisation | None:
+    """R-K7: the appraiser chosen for the claim's open dispute, once the parties chose one."""
+    dispute = (
+        Dispute.objects.filter(claim=claim, decided_on__isnull=True, appraiser__isnull=False)
+        .select_related("appraiser")
+        .first()
+    )
+    return dispute.appraiser if dispute else None
+
+
+def members_of(organisation_id: int) -> set[int]:
+    """The active accounts of an organisation (who reads what is sent to it)."""
+    return set(
+        Profile.objects.filter(organisation_id=organisation_id, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def appraisal_tasks(actor: Actor) -> list[Task]:
+    """Hook.TASKS (R-K7): each open dispute whose jointly chosen appraiser is the actor."""
+    if actor.organisation_type != OrgType.APPRAISER or actor.organisation_id is None:
+        return []
+    disputes = (
+        Dispute.objects.filter(
+            appraiser_id=actor.organisation_id,
+            decided_on__isnull=True,
+            claim__status=ClaimStatus.DISPUTED,
+        )
+        .select_related("claim__unit__project")
+        .order_by("id")
+    )
+    return [
+        task(
+            kind="claims.appraise",
+            title_zh="就理赔争议作出鉴定结论",
+            title_en="Make the appraisal finding on a claim dispute",
+            subject=f"{d.claim.unit.project.name} · {d.claim.number}",
+            url=f"/claims/{d.claim_id}/#action-appraisal",
+            rule="R-K7",
+        )
+        for d in disputes
+    ]
+
+
 def claim_recipients(claim_ids: list[int], event: str) -> dict[int, set[int]]:
     """A reminder goes to the claim's handlers; an escalation also to their organisation's
     managers and to the district regulator (issue 10, "never missed silently")."""

@@ -146,7 +146,7 @@ HANDLER_ACTIONS = {
     "repairing": ["repair-done"],
     "rejected": ["repair-done"],
     "paying": ["payment"],
-    "disputed": ["appraisal"],
+    "disputed": ["choose-appraiser", "appraisal"],
     "confirming": ["written-confirmation"],
 }
 OWNER_ACTIONS = {
@@ -170,6 +170,13 @@ def _detail_context(request, actor, claim, **extra):
             actions.append("recovery")
     if owner:
         actions += OWNER_ACTIONS.get(claim.status, [])
+    chosen = selectors.chosen_appraiser(claim)
+    if (
+        chosen is not None
+        and actor.organisation_type == OrgType.APPRAISER
+        and actor.organisation_id == chosen.pk
+    ):
+        actions.append("appraisal")
     track_actions = [
         a
         for t in tracks.tracks()
@@ -190,6 +197,7 @@ def _detail_context(request, actor, claim, **extra):
         "track_actions": track_actions,
         "may_add_photo": (owner or handler) and claim.is_open,
         "appraisers": Organisation.objects.filter(org_type=OrgType.APPRAISER).order_by("name"),
+        "chosen_appraiser": chosen,
         "responsible": Organisation.objects.exclude(
             org_type__in=(OrgType.INSURER, OrgType.REGULATOR, OrgType.GUARANTEE_INSTITUTION)
         ).order_by("name")
@@ -264,11 +272,15 @@ def _run(action: str, actor, claim, post, files):
             about=action.removeprefix("dispute-"),
             reason=post.get("reason", ""),
         )
+    if action == "choose-appraiser":
+        return services.choose_appraiser(
+            actor=actor, claim=claim, appraiser_id=_int(post.get("appraiser")) or 0
+        )
     if action == "appraisal":
         return services.record_appraisal(
             actor=actor,
             claim=claim,
-            appraiser_id=_int(post.get("appraiser")) or 0,
+            appraiser_id=_int(post.get("appraiser")),
             finding=post.get("finding", ""),
             fee=_decimal(post.get("fee")) if post.get("fee") else Decimal("NaN"),
         )

@@ -17,7 +17,7 @@ two actions on the same claim or policy wait for each other instead of deadlocki
 
 1. the claim (`_locked`, `FOR UPDATE OF` the claim row only);
 2. the policy (`money._check_remaining`), when money leaves it: agree (payment), record_payment;
-3. rows of the claim: its open dispute (record_appraisal), its emergency repair
+3. rows of the claim: its open dispute (choose_appraiser, record_appraisal), its emergency repair
    (respond_to_emergency), its running deadlines (`meet_clock`, `stop_clock`);
 4. the audit chain's head, last: each action runs under `audit.deferred()`, so its events
    (the clocks' and the claim's) are written together as the last statements before the
@@ -47,6 +47,7 @@ from idi.claims.services.determination import (
 )
 from idi.claims.services.disputes import (
     DISPUTE_FROM,
+    choose_appraiser,
     confirm_in_writing,
     open_dispute,
     record_appraisal,
@@ -74,6 +75,7 @@ __all__ = [
     "Filing",
     "add_photo",
     "agree",
+    "choose_appraiser",
     "complete_repair",
     "confirm_in_writing",
     "confirm_notice",
