@@ -104,10 +104,9 @@ def _organisation(name: str) -> str:
 @dataclass(frozen=True)
 class Role:
     username: str
-    # The to-do item to follow (its data-kind) and what shows that the page doing it opened;
-    # None where the demo gives the role nothing to do.
-    task: str | None = None
-    done_by: str | None = None
+    # The to-do item to follow (its data-kind) and what shows that the page doing it opened.
+    task: str
+    done_by: str
     # Detail pages of the objects the role works with, besides its menu's pages.
     details: Callable[[], list[str]] = field(default=lambda: [])
     lands_on: str = "workspace"
@@ -190,7 +189,7 @@ ROLES = [
         lambda: [_project(projects_demo.PROJECT_YUNQI), _defect()],
     ),
     Role("supervisor", "underwriting.acknowledge_notice", "button:has-text('确认收到')"),
-    Role("appraiser"),
+    Role("appraiser", "riskmgmt.appraise_defect", "#action-appraisal button[type=submit]"),
     Role(
         "guarantee",
         "fund.case.open",
@@ -341,8 +340,7 @@ def test_every_role_on_a_phone(demo, open_page):
         # On a phone the header's menu is folded behind its button.
         assert page.locator("#site-menu").evaluate("menu => menu.open") is False
         paths = [reverse(role.lands_on)]
-        if role.task:
-            paths.append(_follow_a_to_do(page, role))
+        paths.append(_follow_a_to_do(page, role))
         if role.submits:
             page.click("main form button[type=submit]")
             expect(page.locator("main .notice.success")).to_be_in_viewport()
