@@ -167,6 +167,23 @@ def test_R_K7_appraiser_to_do_appears_with_the_choice_and_leaves_with_the_findin
     assert not [t for t in tasks_for(cw.appraiser.actor) if t.kind == "claims.appraise"]
 
 
+def test_R_K7_the_handler_has_the_choice_to_record_until_it_is_recorded(cw, disputed):
+    claim, _other = disputed
+
+    def choices(party):
+        return [t for t in tasks_for(party.actor) if t.kind == "claims.disputed"]
+
+    (item,) = choices(cw.handler)
+    assert (item.rule, item.url) == ("R-K7", f"/claims/{claim.pk}/#action-choose-appraiser")
+    assert item.subject == claim.number
+    page = cw.handler.client().get(item.url.split("#")[0]).content.decode()
+    assert 'id="action-choose-appraiser"' in page
+    for party in (cw.owner, cw.appraiser):
+        assert choices(party) == []
+    _choose(cw, claim)
+    assert choices(cw.handler) == []
+
+
 def test_R_K7_choice_and_finding_on_the_claim_page(cw, disputed):
     claim, _other = disputed
     url = f"/claims/{claim.pk}/"

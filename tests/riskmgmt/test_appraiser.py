@@ -242,6 +242,26 @@ def test_R_R6_appraiser_to_do_appears_with_the_choice_and_leaves_with_the_findin
     assert tasks_for(w.expert.actor) == []
 
 
+def test_R_R6_the_developer_has_the_choice_to_record_until_it_is_recorded(appraisers, disputed):
+    w, (defect, _other) = appraisers, disputed
+
+    def choices(party):
+        return [t for t in tasks_for(party.actor) if t.kind == "riskmgmt.choose_appraiser"]
+
+    (item,) = choices(w.developer)
+    assert (item.rule, item.url) == (
+        "R-R6",
+        f"/riskmgmt/defects/{defect.pk}/#action-choose-appraiser",
+    )
+    assert item.subject.startswith(f"{w.project.name} · #{defect.pk}")
+    page = w.developer.client().get(item.url.split("#")[0]).content.decode()
+    assert 'id="action-choose-appraiser"' in page
+    for party in (w.contractor, w.expert, w.other_expert):
+        assert choices(party) == []
+    _choose(w, defect)
+    assert choices(w.developer) == []
+
+
 # --- the pages ----------------------------------------------------------------------------
 
 

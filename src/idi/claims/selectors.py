@@ -549,6 +549,12 @@ NEXT_ACT = {
     ClaimStatus.REJECTED: ("返修", "redo the repair"),
     ClaimStatus.PAYING: ("支付赔款", "pay"),
     ClaimStatus.CONFIRMING: ("书面确认", "confirm in writing"),
+    # Until the appraiser the handler and the owner chose together is recorded (R-K7); then it
+    # is the appraiser's to decide.
+    ClaimStatus.DISPUTED: (
+        "与业主共同选定鉴定机构并登记",
+        "choose the appraiser together with the owner and record it",
+    ),
 }
 
 
@@ -559,7 +565,10 @@ RULE_OF_STATUS = {
     ClaimStatus.REPAIRING: "R-K3",
     ClaimStatus.PAYING: "R-K3",
     ClaimStatus.CONFIRMING: "R-K7",
+    ClaimStatus.DISPUTED: "R-K7",
 }
+# Where on the claim page the act is, for a status whose act has its own form.
+ANCHOR_OF_STATUS = {ClaimStatus.DISPUTED: "#action-choose-appraiser"}
 
 
 # What an owner is asked to do on its own claims: (what in Chinese, in English, the rule).
@@ -601,7 +610,7 @@ def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
             ]
             continue
         expected = NEXT_ACT.get(ClaimStatus(claim.status))
-        if expected is None:
+        if expected is None or (claim.status == ClaimStatus.DISPUTED and _appraiser_chosen(claim)):
             continue
         out.append(
             task(
@@ -609,12 +618,16 @@ def tasks_for(actor: Actor, limit: int = 50) -> list[Task]:
                 title_zh=expected[0],
                 title_en=expected[1].capitalize(),
                 subject=claim.number,
-                url=f"/claims/{claim.pk}/",
+                url=f"/claims/{claim.pk}/" + ANCHOR_OF_STATUS.get(claim.status, ""),
                 rule=RULE_OF_STATUS.get(claim.status),
                 due=claim.next_due,
             )
         )
     return out
+
+
+def _appraiser_chosen(claim: Claim) -> bool:
+    return claim.disputes.filter(decided_on__isnull=True, appraiser__isnull=False).exists()
 
 
 def expected_track_actions(actor: Actor, claim: Claim) -> list[TrackAction]:

@@ -658,8 +658,34 @@ def tasks_for(actor: Actor) -> list[Task]:
             )
         )
     if actor.organisation_type == OrgType.DEVELOPER:
+        tasks.extend(_appraisers_to_choose(org))
         tasks.extend(_joint_inspection_warnings(org))
     return tasks
+
+
+def _appraisers_to_choose(developer_id: int) -> list[Task]:
+    """R-R6: a disputed defect waits for the appraiser the parties choose together, which the
+    developer records."""
+    disputed = (
+        Defect.objects.filter(
+            project__developer_id=developer_id,
+            status=DefectStatus.DISPUTED,
+            appraiser__isnull=True,
+        )
+        .select_related("project", "building")
+        .order_by("id")
+    )
+    return [
+        task(
+            kind="riskmgmt.choose_appraiser",
+            title_zh="与各方共同选定鉴定机构并登记",
+            title_en="Choose the appraiser together with the parties and record it",
+            subject=f"{d.project.name} · {defect_label(d)}",
+            url=f"/riskmgmt/defects/{d.pk}/#action-choose-appraiser",
+            rule="R-R6",
+        )
+        for d in disputed
+    ]
 
 
 def appraisal_tasks(actor: Actor) -> list[Task]:
