@@ -254,3 +254,21 @@ def test_tasks_hook_lists_the_handlers_due_actions_and_the_owners_repairs_to_acc
         assert task.rule == "R-K5"
         assert tasks_for(cw.handler.actor) == []
         assert tasks_for(cw.outsider.actor) == []
+
+
+def test_the_timeline_reads_each_step_as_its_status_in_the_pages_language(cw):
+    """The timeline says where each step left the claim, as people read it (R-K2: the owner is
+    told the result), never the action's key."""
+    with at(2025, 9, 26):
+        claim = file(cw)
+        services.determine(actor=cw.handler.actor, claim=claim, outcome="covered", reasons="渗水")
+    for language, received, covered in (
+        ("zh-hans", "已受理", "属于保险责任"),
+        ("en", "Received", "Covered"),
+    ):
+        client = cw.owner.client()
+        client.cookies["django_language"] = language
+        html = client.get(f"/claims/{claim.pk}/").content.decode()
+        timeline = html.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+        assert received in timeline and covered in timeline
+        assert "determine" not in timeline and "file" not in timeline

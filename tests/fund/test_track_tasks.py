@@ -198,3 +198,5 @@ def test_r_f2_the_tracks_buttons_and_forms_read_in_the_pages_language(pw):
         page = client.get(f"/fund/requests/{claim}/").content.decode()
         form = page.split('id="repair-plan"', 1)[1].split("</form>", 1)[0]
         assert "<h2>Record the repair plan</h2>" in form
+        status = page.split('data-testid="request-status">', 1)[1].split("</p>", 1)[0]
+        assert status == "Awaiting an agreed repair plan"

@@ -291,3 +291,15 @@ def test_R_R6_choice_and_finding_on_the_defect_page(appraisers, disputed):
     stored = Defect.objects.get(pk=defect.pk)
     assert (stored.status, stored.appraiser_id) == ("confirmed", w.expert.org.pk)
     assert 'id="action-appraisal"' not in expert.get(url).content.decode()
+
+
+def test_R_R6_the_history_reads_each_step_as_its_status_in_the_pages_language(appraisers, disputed):
+    w, (defect, _other) = appraisers, disputed
+    _choose(w, defect)
+    for language, disputed_label in (("zh-hans", "有争议"), ("en", "Disputed")):
+        client = w.developer.client()
+        client.cookies["django_language"] = language
+        html = client.get(f"/riskmgmt/defects/{defect.pk}/").content.decode()
+        history = html.split('<ol class="history">', 1)[1].split("</ol>", 1)[0]
+        assert disputed_label in history
+        assert "· choose_appraiser" not in history and "· dispute" not in history

@@ -263,17 +263,7 @@ class Claim(models.Model):
 
     @property
     def status_label(self) -> str:
-        """The status as people read it, the statuses a registered track adds included."""
-        track = get_track(self.track)
-        if track is not None and self.status in track.statuses:
-            zh, en = track.statuses[self.status]
-            return en if is_english(get_language()) else zh
-        # Not get_status_display(): it rebuilds the dict of every choice on each call, which a
-        # page of claims pays for on every row.
-        try:
-            return str(ClaimStatus(self.status).label)
-        except ValueError:
-            return self.status
+        return status_label_of(self.status, track=self.track)
 
 
 class PhotoKind(models.TextChoices):
@@ -426,6 +416,20 @@ class Recovery(models.Model):
 
     def __str__(self) -> str:
         return f"追偿 {self.amount}"
+
+
+def status_label_of(status: str, *, track: str) -> str:
+    """A claim status as people read it, the statuses a registered track adds included."""
+    handler = get_track(track)
+    if handler is not None and status in handler.statuses:
+        zh, en = handler.statuses[status]
+        return en if is_english(get_language()) else zh
+    # Not get_status_display(): it rebuilds the dict of every choice on each call, which a page
+    # of claims pays for on every row.
+    try:
+        return str(ClaimStatus(status).label)
+    except ValueError:
+        return status
 
 
 class ClaimEvent(models.Model):

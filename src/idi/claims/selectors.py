@@ -9,7 +9,7 @@ Everyone else sees nothing, and a claim the actor may not see is "not found".
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from idi.claims.models import (
     Claim,
+    ClaimEvent,
     ClaimPayment,
     ClaimPaymentShare,
     ClaimStatus,
@@ -26,6 +27,7 @@ from idi.claims.models import (
     InsuranceNotice,
     NoticeReceipt,
     Repair,
+    status_label_of,
 )
 from idi.claims.tracks import TrackAction, get_track, opening_kinds
 from idi.core import clock
@@ -533,6 +535,23 @@ def _unit_visible(actor: Actor, unit: Unit) -> bool:
             insurer_id=org, policy__permit_id=unit.building.permit_id
         ).exists()
     return False
+
+
+@dataclass(frozen=True)
+class TimelineLine:
+    """One line of a claim's timeline: when, the status it led to as people read it, who."""
+
+    at: datetime
+    status: str
+    actor_label: str
+    note: str
+
+
+def timeline_of(claim: Claim) -> list[TimelineLine]:
+    return [
+        TimelineLine(e.at, status_label_of(e.status, track=claim.track), e.actor_label, e.note)
+        for e in ClaimEvent.objects.filter(claim=claim).order_by("at", "id")
+    ]
 
 
 # --- the workspace to-do list (Hook.TASKS) ------------------------------------------------------

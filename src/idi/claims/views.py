@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from idi.claims import selectors, services, tracks
 from idi.claims.codes import Code
 from idi.claims.forms import FileClaimForm
-from idi.claims.models import ClaimEvent, Place
+from idi.claims.models import Place
 from idi.core import clock
 from idi.core.errors import Forbidden, NotFound, RuleViolation
 from idi.core.permissions import actor_from_request
@@ -191,7 +191,7 @@ def _detail_context(request, actor, claim, **extra):
         "claim": claim,
         "countdowns": selectors.countdowns(claim),
         "deadlines": selectors.deadlines_of(claim),
-        "events": ClaimEvent.objects.filter(claim=claim).order_by("at", "id"),
+        "events": selectors.timeline_of(claim),
         "photos": claim.photos.all(),
         "actions": actions,
         "track_actions": track_actions,

@@ -394,7 +394,6 @@ def _request_page(request, actor, request_row, *, bound=None, status=200):
         {
             "req": request_row,
             "claim": request_row.claim,
-            "status_label": preperiod.STATUSES.get(request_row.claim.status, ("", ""))[0],
             "forms": _request_forms(actor, request_row, bound),
             "today": clock.today(),
         },

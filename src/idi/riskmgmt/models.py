@@ -218,6 +218,11 @@ class DefectEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.defect_id} {self.action}"
 
+    @property
+    def status_label(self) -> str:
+        """The status the event led to, as people read it."""
+        return str(DefectStatus(self.to_status).label)
+
 
 class EvidenceStage(models.TextChoices):
     BEFORE = "before", _("整改前")
