@@ -288,9 +288,11 @@ def _ask(page: Page) -> None:
     _click(page, _button(page, "保存"))
     _done(page, "承保份额已保存")
     expect(page.locator("#shares tbody tr")).to_have_count(3)
+    # The lead states its share by quoting; a follower confirms its own (Art. 8), not yet.
     expect(page.locator("#shares tbody tr").first.locator("td")).to_have_text(
-        [LEAD, "主承保", "50%", "95500"]
+        [LEAD, "主承保", "50%", "—", "95500"]
     )
+    expect(page.locator("#shares tbody tr").nth(1).locator("td").nth(3)).to_have_text("待确认")
     expect(page.locator("#lead-warnings")).to_have_count(0)
 
     _click(page, _button(page, "向主承保公司询价", within="#quote"))
