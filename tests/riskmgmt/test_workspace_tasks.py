@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rm_helpers import engage, finding, inspect, plan
-from uw_helpers import SHANGHAI, add_permit, issued
+from uw_helpers import SHANGHAI, Party, add_permit, issued, make_user
 
 from idi.core.workspace import tasks_for
 from idi.projects import services as projects
@@ -135,6 +135,11 @@ def test_R_R1_lead_insurer_appoints_an_rma_on_an_issued_policy(world):
     (task,) = _tasks(world.lead, "riskmgmt.appoint_rma")
     assert (task.url, task.rule) == (f"/riskmgmt/policies/{world.policy.pk}/engage/", "R-R1")
     assert _tasks(world.f1, "riskmgmt.appoint_rma") == []
+    # A member who only handles claims has its claims queue on its list, not this.
+    handler = Party(
+        world.lead.org, make_user("lead_handler", world.lead.org, roles=("claims_handler",))
+    )
+    assert _tasks(handler, "riskmgmt.appoint_rma") == []
     engage(world)
     assert _tasks(world.lead, "riskmgmt.appoint_rma") == []
 

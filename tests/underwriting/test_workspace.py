@@ -3,7 +3,7 @@ the same list over the API, and a page per rule that refusals link to."""
 
 import pytest
 from django.urls import reverse
-from uw_helpers import add_permit, asked, draft, terms
+from uw_helpers import Party, add_permit, asked, draft, make_user, terms
 
 from idi.core.workspace import tasks_for
 from idi.underwriting import services
@@ -27,6 +27,21 @@ def test_each_party_gets_its_next_step_of_the_quote(world):
     assert "underwriting.give_quote" not in _kinds(world.f1)
     # An insurer without a share has no step of this policy (only its own registry to-dos).
     assert not {k for k in _kinds(world.outsider) if k.startswith("underwriting.")}
+
+
+def test_a_claims_handler_finds_its_queue_not_the_books_quotes(world):
+    """The lead insurer's underwriting to-dos go to its underwriters and admins; a member who
+    only handles claims does not have them on its list."""
+    permit2, _ = add_permit(world.project, world.planning, "CP-2025-002")
+    asked(world, permit2)
+    handler = Party(
+        world.lead.org, make_user("lead_handler", world.lead.org, roles=("claims_handler",))
+    )
+    underwriter = Party(
+        world.lead.org, make_user("lead_uw", world.lead.org, roles=("underwriter",))
+    )
+    assert "underwriting.give_quote" in _kinds(underwriter)
+    assert not {k for k in _kinds(handler) if k.startswith(("underwriting.", "riskmgmt."))}
 
 
 def test_log_in_lands_on_the_workspace_and_owners_on_their_homes(world, client):

@@ -30,6 +30,7 @@ from idi.riskmgmt.selectors import pack_of, visible_project_ids
 from idi.rules import MonthCompliance, add_days, add_months, inspection_compliance
 from idi.rules import PlannedStage as PlanItem
 from idi.underwriting.models import Policy, PolicyShare, PolicyState, ShareRole
+from idi.underwriting.workspace import UNDERWRITING_ROLES
 
 # How many past months a regulator's list looks back for a shortfall (a quarter); older ones
 # stay on the oversight list (selectors.oversight_page).
@@ -43,6 +44,8 @@ def tasks(actor: Actor) -> list[Task]:
     if actor.organisation_type == OrgType.RMA:
         return _rma_tasks(actor.organisation_id)
     if actor.organisation_type == OrgType.INSURER:
+        if not actor.has_role(*UNDERWRITING_ROLES):
+            return []
         return _lead_insurer_tasks(actor.organisation_id)
     if actor.organisation_type == OrgType.REGULATOR:
         return _regulator_tasks(actor)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from idi.core.permissions import Actor
 from idi.core.rulebook import insurable_permit_dates
 from idi.core.workspace import Figure, FigureKind, Task, task
-from idi.parties.models import District, OrgType
+from idi.parties.models import District, OrgType, Role
 from idi.projects.models import ConstructionPermit, Participant, ParticipantRole
 from idi.underwriting.models import (
     AttachmentKind,
@@ -35,6 +35,9 @@ OPEN_STATES = (
     PolicyState.ACCEPTED,
 )
 PARTICIPANT_TYPES = frozenset(ParticipantRole.values)
+# An insurer's underwriting and risk-management to-dos go to those who underwrite; a member who
+# only handles claims finds its claims queue there, not the book's quotes and attachments.
+UNDERWRITING_ROLES = (Role.ORG_ADMIN, Role.STAFF, Role.UNDERWRITER)
 
 
 def _policy_url(policy: Policy, anchor: str = "") -> str:
@@ -353,7 +356,7 @@ def tasks(actor: Actor) -> list[Task]:
     if kind == OrgType.DEVELOPER:
         return _developer_tasks(actor)
     if kind == OrgType.INSURER:
-        return _insurer_tasks(actor)
+        return _insurer_tasks(actor) if actor.has_role(*UNDERWRITING_ROLES) else []
     if kind == OrgType.REGULATOR:
         return _regulator_tasks(actor)
     if kind in PARTICIPANT_TYPES:
