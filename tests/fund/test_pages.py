@@ -50,6 +50,15 @@ def test_r_f1_contribution_form_records_and_refuses_naming_the_rule(fw):
     assert_ui_refused(refused, rule="R-F1", field="amount")
 
 
+def test_r_f4_the_case_form_names_the_categories_in_the_pages_language(fw):
+    client = fw.gi.client()
+    url = f"/fund/projects/{fw.project.pk}/cases/new/"
+    for language, waterproofing in (("zh-hans", "防水工程"), ("en", "Waterproofing")):
+        client.cookies["django_language"] = language
+        form = client.get(url).context["form"]
+        assert dict(form.fields["category"].choices)["waterproofing"] == waterproofing
+
+
 def test_r_f4_case_pages_from_opening_to_payment(fw):
     receive(fw)
     client = fw.gi.client()

@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.db.models import Case, F, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import get_language
 
 from idi.claims.selectors import (
     claims_visible_to,
@@ -22,6 +24,7 @@ from idi.claims.selectors import (
 )
 from idi.core import clock
 from idi.core.errors import NotFound
+from idi.core.formats import is_english
 from idi.core.permissions import Actor
 from idi.core.registry import Task
 from idi.core.rulebook import get_rulebook
@@ -408,6 +411,15 @@ def monthly_report(actor: Actor, *, month: date) -> MonthlyReport:
         projects=rows,
         overdue_replenishments=overdue,
     )
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """The R-C1 categories a fund case may name, from the pack in force, in the page's language."""
+    english = is_english(get_language())
+    return [
+        (key, capfirst(spec.label_en) if english else spec.label_zh)
+        for key, spec in get_rulebook().pack().coverage.categories.items()
+    ]
 
 
 # --- pre-period repair requests (R-F2, R-F3) -------------------------------------------------

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from idi.core import clock
 from idi.core.errors import RuleViolation
 from idi.core.permissions import actor_from_request
-from idi.core.rulebook import get_rulebook
 from idi.core.spreadsheets import write_xlsx
 from idi.core.views import add_refusal, form_page
 from idi.fund import forms, selectors, services
@@ -168,10 +167,10 @@ def case_open(request, pk: int):
     actor = actor_from_request(request)
     project = selectors.get_fund_project(actor=actor, pk=pk)
     services.require_institution(actor, zh="受理基金使用", en="open a fund case")
-    pack = get_rulebook().pack()
-    categories = [(key, spec.label_zh) for key, spec in pack.coverage.categories.items()]
     form = forms.CaseForm(
-        _posted(request)[0], buildings=project.buildings.all(), categories=categories
+        _posted(request)[0],
+        buildings=project.buildings.all(),
+        categories=selectors.category_choices(),
     )
 
     def run(data):
