@@ -243,22 +243,25 @@ def test_R_R6_appraiser_to_do_appears_with_the_choice_and_leaves_with_the_findin
 
 
 def test_R_R6_the_developer_has_the_choice_to_record_until_it_is_recorded(appraisers, disputed):
-    w, (defect, _other) = appraisers, disputed
+    w, (defect, other) = appraisers, disputed
+    services.dispute_defect(actor=w.contractor.actor, defect=other, reason="不属本单位施工范围")
 
     def choices(party):
         return [t for t in tasks_for(party.actor) if t.kind == "riskmgmt.choose_appraiser"]
 
+    # One item for the project's disputed defects, leading to them on the board.
     (item,) = choices(w.developer)
-    assert (item.rule, item.url) == (
-        "R-R6",
-        f"/riskmgmt/defects/{defect.pk}/#action-choose-appraiser",
-    )
-    assert item.subject.startswith(f"{w.project.name} · #{defect.pk}")
-    page = w.developer.client().get(item.url.split("#")[0]).content.decode()
-    assert 'id="action-choose-appraiser"' in page
+    board = f"/riskmgmt/projects/{w.project.pk}/defects/?status=disputed"
+    assert (item.rule, item.url, item.subject) == ("R-R6", board, w.project.name)
+    assert "2 项争议缺陷" in item.title_zh
+    page = w.developer.client().get(item.url).content.decode()
+    assert f'/riskmgmt/defects/{defect.pk}/"' in page and f'/riskmgmt/defects/{other.pk}/"' in page
     for party in (w.contractor, w.expert, w.other_expert):
         assert choices(party) == []
     _choose(w, defect)
+    (item,) = choices(w.developer)
+    assert "1 项争议缺陷" in item.title_zh
+    _choose(w, other)
     assert choices(w.developer) == []
 
 

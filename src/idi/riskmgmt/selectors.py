@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -664,27 +664,29 @@ def tasks_for(actor: Actor) -> list[Task]:
 
 
 def _appraisers_to_choose(developer_id: int) -> list[Task]:
-    """R-R6: a disputed defect waits for the appraiser the parties choose together, which the
-    developer records."""
-    disputed = (
+    """R-R6: disputed defects wait for the appraiser the parties choose together, which the
+    developer records; one item per project, leading to its disputed defects."""
+    rows = (
         Defect.objects.filter(
             project__developer_id=developer_id,
             status=DefectStatus.DISPUTED,
             appraiser__isnull=True,
         )
-        .select_related("project", "building")
-        .order_by("id")
+        .values("project_id", "project__name")
+        .annotate(n=Count("id"))
+        .order_by("project_id")
     )
     return [
         task(
             kind="riskmgmt.choose_appraiser",
-            title_zh="与各方共同选定鉴定机构并登记",
-            title_en="Choose the appraiser together with the parties and record it",
-            subject=f"{d.project.name} · {defect_label(d)}",
-            url=f"/riskmgmt/defects/{d.pk}/#action-choose-appraiser",
+            title_zh=f"与各方共同选定鉴定机构并登记（{row['n']} 项争议缺陷）",
+            title_en=f"Choose the appraiser together with the parties and record it "
+            f"({row['n']} disputed defects)",
+            subject=row["project__name"],
+            url=f"/riskmgmt/projects/{row['project_id']}/defects/?status=disputed",
             rule="R-R6",
         )
-        for d in disputed
+        for row in rows
     ]
 
 
