@@ -139,6 +139,12 @@ def test_r_k1_the_owner_confirms_on_the_notice_page_from_its_homes_page(handed):
         assert "owner 于 2025年9月27日 09:30 签收" in shared
         developer_view = w.developer.client().get(page).content.decode()
         assert "owner 于 2025年9月27日 09:30 签收" in developer_view
+        english = w.developer.client()
+        english.cookies["django_language"] = "en"
+        receipts = english.get(page).content.decode().split('data-testid="receipts"', 1)[1]
+        receipts = receipts.split("</div>", 1)[0]
+        assert "Receipt confirmed by the owners" in receipts
+        assert "：" not in receipts and "于" not in receipts
 
 
 def test_r_k1_the_page_refuses_a_second_confirmation_and_writes_nothing(handed):

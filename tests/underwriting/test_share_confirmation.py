@@ -180,7 +180,10 @@ def test_R_U4_each_follower_is_asked_to_confirm_and_the_item_leaves_once_done(wo
         assert item.title_en == "Confirm your share under the co-insurance agreement"
         assert item.subject == f"江南花园 · {policy.number}"
         assert item.rule == "R-U4"
-        assert item.url == reverse("underwriting:detail", args=[policy.pk]) + f"#share-{share.pk}"
+        assert item.url == reverse("underwriting:detail", args=[policy.pk]) + "#share-confirm"
+        page = follower.client().get(item.url).content.decode()
+        form = page.split('id="share-confirm"', 1)[1].split("</form>", 1)[0]
+        assert f"{share.fraction * 100:.0f}%" in form
     _confirm(policy, world.f1)
     assert not _confirm_tasks(world.f1)
     assert len(_confirm_tasks(world.f2)) == 1
@@ -241,7 +244,11 @@ def test_R_U4_the_page_shows_each_share_s_confirmation_and_the_follower_s_button
     share = _share(policy, world.f1)
     detail = reverse("underwriting:detail", args=[policy.pk])
     action = reverse("underwriting:share_confirm", args=[policy.pk, share.pk])
-    assert action in world.f1.client().get(detail).content.decode()
+    page = world.f1.client().get(detail).content.decode()
+    # Below the share table, not in it: on a phone the table scrolls sideways.
+    section = page.split('<section id="shares">', 1)[1].split("</section>", 1)[0]
+    table, below = section.split("</table>", 1)
+    assert action not in table and action in below
     for party in (world.f2, world.lead, world.developer):
         assert action not in party.client().get(detail).content.decode()
     assert world.f1.client().post(action).status_code == 302

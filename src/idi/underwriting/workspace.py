@@ -303,7 +303,7 @@ def _shares_to_confirm(actor: Actor) -> list[Task]:
             title_zh="确认共保份额（共保协议）",
             title_en="Confirm your share under the co-insurance agreement",
             subject=f"{share.policy.permit.project.name} · {share.policy.number}",
-            url=_policy_url(share.policy, f"share-{share.pk}"),
+            url=_policy_url(share.policy, "share-confirm"),
             rule="R-U4",
         )
         for share in shares
