@@ -208,12 +208,19 @@ def engagements(may: Callable[[Facts, Who, dict], bool]) -> Cases:
     return cases
 
 
+def underwrites(who: Who) -> bool:
+    """An insurer acts on a policy through its underwriters, staff and admins, not through a
+    member who only handles claims."""
+    return bool(who.roles & {Role.ORG_ADMIN, Role.STAFF, Role.UNDERWRITER})
+
+
 def is_lead(f: Facts, who: Who, policy: int) -> bool:
     project = f.projects[f.permit_project[f.policy_permit[policy]]]
     return who.operator or (
         who.org_type == OrgType.INSURER
         and who.org_id in project.leads
         and who.org_id in f.policy_insurers[policy]
+        and underwrites(who)
     )
 
 
@@ -223,11 +230,19 @@ def develops(f: Facts, who: Who, policy: int) -> bool:
 
 
 def leads(f: Facts, who: Who, policy: int) -> bool:
-    return who.org_type == OrgType.INSURER and f.policy_leads.get(policy) == who.org_id
+    return (
+        who.org_type == OrgType.INSURER
+        and f.policy_leads.get(policy) == who.org_id
+        and underwrites(who)
+    )
 
 
 def insures(f: Facts, who: Who, policy: int) -> bool:
-    return who.org_type == OrgType.INSURER and who.org_id in f.policy_insurers[policy]
+    return (
+        who.org_type == OrgType.INSURER
+        and who.org_id in f.policy_insurers[policy]
+        and underwrites(who)
+    )
 
 
 def cancels(f: Facts, who: Who, policy: int) -> bool:

@@ -45,6 +45,7 @@ from idi.rules import PlannedStage as PlanItem
 from idi.rules import RulePack, add_years, inspection_compliance
 from idi.rules.errors import is_english
 from idi.underwriting.models import Policy, PolicyShare, ShareRole
+from idi.underwriting.selectors import UNDERWRITING_ROLES
 
 # --- the pack and the parties -----------------------------------------------------------------
 
@@ -606,7 +607,9 @@ def project_panels(actor: Actor, project: Project) -> list[Panel]:
         for p in Policy.objects.filter(
             permit__project=project, engagement__isnull=True, state__in=("issued", "in_force")
         ).select_related("permit")
-        if actor.organisation_id is not None and lead_insurer_id(p) == actor.organisation_id
+        if actor.organisation_id is not None
+        and lead_insurer_id(p) == actor.organisation_id
+        and actor.has_role(*UNDERWRITING_ROLES)
     ]
     rows = [(e, counts.get(e.pk, 0)) for e in engagements]
     return [

@@ -19,7 +19,7 @@ from idi.core.views import add_refusal, form_page
 from idi.parties.models import OrgType
 from idi.riskmgmt import forms, selectors, services
 from idi.riskmgmt.models import DefectStatus, Engagement, Stage
-from idi.underwriting.selectors import get_policy
+from idi.underwriting.selectors import UNDERWRITING_ROLES, get_policy
 from idi.underwriting.views import login_required
 
 PAGE_SIZE = 50
@@ -334,7 +334,7 @@ def engagement_detail(request, pk: int):
             "evaluations": engagement.evaluations.order_by("-id"),
             "risk_labels": selectors.RISK_LABELS,
             "is_rma": org == engagement.rma_id,
-            "is_lead": org is not None and org == lead,
+            "is_lead": org is not None and org == lead and actor.has_role(*UNDERWRITING_ROLES),
             "is_developer": org == engagement.project.developer_id,
         },
     )

@@ -30,7 +30,7 @@ from idi.riskmgmt.selectors import pack_of, visible_project_ids
 from idi.rules import MonthCompliance, add_days, add_months, inspection_compliance
 from idi.rules import PlannedStage as PlanItem
 from idi.underwriting.models import Policy, PolicyShare, PolicyState, ShareRole
-from idi.underwriting.workspace import UNDERWRITING_ROLES
+from idi.underwriting.selectors import UNDERWRITING_ROLES
 
 # How many past months a regulator's list looks back for a shortfall (a quarter); older ones
 # stay on the oversight list (selectors.oversight_page).

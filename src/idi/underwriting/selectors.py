@@ -17,7 +17,7 @@ from django.utils import translation
 from idi.core.errors import NotFound
 from idi.core.permissions import Actor
 from idi.core.rulebook import get_rulebook
-from idi.parties.models import District, Organisation, OrgType
+from idi.parties.models import District, Organisation, OrgType, Role
 from idi.parties.selectors import last_complete_year, lead_qualifications_for
 from idi.projects.models import ConstructionPermit, Participant, Project, Sale, Unit
 from idi.projects.selectors import units_visible_to
@@ -180,8 +180,18 @@ def sees_policy_dealings(actor: Actor, policy: Policy) -> bool:
 
 def may_request_change(actor: Actor, policy: Policy, *, open_change: ChangeRequest | None) -> bool:
     """A party of an issued policy asks for a change, one open request at a time (R-U8)."""
-    is_party = is_developer_of(actor, policy) or share_of(actor, policy) is not None
+    is_party = is_developer_of(actor, policy) or underwriting_share_of(actor, policy) is not None
     return policy.state in LIVE_STATES and is_party and open_change is None
+
+
+# An insurer underwrites through its underwriters, staff and admins; a member who only handles
+# claims sees the policy but neither quotes, uploads nor confirms on it.
+UNDERWRITING_ROLES = (Role.ORG_ADMIN, Role.STAFF, Role.UNDERWRITER)
+
+
+def underwriting_share_of(actor: Actor, policy: Policy) -> PolicyShare | None:
+    """The actor's share of the policy when the actor may underwrite on it."""
+    return share_of(actor, policy) if actor.has_role(*UNDERWRITING_ROLES) else None
 
 
 def share_of(actor: Actor, policy: Policy) -> PolicyShare | None:
@@ -211,7 +221,7 @@ def get_share(*, policy: Policy, pk: int) -> PolicyShare:
 
 def share_to_confirm(actor: Actor, policy: Policy) -> PolicyShare | None:
     """Art. 8: the actor's follower share, not yet confirmed, while the policy takes it."""
-    share = share_of(actor, policy)
+    share = underwriting_share_of(actor, policy)
     if (
         share is None
         or share.role != ShareRole.FOLLOWER

@@ -175,6 +175,9 @@ def _is_id(request) -> bool:
 def _detail_context(request, actor, policy, *, action_form=None, issue_form=None) -> dict:
     is_developer = selectors.is_developer_of(actor, policy)
     my_share = selectors.share_of(actor, policy)
+    # What the actor may do as an insurer: only through an underwriting role.
+    underwriting_share = selectors.underwriting_share_of(actor, policy)
+    is_lead = underwriting_share is not None and underwriting_share.role == "lead"
     sees_contract = selectors.sees_policy_dealings(actor, policy)
     current = selectors.current_attachments(policy)
     fully_decorated = policy.permit.buildings.filter(fully_decorated=True).exists()
@@ -186,7 +189,9 @@ def _detail_context(request, actor, policy, *, action_form=None, issue_form=None
         "pack": selectors.pack_of(policy),
         "is_developer": is_developer,
         "my_share": my_share,
-        "is_lead": my_share is not None and my_share.role == "lead",
+        "is_lead": is_lead,
+        "may_upload": underwriting_share is not None,
+        "may_issue": is_developer or is_lead,
         "sees_contract": sees_contract,
         "editable": editable,
         "shares": selectors.shares_of(policy),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from idi.core.permissions import Actor
 from idi.core.rulebook import insurable_permit_dates
 from idi.core.workspace import Figure, FigureKind, Task, task
-from idi.parties.models import District, OrgType, Role
+from idi.parties.models import District, OrgType
 from idi.projects.models import ConstructionPermit, Participant, ParticipantRole
 from idi.underwriting.models import (
     AttachmentKind,
@@ -26,6 +26,7 @@ from idi.underwriting.models import (
     PremiumPayment,
     ShareRole,
 )
+from idi.underwriting.selectors import UNDERWRITING_ROLES
 from idi.underwriting.transitions import SHARE_CONFIRMING_STATES
 
 OPEN_STATES = (
@@ -35,9 +36,6 @@ OPEN_STATES = (
     PolicyState.ACCEPTED,
 )
 PARTICIPANT_TYPES = frozenset(ParticipantRole.values)
-# An insurer's underwriting and risk-management to-dos go to those who underwrite; a member who
-# only handles claims finds its claims queue there, not the book's quotes and attachments.
-UNDERWRITING_ROLES = (Role.ORG_ADMIN, Role.STAFF, Role.UNDERWRITER)
 
 
 def _policy_url(policy: Policy, anchor: str = "") -> str:

@@ -16,6 +16,7 @@ from idi.riskmgmt.models import (
     Engagement,
 )
 from idi.underwriting.models import Policy, PolicyState
+from idi.underwriting.selectors import UNDERWRITING_ROLES
 
 S = DefectStatus
 
@@ -80,8 +81,14 @@ def _org(pk: int | Organisation | None, field: str, *, rule: str | None) -> Orga
 
 
 def _require_lead(actor: Actor, policy: Policy, what: str) -> None:
-    if not actor.is_operator and actor.organisation_id != selectors.lead_insurer_id(policy):
-        raise Forbidden(f"仅主承保公司可{what}", "only the lead insurer may do this")
+    if actor.is_operator:
+        return
+    if actor.organisation_id != selectors.lead_insurer_id(policy) or not actor.has_role(
+        *UNDERWRITING_ROLES
+    ):
+        raise Forbidden(
+            f"仅主承保公司的承保人员可{what}", "only the lead insurer's underwriters may do this"
+        )
 
 
 def _require_rma(actor: Actor, engagement: Engagement, what: str) -> None:

@@ -100,19 +100,22 @@ def _require_developer(actor: Actor, policy: Policy, *, zh: str, en: str) -> Non
 
 
 def _require_lead(actor: Actor, policy: Policy, *, zh: str, en: str) -> None:
-    share = selectors.share_of(actor, policy)
+    share = selectors.underwriting_share_of(actor, policy)
     if share is None or share.role != ShareRole.LEAD:
-        raise Forbidden(f"仅主承保公司可{zh}", f"only the lead insurer may {en}")
+        raise Forbidden(
+            f"仅主承保公司的承保人员可{zh}", f"only the lead insurer's underwriters may {en}"
+        )
 
 
 def _require_developer_or_lead(actor: Actor, policy: Policy, *, zh: str, en: str) -> None:
     if selectors.is_developer_of(actor, policy):
         return
-    share = selectors.share_of(actor, policy)
+    share = selectors.underwriting_share_of(actor, policy)
     if share is not None and share.role == ShareRole.LEAD:
         return
     raise Forbidden(
-        f"仅建设单位或主承保公司可{zh}", f"only the developer or the lead insurer may {en}"
+        f"仅建设单位或主承保公司的承保人员可{zh}",
+        f"only the developer or the lead insurer's underwriters may {en}",
     )
 
 

@@ -25,10 +25,14 @@ def may_set_shares(actor: Actor, policy: Policy) -> None:
 
 def may_confirm_share(actor: Actor, share: PolicyShare) -> None:
     """Art. 8: only the insurer holding the share confirms it."""
-    if actor.organisation_id is None or actor.organisation_id != share.insurer_id:
+    if (
+        actor.organisation_id is None
+        or actor.organisation_id != share.insurer_id
+        or not actor.has_role(*selectors.UNDERWRITING_ROLES)
+    ):
         raise Forbidden(
-            "仅持有该份额的保险公司可确认共保份额",
-            "only the insurer holding the share may confirm it",
+            "仅持有该份额的保险公司的承保人员可确认共保份额",
+            "only the underwriters of the insurer holding the share may confirm it",
             rule="R-U4",
         )
 
@@ -50,8 +54,11 @@ def may_set_claims_standards(actor: Actor, policy: Policy) -> None:
 
 
 def may_upload_attachment(actor: Actor, policy: Policy) -> None:
-    if selectors.share_of(actor, policy) is None:
-        raise Forbidden("仅本保单的保险公司可上传附件", "only the policy's insurers may upload")
+    if selectors.underwriting_share_of(actor, policy) is None:
+        raise Forbidden(
+            "仅本保单保险公司的承保人员可上传附件",
+            "only the policy's insurers' underwriters may upload",
+        )
 
 
 def may_cancel(actor: Actor, policy: Policy) -> None:
@@ -64,19 +71,20 @@ def may_cancel(actor: Actor, policy: Policy) -> None:
 
 
 def may_open_change(actor: Actor, policy: Policy) -> None:
-    if selectors.is_developer_of(actor, policy) or selectors.share_of(actor, policy):
+    if selectors.is_developer_of(actor, policy) or selectors.underwriting_share_of(actor, policy):
         return
     raise Forbidden(
-        "仅建设单位或承保公司可申请变更", "only the developer or an insurer may request a change"
+        "仅建设单位或承保公司的承保人员可申请变更",
+        "only the developer or an insurer's underwriters may request a change",
     )
 
 
 def may_withdraw_change(actor: Actor, policy: Policy) -> None:
-    if selectors.is_developer_of(actor, policy) or selectors.share_of(actor, policy):
+    if selectors.is_developer_of(actor, policy) or selectors.underwriting_share_of(actor, policy):
         return
     raise Forbidden(
-        "仅建设单位或承保公司可撤回变更申请",
-        "only the developer or an insurer may withdraw a change request",
+        "仅建设单位或承保公司的承保人员可撤回变更申请",
+        "only the developer or an insurer's underwriters may withdraw a change request",
     )
 
 
