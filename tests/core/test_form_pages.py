@@ -19,7 +19,8 @@ from access_world import DEMO_DAY, Facts, Who
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from idi.fund.models import FundCase
+from idi.fund.models import Entry, FundCase
+from idi.fund.services import REVERSIBLE
 from idi.parties import demo as parties_demo
 from idi.parties.models import OrgType, Role
 from idi.projects.models import Building
@@ -315,6 +316,24 @@ def fund_cases(may: Callable[[Facts, Who, int], bool]) -> Cases:
     return cases
 
 
+def fund_entries(f: Facts) -> Iterator[Case]:
+    """The demo's first entries the institution may reverse (R-F6); an entry is known to whom
+    sees a project whose sub-ledger it touches."""
+    rows = (
+        Entry.objects.filter(kind__in=REVERSIBLE, reverses__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "debit__project_id", "credit__project_id")[:2]
+    )
+    for pk, *touched in rows:
+        yield Case(
+            [pk],
+            lambda who, ps=[p for p in touched if p]: any(
+                f.fund_seen(who, p, owners=False) for p in ps
+            ),
+            institution,
+        )
+
+
 def units_to_file(f: Facts, who: Who) -> bool:
     """claims: an owner files on its units; a developer or the lead insurer of a covering policy
     on the owner's behalf, for a sold unit."""
@@ -384,6 +403,8 @@ FORM_PAGES: dict[str, Cases] = {
     "fund:contribution": fund_projects,
     "fund:replenishment": fund_projects,
     "fund:case_open": fund_projects,
+    "fund:transfer": lambda f: iter([Case([], ANYONE, institution)]),
+    "fund:reverse": fund_entries,
     "fund:case_decide": fund_cases(lambda f, who, p: institution(who)),
     "fund:case_pay": fund_cases(lambda f, who, p: institution(who)),
     "fund:case_evidence": fund_cases(lambda f, who, p: institution(who)),

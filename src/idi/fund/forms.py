@@ -1,8 +1,10 @@
 """Forms of the fund pages. They only parse input; the services decide."""
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from idi.core import formats
 from idi.underwriting.uploads import MAX_UPLOAD_BYTES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,6 +29,45 @@ class ReplenishmentForm(forms.Form):
     amount = _amount(_("补足金额（元）"))
     received_on = forms.DateField(label=_("到账日期"), widget=DATE_WIDGET)
     reference = forms.CharField(label=_("银行流水号"), max_length=100, required=False)
+
+
+class SubAccountField(forms.ModelChoiceField):
+    """A project's sub-account, or the general sub-account (统筹) as the empty choice, each
+    with its balance in the page's language."""
+
+    def __init__(self, *, label, projects, balances, general):
+        super().__init__(label=label, queryset=projects, required=False)
+        self.balances = balances
+        self.empty_label = _("一般子账户（统筹）：%(balance)s") % {"balance": self._money(general)}
+
+    @staticmethod
+    def _money(value):
+        return formats.money(value, get_language())
+
+    def label_from_instance(self, obj):
+        return _("%(name)s：%(balance)s") % {
+            "name": obj.name,
+            "balance": self._money(self.balances[obj.pk]),
+        }
+
+
+class TransferForm(forms.Form):
+    amount = _amount(_("调拨金额（元）"))
+    booked_on = forms.DateField(label=_("记账日期"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("调拨原因"), widget=forms.Textarea(attrs={"rows": 3}))
+    field_order = ["source", "target", "amount", "booked_on", "reason"]
+
+    def __init__(self, *args, projects, balances, general, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (("source", _("调出子账户")), ("target", _("调入子账户"))):
+            self.fields[name] = SubAccountField(
+                label=label, projects=projects, balances=balances, general=general
+            )
+        self.order_fields(self.field_order)
+
+
+class ReversalForm(forms.Form):
+    reason = forms.CharField(label=_("冲正原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CaseForm(forms.Form):

@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, F, Q, QuerySet, Sum, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -41,6 +52,7 @@ from idi.fund.models import (
     PrePeriodRequest,
 )
 from idi.fund.services.cases import CASE_RULE
+from idi.fund.services.ledger import REVERSIBLE
 from idi.fund.services.preperiod import (
     APPLICABLE_FROM,
     PRE_PERIOD_TRACK,
@@ -196,6 +208,13 @@ def balances_from_entries() -> dict[int, Decimal]:
     return result
 
 
+def sub_account_balances(project_ids) -> dict[int, Decimal]:
+    """The cash balance of each project's sub-account (what a transfer may take from it)."""
+    rows = Account.objects.filter(project_id__in=project_ids, kind=AccountKind.PROJECT)
+    found = dict(rows.values_list("project_id", "balance"))
+    return {pk: _fen(found.get(pk, ZERO)) for pk in project_ids}
+
+
 def general_balance() -> Decimal:
     found = Account.objects.filter(kind=AccountKind.GENERAL).values_list("balance", flat=True)
     return next(iter(found), ZERO)
@@ -216,7 +235,18 @@ def entries_visible_to(actor: Actor, *, project: Project | None = None) -> Query
         projects = Project.objects.filter(scope).values("pk")
         accounts = Account.objects.filter(project_id__in=projects).values("pk")
         qs = qs.filter(Q(debit_id__in=accounts) | Q(credit_id__in=accounts))
-    return qs.order_by("-id")
+    return _with_reversal_state(qs).order_by("-id")
+
+
+def _with_reversal_state(qs: QuerySet) -> QuerySet:
+    """R-F6: `is_reversed` when a reversing entry exists; `reversible` when the institution may
+    still correct the entry by hand (a kind it enters itself, neither a reversal nor reversed)."""
+    return qs.annotate(is_reversed=Exists(Entry.objects.filter(reverses=OuterRef("pk")))).annotate(
+        reversible=ExpressionWrapper(
+            Q(kind__in=REVERSIBLE, reverses__isnull=True, is_reversed=False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def get_entry(*, actor: Actor, pk: int) -> Entry:

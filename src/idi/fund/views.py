@@ -11,10 +11,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from idi.core import clock
+from idi.core import clock, formats
 from idi.core.errors import RuleViolation
 from idi.core.permissions import actor_from_request
 from idi.core.spreadsheets import write_xlsx
@@ -82,6 +82,7 @@ def overview(request):
             "today": today,
             "report_month": last_month,
             "this_month": today.replace(day=1),
+            "may_move": preperiod.is_institution(actor),
         },
     )
 
@@ -102,6 +103,7 @@ def project_detail(request, pk: int):
             "entries": entries,
             "cases": selectors.cases_visible_to(actor).filter(project=project)[:50],
             "is_institution": _is_institution(actor),
+            "may_move": preperiod.is_institution(actor),
         },
     )
 
@@ -184,6 +186,77 @@ def case_open(request, pk: int):
         run=run,
         done=_("已受理"),
         back_url=reverse("fund:project", args=[project.pk]),
+        error_status=REFUSED,
+    )
+
+
+@login_required
+def transfer(request):
+    """R-F6: the institution moves money between sub-accounts (统筹); a project's page opens it
+    with that project as the source."""
+    actor = actor_from_request(request)
+    services.require_institution(actor, zh="调拨资金", en="transfer between sub-accounts")
+    projects = selectors.fund_projects_visible_to(actor)
+    form = forms.TransferForm(
+        _posted(request)[0],
+        projects=projects,
+        balances=selectors.sub_account_balances([p.pk for p in projects]),
+        general=selectors.general_balance(),
+        initial={"booked_on": clock.today(), "source": request.GET.get("source")},
+    )
+
+    def run(data):
+        services.transfer(actor=actor, **data)
+        return reverse("fund:overview")
+
+    return form_page(
+        request,
+        form=form,
+        title=_("子账户调拨"),
+        run=run,
+        done=_("已调拨"),
+        back_url=reverse("fund:overview"),
+        context={
+            "intro": _(
+                "在项目子账户与一般子账户（统筹）之间调拨资金；调出后余额不得低于零（R-F6）。"
+            )
+        },
+        error_status=REFUSED,
+    )
+
+
+@login_required
+def entry_reverse(request, pk: int):
+    """R-F6: an entry is corrected by a reversing entry, never edited; a confirmation step."""
+    actor = actor_from_request(request)
+    entry = selectors.get_entry(actor=actor, pk=pk)
+    services.require_institution(actor, zh="冲正分录", en="reverse an entry")
+    project_id = entry.debit.project_id or entry.credit.project_id
+    back_url = (
+        reverse("fund:project", args=[project_id]) if project_id else reverse("fund:overview")
+    )
+    form = forms.ReversalForm(_posted(request)[0])
+
+    def run(data):
+        services.reverse_entry(actor=actor, entry=entry, reason=data["reason"])
+        return back_url
+
+    intro = _(
+        "以反向分录冲正分录 #%(pk)s（%(kind)s，%(amount)s，%(day)s）；原分录保留不变（R-F6）。"
+    ) % {
+        "pk": entry.pk,
+        "kind": entry.get_kind_display(),
+        "amount": formats.money(entry.amount, get_language()),
+        "day": formats.day(entry.booked_on, get_language()),
+    }
+    return form_page(
+        request,
+        form=form,
+        title=_("冲正分录 #%(pk)s") % {"pk": entry.pk},
+        run=run,
+        done=_("已冲正"),
+        back_url=back_url,
+        context={"intro": intro, "submit_label": _("确认冲正"), "danger": True},
         error_status=REFUSED,
     )
 
