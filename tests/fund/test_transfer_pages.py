@@ -115,7 +115,11 @@ def test_r_f6_only_the_institutions_fund_staff_get_the_transfer_and_reversal_pag
         assert client.post(_reverse_url(entry), {"reason": "x"}).status_code in (403, 404)
     overview = client.get("/fund/").content.decode()
     assert TRANSFER_URL not in overview
-    assert _reverse_url(entry) not in client.get(f"/fund/projects/{project.pk}/").content.decode()
+    page = client.get(f"/fund/projects/{project.pk}/").content.decode()
+    assert _reverse_url(entry) not in page
+    # Nor any other act that moves the fund: no button that leads to a refusal.
+    for act in ("contribution", "replenishment", "cases/new"):
+        assert f"/fund/projects/{project.pk}/{act}/" not in page
 
 
 def test_r_f6_the_overview_links_the_transfer_for_the_institution(fw, two_projects):

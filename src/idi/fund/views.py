@@ -31,10 +31,6 @@ PAGE_SIZE = 20
 REFUSED = 400
 
 
-def _is_institution(actor) -> bool:
-    return actor.is_operator or actor.organisation_type == OrgType.GUARANTEE_INSTITUTION
-
-
 def _previous_month(day: date) -> date:
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
@@ -82,7 +78,7 @@ def overview(request):
             "today": today,
             "report_month": last_month,
             "this_month": today.replace(day=1),
-            "may_move": preperiod.is_institution(actor),
+            "is_institution": preperiod.is_institution(actor),
         },
     )
 
@@ -102,8 +98,9 @@ def project_detail(request, pk: int):
             "figures": selectors.project_figures(project),
             "entries": entries,
             "cases": selectors.cases_visible_to(actor).filter(project=project)[:50],
-            "is_institution": _is_institution(actor),
-            "may_move": preperiod.is_institution(actor),
+            # The institution's fund managers and admins (and the operator): those the services
+            # let move the fund, so that no button leads to a refusal.
+            "is_institution": preperiod.is_institution(actor),
         },
     )
 
@@ -279,7 +276,7 @@ def case_detail(request, pk: int):
         {
             "case": case,
             "evidence": case.evidence.all(),
-            "is_institution": _is_institution(actor),
+            "is_institution": preperiod.is_institution(actor),
             "may_deduct": is_developer
             and case.kind in PRE_PERIOD_KINDS
             and case.state == CaseState.PAID
