@@ -6,9 +6,11 @@ not what is under test) and a guarantee institution. Everything the fund does go
 services, its API or its pages.
 """
 
+import json
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from itertools import count
 
 from django.apps import apps
 from uw_helpers import FUND_CONTRIBUTION, Party, build_world, issued, make_org, make_user
@@ -138,3 +140,29 @@ def at(y, m, d, hh=10):
     from uw_helpers import SHANGHAI
 
     return time_machine.travel(datetime(y, m, d, hh, 0, tzinfo=SHANGHAI), tick=False)
+
+
+PRE_PERIOD_FILING = {
+    "category": "waterproofing",
+    "place": "bathroom",
+    "description": "卫生间地面渗水到楼下",
+    "noticed_on": "2025-06-30",
+    "affects_basic_living": False,
+}
+_idempotency_keys = count(1)
+
+
+def post_json(party, path, body=None, **headers):
+    return party.client().post(
+        path, json.dumps(body or {}), content_type="application/json", **headers
+    )
+
+
+def file_repair_request(w, **changes) -> dict:
+    """The owner reports a leak on its home through the API: after delivery + 3 months and
+    before the insurance period, a pre-period request (R-F2)."""
+    body = {**PRE_PERIOD_FILING, "unit": w.unit.pk, **changes}
+    key = f"repair-request-{next(_idempotency_keys)}"
+    response = post_json(w.owner, "/api/v1/claims", body, HTTP_IDEMPOTENCY_KEY=key)
+    assert response.status_code == 201, response.content
+    return response.json()

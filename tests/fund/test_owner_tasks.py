@@ -2,12 +2,18 @@
 (R-F3): apply in writing for a fund repair, for which home, by the day before the insurance
 period starts, linking to the request page that takes the application."""
 
-import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from fund_helpers import at, deliver_and_sell, fallback_case, receive
+from fund_helpers import (
+    at,
+    deliver_and_sell,
+    fallback_case,
+    file_repair_request,
+    post_json,
+    receive,
+)
 
 from idi.core.workspace import tasks_for
 from idi.fund import services
@@ -22,33 +28,13 @@ def pw(fw):
     return fw
 
 
-def _post(party, path, body=None, **headers):
-    return party.client().post(
-        path, json.dumps(body or {}), content_type="application/json", **headers
-    )
-
-
-def _file(w) -> int:
-    body = {
-        "unit": w.unit.pk,
-        "category": "waterproofing",
-        "place": "bathroom",
-        "description": "卫生间地面渗水到楼下",
-        "noticed_on": "2025-06-30",
-        "affects_basic_living": False,
-    }
-    response = _post(w.owner, "/api/v1/claims", body, HTTP_IDEMPOTENCY_KEY="owner-task-1")
-    assert response.status_code == 201, response.content
-    return response.json()["id"]
-
-
 def _fund_tasks(party):
     return [t for t in tasks_for(party.actor) if t.kind == "fund.apply_for_fund_repair"]
 
 
 def test_r_f3_fund_application_appears_when_it_opens_and_goes_when_made(pw):
     with at(2025, 7, 1):
-        claim_id = _file(pw)
+        claim_id = file_repair_request(pw)["id"]
     with at(2025, 8, 31):  # the developer still has its two months
         assert _fund_tasks(pw.owner) == []
         assert "fund.apply_for_fund_repair" not in pw.owner.client().get(HOMES).content.decode()
@@ -67,7 +53,7 @@ def test_r_f3_fund_application_appears_when_it_opens_and_goes_when_made(pw):
         assert _fund_tasks(pw.other_owner) == [] and _fund_tasks(pw.developer) == []
         page = pw.owner.client().get(f"/fund/requests/{claim_id}/").content.decode()
         assert 'id="fund-application"' in page
-        applied = _post(
+        applied = post_json(
             pw.owner, f"/api/v1/claims/{claim_id}/fund-application", {"reason": "两个月未维修"}
         )
         assert applied.status_code == 200, applied.content

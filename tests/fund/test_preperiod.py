@@ -2,27 +2,18 @@
 notice, the 3-day site visit, the fund application that opens 2 months after the first request
 (counting its day), the institution's decision, payment and the developer's debt."""
 
-import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from fund_helpers import at, deliver_and_sell, figures, receive
+from fund_helpers import at, deliver_and_sell, figures, post_json, receive
+from fund_helpers import file_repair_request as file
 from uw_helpers import assert_api_refused
 
 from idi.claims.models import Claim
 from idi.core.models import AuditEvent
 from idi.fund.models import FundCase, PrePeriodRequest
 from idi.notifications.models import Deadline
-
-FILING = {
-    "unit": None,
-    "category": "waterproofing",
-    "place": "bathroom",
-    "description": "卫生间地面渗水到楼下",
-    "noticed_on": "2025-06-30",
-    "affects_basic_living": False,
-}
 
 
 @pytest.fixture
@@ -32,24 +23,8 @@ def pw(fw):
     return fw
 
 
-def _post(party, path, body=None, **headers):
-    return party.client().post(
-        path, json.dumps(body or {}), content_type="application/json", **headers
-    )
-
-
-_keys = iter(range(1, 10**6))
-
-
-def file(w, **changes):
-    body = {**FILING, "unit": w.unit.pk, **changes}
-    response = _post(w.owner, "/api/v1/claims", body, HTTP_IDEMPOTENCY_KEY=f"k{next(_keys)}")
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
 def act(party, claim, action, body=None):
-    return _post(party, f"/api/v1/claims/{claim['id']}/{action}", body)
+    return post_json(party, f"/api/v1/claims/{claim['id']}/{action}", body)
 
 
 def deadlines(claim):

@@ -3,11 +3,10 @@ the party expected to act has exactly its item, leading to the button or form th
 and loses it once it has acted; nobody else has it (another developer, another insurer, the
 owner, the institution's clerk)."""
 
-import json
 from datetime import date
 
 import pytest
-from fund_helpers import at, deliver_and_sell, receive
+from fund_helpers import at, deliver_and_sell, file_repair_request, post_json, receive
 from uw_helpers import Party, make_user
 
 from idi.core.workspace import tasks_for
@@ -35,28 +34,8 @@ def pw(fw):
     return fw
 
 
-def _post(party, path, body=None, **headers):
-    return party.client().post(
-        path, json.dumps(body or {}), content_type="application/json", **headers
-    )
-
-
-def _file(w) -> int:
-    body = {
-        "unit": w.unit.pk,
-        "category": "waterproofing",
-        "place": "bathroom",
-        "description": "卫生间地面渗水到楼下",
-        "noticed_on": "2025-06-30",
-        "affects_basic_living": False,
-    }
-    response = _post(w.owner, "/api/v1/claims", body, HTTP_IDEMPOTENCY_KEY="track-task-1")
-    assert response.status_code == 201, response.content
-    return response.json()["id"]
-
-
 def _act(party, claim_id, action, body=None):
-    response = _post(party, f"/api/v1/claims/{claim_id}/{action}", body)
+    response = post_json(party, f"/api/v1/claims/{claim_id}/{action}", body)
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -87,7 +66,7 @@ def _nobody_else(w, *parties):
 
 def test_r_f2_the_lead_insurers_handler_notifies_the_developer_from_its_list(pw):
     with at(2025, 7, 1):
-        claim = _file(pw)
+        claim = file_repair_request(pw)["id"]
         expected = [
             (
                 "claims.notify_developer",
@@ -110,7 +89,7 @@ def test_r_f2_the_lead_insurers_handler_notifies_the_developer_from_its_list(pw)
 
 def test_r_f2_the_developer_has_each_of_its_duties_in_turn_until_the_repair_is_done(pw):
     with at(2025, 7, 1):
-        claim = _file(pw)
+        claim = file_repair_request(pw)["id"]
         _act(pw.handler, claim, "notify-developer")
         # 3 days from the notice: Friday 07-04 (R-F2).
         assert _track(pw.developer) == [
@@ -147,7 +126,7 @@ def test_r_f3_the_institution_decides_an_application_from_its_list_once(pw):
     """Before the decision no fund case exists, so the institution's case items do not carry
     it: the track's item does, and only for those who may decide."""
     with at(2025, 7, 1):
-        claim = _file(pw)
+        claim = file_repair_request(pw)["id"]
     with at(2025, 9, 2):
         _act(pw.owner, claim, "fund-application", {"reason": "两个月未维修"})
         assert _track(pw.gi) == [
@@ -170,7 +149,7 @@ def test_r_f3_the_institution_decides_an_application_from_its_list_once(pw):
 
 def test_r_f2_the_handlers_item_over_the_api(pw):
     with at(2025, 7, 1):
-        claim = _file(pw)
+        claim = file_repair_request(pw)["id"]
         body = pw.handler.client().get("/api/v1/me/tasks").json()
         [item] = [i for i in body["items"] if i["kind"] in TRACK_KINDS]
         assert item["kind"] == "claims.notify_developer"
@@ -184,7 +163,7 @@ def test_r_f2_the_handlers_item_over_the_api(pw):
 
 def test_r_f2_the_tracks_buttons_and_forms_read_in_the_pages_language(pw):
     with at(2025, 7, 1):
-        claim = _file(pw)
+        claim = file_repair_request(pw)["id"]
         for language, label in (("zh-hans", "告知建设单位"), ("en", "Notify the developer")):
             client = pw.handler.client()
             client.cookies["django_language"] = language
